@@ -1,0 +1,311 @@
+/* Bulk generation: random_bits, uniform and normal over any slice of the
+ * flattened output, in blocks, on worker threads (spec sections 3-7).
+ *
+ * Every element depends only on (key, its flat index, the total size), so the
+ * split into threads and blocks never changes a result. */
+#include <math.h>
+
+#include "internal.h"
+
+enum { JR_BLOCK = 1024 }; /* elements per block: buffers stay in L1/L2 */
+
+typedef enum { JR_KIND_BITS, JR_KIND_UNIFORM, JR_KIND_NORMAL } jr_kind;
+
+typedef struct {
+  const jr_kernels *kern;
+  jr_mode mode;
+  jr_kind kind;
+  jr_key key;
+  int width;     /* random bits per element */
+  jr_dtype dtype; /* output dtype (unsigned int for BITS) */
+  int64_t total, start;
+  double minval, maxval;
+  void *out;
+  jr_legacy_stream legacy;
+} jr_gen_job;
+
+/* Raw random bits of `job->width` for absolute elements [a, a + n), n <=
+ * JR_BLOCK, into dst (uint8/16/32/64 by width). */
+static void jr_bits_block(const jr_gen_job *job, uint64_t a, size_t n,
+                          void *dst) {
+  uint32_t w32[JR_BLOCK + 4];
+  const int width = job->width;
+  if (job->mode == JR_PARTITIONABLE) {
+    if (width == 64) {
+      job->kern->bits64(job->key, a, n, dst);
+      return;
+    }
+    if (width == 32) {
+      job->kern->bits32(job->key, a, n, dst);
+      return;
+    }
+    job->kern->bits32(job->key, a, n, w32);
+    if (width == 16)
+      for (size_t i = 0; i < n; i++) ((uint16_t *)dst)[i] = (uint16_t)w32[i];
+    else
+      for (size_t i = 0; i < n; i++) ((uint8_t *)dst)[i] = (uint8_t)w32[i];
+    return;
+  }
+  /* Legacy mode (spec 5). */
+  const jr_legacy_stream *ls = &job->legacy;
+  if (width == 32) {
+    jr_legacy_words(ls, a, n, dst);
+  } else if (width == 64) { /* high halves first, then the low halves */
+    uint32_t lo[JR_BLOCK];
+    jr_legacy_words(ls, a, n, w32);
+    jr_legacy_words(ls, (uint64_t)job->total + a, n, lo);
+    for (size_t i = 0; i < n; i++)
+      ((uint64_t *)dst)[i] = ((uint64_t)w32[i] << 32) | lo[i];
+  } else { /* 16 or 8: the words' little-endian bytes, in order */
+    const unsigned per = (unsigned)(32 / width);
+    uint64_t w0 = a / per, w1 = (a + n - 1) / per;
+    jr_legacy_words(ls, w0, w1 - w0 + 1, w32);
+    for (size_t i = 0; i < n; i++) {
+      uint64_t e = a + i;
+      uint32_t word = w32[e / per - w0];
+      uint32_t v = word >> (width * (unsigned)(e % per));
+      if (width == 16)
+        ((uint16_t *)dst)[i] = (uint16_t)v;
+      else
+        ((uint8_t *)dst)[i] = (uint8_t)v;
+    }
+  }
+}
+
+static float jr_maxf(float a, float b) { /* XLA max: NaN propagates */
+  if (a != a) return a;
+  if (b != b) return b;
+  return a > b ? a : b;
+}
+static double jr_maxd(double a, double b) {
+  if (a != a) return a;
+  if (b != b) return b;
+  return a > b ? a : b;
+}
+
+/* uniform (spec 6), one block of ready bits -> out. */
+static void jr_uniform_block(const jr_gen_job *job, const void *bits, size_t n,
+                             void *dst) {
+  switch (job->dtype) {
+  case JR_FLOAT32: {
+    float lo = (float)job->minval, hi = (float)job->maxval, d = hi - lo;
+    for (size_t i = 0; i < n; i++) {
+      float f = jr_bits_f32((((const uint32_t *)bits)[i] >> 9) | 0x3F800000u) - 1.0f;
+      ((float *)dst)[i] = jr_maxf(lo, fmaf(f, d, lo));
+    }
+    break;
+  }
+  case JR_FLOAT64: {
+    double lo = job->minval, hi = job->maxval, d = hi - lo;
+    for (size_t i = 0; i < n; i++) {
+      double f = jr_bits_f64((((const uint64_t *)bits)[i] >> 12) |
+                             0x3FF0000000000000ull) - 1.0;
+      ((double *)dst)[i] = jr_maxd(lo, fma(f, d, lo));
+    }
+    break;
+  }
+  case JR_FLOAT16: {
+    /* float16 arithmetic in float32, rounded to float16 after each op.
+     * minval/maxval reach float16 through float32, as a Python float does in
+     * JAX with x64 disabled (it becomes a float32 constant first). */
+    float lo = jr_f16_to_f32(jr_f32_to_f16((float)job->minval));
+    float hi = jr_f16_to_f32(jr_f32_to_f16((float)job->maxval));
+    float d = jr_f16_to_f32(jr_f32_to_f16(hi - lo));
+    for (size_t i = 0; i < n; i++) {
+      uint16_t b = ((const uint16_t *)bits)[i];
+      float f = jr_f16_to_f32((uint16_t)((b >> 6) | 0x3C00u)) - 1.0f;
+      float r = jr_f16_to_f32(jr_f32_to_f16(fmaf(f, d, lo)));
+      ((uint16_t *)dst)[i] = jr_f32_to_f16(jr_maxf(lo, r));
+    }
+    break;
+  }
+  case JR_BFLOAT16: {
+    float lo = jr_bf16_to_f32(jr_f32_to_bf16((float)job->minval));
+    float hi = jr_bf16_to_f32(jr_f32_to_bf16((float)job->maxval));
+    float d = jr_bf16_to_f32(jr_f32_to_bf16(hi - lo));
+    for (size_t i = 0; i < n; i++) {
+      uint8_t b = ((const uint8_t *)bits)[i]; /* 8 random bits (spec 6) */
+      float f = jr_bf16_to_f32((uint16_t)((b >> 1) | 0x3F80u)) - 1.0f;
+      float r = jr_bf16_to_f32(jr_f32_to_bf16(fmaf(f, d, lo)));
+      ((uint16_t *)dst)[i] = jr_f32_to_bf16(jr_maxf(lo, r));
+    }
+    break;
+  }
+  default:
+    break;
+  }
+}
+
+static void jr_normal_block(const jr_gen_job *job, const void *bits, size_t n,
+                            void *dst) {
+  switch (job->dtype) {
+  case JR_FLOAT32: job->kern->normal_f32_from_bits(bits, n, dst); break;
+  case JR_FLOAT64: job->kern->normal_f64_from_bits(bits, n, dst); break;
+  case JR_FLOAT16:
+    for (size_t i = 0; i < n; i++)
+      ((uint16_t *)dst)[i] = jr_ref_normal_f16(((const uint16_t *)bits)[i]);
+    break;
+  case JR_BFLOAT16:
+    for (size_t i = 0; i < n; i++)
+      ((uint16_t *)dst)[i] = jr_ref_normal_bf16(((const uint8_t *)bits)[i]);
+    break;
+  default:
+    break;
+  }
+}
+
+/* Worker: elements [begin, end) of the requested slice. */
+static void jr_gen_range(void *arg, int64_t begin, int64_t end) {
+  const jr_gen_job *job = arg;
+  const size_t esize = jr_dtype_size(job->dtype);
+  uint64_t bits[JR_BLOCK];
+  for (int64_t i = begin; i < end; i += JR_BLOCK) {
+    size_t n = (size_t)(end - i < JR_BLOCK ? end - i : JR_BLOCK);
+    uint64_t a = (uint64_t)(job->start + i);
+    char *dst = (char *)job->out + (size_t)i * esize;
+    if (job->kind == JR_KIND_BITS) {
+      jr_bits_block(job, a, n, dst);
+    } else if (job->kind == JR_KIND_NORMAL && job->mode == JR_PARTITIONABLE &&
+               job->dtype == JR_FLOAT32) {
+      job->kern->normal_f32(job->key, a, n, (float *)dst); /* fused kernel */
+    } else if (job->kind == JR_KIND_NORMAL && job->mode == JR_PARTITIONABLE &&
+               job->dtype == JR_FLOAT64) {
+      job->kern->normal_f64(job->key, a, n, (double *)dst);
+    } else {
+      jr_bits_block(job, a, n, bits);
+      if (job->kind == JR_KIND_UNIFORM)
+        jr_uniform_block(job, bits, n, dst);
+      else
+        jr_normal_block(job, bits, n, dst);
+    }
+  }
+}
+
+/* Random bits drawn per element for a float dtype (spec 6). */
+static int jr_float_rbits(jr_dtype d) {
+  switch (d) {
+  case JR_FLOAT16: return 16;
+  case JR_BFLOAT16: return 8;
+  case JR_FLOAT32: return 32;
+  case JR_FLOAT64: return 64;
+  default: return 0;
+  }
+}
+
+static jr_status jr_generate(const jr_ctx *ctx, const char *fn, jr_kind kind,
+                             jr_key key, int width, jr_dtype dtype,
+                             int64_t total, int64_t start, int64_t count,
+                             double minval, double maxval, void *out) {
+  jr_status st;
+  jr_gen_job job;
+  ctx = jr_ctx_or_default(ctx);
+  if ((st = jr_check_ctx(ctx)) != JR_OK) return st;
+  if (total < 0 || start < 0 || count < 0 || start > total ||
+      count > total - start)
+    return jr_fail(JR_E_BAD_RANGE,
+                   "%s: elements [%lld, %lld + %lld) are not inside an output "
+                   "of %lld elements", fn, (long long)start, (long long)start,
+                   (long long)count, (long long)total);
+  if (count > 0 && !out) return jr_fail(JR_E_NULL_POINTER, "%s: out is NULL", fn);
+  int64_t bytes;
+  if (!jr_mul_i64(count, (int64_t)jr_dtype_size(dtype), &bytes))
+    return jr_fail(JR_E_SIZE_OVERFLOW, "%s: output bytes overflow 64 bits", fn);
+  if ((st = jr_kernels_get(&job.kern)) != JR_OK) return st;
+  job.mode = ctx->mode;
+  job.kind = kind;
+  job.key = key;
+  job.width = width;
+  job.dtype = dtype;
+  job.total = total;
+  job.start = start;
+  job.minval = minval;
+  job.maxval = maxval;
+  job.out = out;
+  if (ctx->mode == JR_LEGACY) {
+    /* words = ceil(width * total / 32), computed without overflow */
+    int64_t words;
+    if (!jr_mul_i64(total, width / 8, &words))
+      return jr_fail(JR_E_SIZE_OVERFLOW, "%s: bit count overflows", fn);
+    words = (words + 3) / 4;
+    jr_legacy_stream_init(&job.legacy, key, (uint64_t)words);
+  }
+  if (count == 0) return JR_OK;
+  return jr_parallel_for(jr_ctx_threads(ctx, count), count, jr_gen_range, &job);
+}
+
+static jr_status jr_check_width(const char *fn, int width) {
+  if (width != 8 && width != 16 && width != 32 && width != 64)
+    return jr_fail(JR_E_BAD_WIDTH,
+                   "%s: width %d is not 8, 16, 32 or 64 (dtype argument to "
+                   "`bits` must be an unsigned int dtype)", fn, width);
+  return JR_OK;
+}
+
+static jr_status jr_check_float(const char *fn, jr_dtype dtype) {
+  if (!jr_dtype_is_float(dtype)) {
+    const char *name = jr_dtype_name(dtype);
+    return jr_fail(JR_E_BAD_DTYPE,
+                   "dtype argument to `%s` must be a float dtype, got %s", fn,
+                   name ? name : "an unknown dtype");
+  }
+  return JR_OK;
+}
+
+static jr_dtype jr_uint_dtype(int width) {
+  return width == 8 ? JR_UINT8 : width == 16 ? JR_UINT16 : width == 32 ? JR_UINT32 : JR_UINT64;
+}
+
+jr_status jr_random_bits_range(const jr_ctx *ctx, jr_key key, int width,
+                               int64_t total, int64_t start, int64_t count,
+                               void *out) {
+  jr_status st = jr_check_width("bits", width);
+  if (st != JR_OK) return st;
+  return jr_generate(ctx, "bits", JR_KIND_BITS, key, width, jr_uint_dtype(width),
+                     total, start, count, 0, 0, out);
+}
+
+jr_status jr_random_bits(const jr_ctx *ctx, jr_key key, int width, int ndim,
+                         const int64_t *shape, void *out) {
+  int64_t n;
+  jr_status st = jr_check_width("bits", width);
+  if (st != JR_OK) return st;
+  if ((st = jr_check_shape("bits", ndim, shape, &n)) != JR_OK) return st;
+  return jr_random_bits_range(ctx, key, width, n, 0, n, out);
+}
+
+jr_status jr_uniform_range(const jr_ctx *ctx, jr_key key, jr_dtype dtype,
+                           int64_t total, int64_t start, int64_t count,
+                           double minval, double maxval, void *out) {
+  jr_status st = jr_check_float("uniform", dtype);
+  if (st != JR_OK) return st;
+  return jr_generate(ctx, "uniform", JR_KIND_UNIFORM, key, jr_float_rbits(dtype),
+                     dtype, total, start, count, minval, maxval, out);
+}
+
+jr_status jr_uniform(const jr_ctx *ctx, jr_key key, jr_dtype dtype, int ndim,
+                     const int64_t *shape, double minval, double maxval,
+                     void *out) {
+  int64_t n;
+  jr_status st = jr_check_float("uniform", dtype);
+  if (st != JR_OK) return st;
+  if ((st = jr_check_shape("uniform", ndim, shape, &n)) != JR_OK) return st;
+  return jr_uniform_range(ctx, key, dtype, n, 0, n, minval, maxval, out);
+}
+
+jr_status jr_normal_range(const jr_ctx *ctx, jr_key key, jr_dtype dtype,
+                          int64_t total, int64_t start, int64_t count,
+                          void *out) {
+  jr_status st = jr_check_float("normal", dtype);
+  if (st != JR_OK) return st;
+  return jr_generate(ctx, "normal", JR_KIND_NORMAL, key, jr_float_rbits(dtype),
+                     dtype, total, start, count, 0, 0, out);
+}
+
+jr_status jr_normal(const jr_ctx *ctx, jr_key key, jr_dtype dtype, int ndim,
+                    const int64_t *shape, void *out) {
+  int64_t n;
+  jr_status st = jr_check_float("normal", dtype);
+  if (st != JR_OK) return st;
+  if ((st = jr_check_shape("normal", ndim, shape, &n)) != JR_OK) return st;
+  return jr_normal_range(ctx, key, dtype, n, 0, n, out);
+}

@@ -1,0 +1,264 @@
+/* The elementary functions exactly as XLA:CPU evaluates them (spec section 7).
+ *
+ * Every Horner step is written as an explicit fma: XLA contracts them and the
+ * build uses -ffp-contract=off so the compiler can neither add nor drop one.
+ * Products that XLA rounds on their own (x * -x, Q1 * e, 0.5 * x2) are plain
+ * multiplications. fma/fmaf from libm are exact on machines without FMA. */
+#include <math.h>
+
+#include "internal.h"
+
+/* ---- float32 log: XLA's Cephes-style polynomial, not the C library's. */
+float jr_log_f32(float in) {
+  if (in == 0.0f) return -INFINITY;
+  if (!(in >= 0.0f)) return NAN; /* negative or NaN */
+  if (in == INFINITY) return INFINITY;
+  const float P0 = 7.0376836292E-2f, P1 = -1.1514610310E-1f,
+              P2 = 1.1676998740E-1f, P3 = -1.2420140846E-1f,
+              P4 = 1.4249322787E-1f, P5 = -1.6668057665E-1f,
+              P6 = 2.0000714765E-1f, P7 = -2.4999993993E-1f,
+              P8 = 3.3333331174E-1f;
+  const float Q1 = -2.12194440e-4f, Q2 = 0.693359375f;
+  float x = in < 0x1p-126f ? 0x1p-126f : in; /* flush to smallest normal */
+  uint32_t b = jr_f32_bits(x);
+  float e = (float)((int)((b >> 23) & 0xFF) - 127) + 1.0f;
+  x = jr_bits_f32((b & ~0x7F800000u) | jr_f32_bits(0.5f));
+  if (x < 0.707106781186547524f) {
+    e = e - 1.0f;
+    x = (x - 1.0f) + x;
+  } else {
+    x = x - 1.0f;
+  }
+  float x2 = x * x;
+  float x3 = x2 * x;
+  float y = fmaf(x, P0, P1), y1 = fmaf(x, P3, P4), y2 = fmaf(x, P6, P7);
+  y = fmaf(y, x, P2);
+  y1 = fmaf(y1, x, P5);
+  y2 = fmaf(y2, x, P8);
+  y = fmaf(y, x3, y1);
+  y = fmaf(y, x3, y2);
+  y = fmaf(y, x3, Q1 * e);
+  x = x - 0.5f * x2;
+  x = x + y;
+  x = x + Q2 * e;
+  return x;
+}
+
+/* ---- log1p (spec 7b): a rational approximation near 0, log(1 + x) else. */
+#define JR_LOG1P_N0 4.5270000862445199635215E-5
+#define JR_LOG1P_N1 4.9854102823193375972212E-1
+#define JR_LOG1P_N2 6.5787325942061044846969E0
+#define JR_LOG1P_N3 2.9911919328553073277375E1
+#define JR_LOG1P_N4 6.0949667980987787057556E1
+#define JR_LOG1P_N5 5.7112963590585538103336E1
+#define JR_LOG1P_N6 2.0039553499201281259648E1
+#define JR_LOG1P_D0 1.0
+#define JR_LOG1P_D1 1.5062909083469192043167E1
+#define JR_LOG1P_D2 8.3047565967967209469434E1
+#define JR_LOG1P_D3 2.2176239823732856465394E2
+#define JR_LOG1P_D4 3.0909872225312059774938E2
+#define JR_LOG1P_D5 2.1642788614495947685003E2
+#define JR_LOG1P_D6 6.0118660497603843919306E1
+
+float jr_log1p_f32(float x) {
+  static const float N[7] = {
+      (float)JR_LOG1P_N0, (float)JR_LOG1P_N1, (float)JR_LOG1P_N2,
+      (float)JR_LOG1P_N3, (float)JR_LOG1P_N4, (float)JR_LOG1P_N5,
+      (float)JR_LOG1P_N6};
+  static const float D[7] = {
+      (float)JR_LOG1P_D0, (float)JR_LOG1P_D1, (float)JR_LOG1P_D2,
+      (float)JR_LOG1P_D3, (float)JR_LOG1P_D4, (float)JR_LOG1P_D5,
+      (float)JR_LOG1P_D6};
+  if (fabsf(x) < (float)0.41421356237309504880) {
+    float x2 = x * x, num = 0.0f, den = 0.0f;
+    for (int i = 0; i < 7; i++) {
+      num = fmaf(num, x, N[i]);
+      den = fmaf(den, x, D[i]);
+    }
+    return x + fmaf(x * x2, num / den, -0.5f * x2);
+  }
+  return jr_log_f32(x + 1.0f);
+}
+
+double jr_log1p_f64(double x) {
+  static const double N[7] = {JR_LOG1P_N0, JR_LOG1P_N1, JR_LOG1P_N2,
+                              JR_LOG1P_N3, JR_LOG1P_N4, JR_LOG1P_N5,
+                              JR_LOG1P_N6};
+  static const double D[7] = {JR_LOG1P_D0, JR_LOG1P_D1, JR_LOG1P_D2,
+                              JR_LOG1P_D3, JR_LOG1P_D4, JR_LOG1P_D5,
+                              JR_LOG1P_D6};
+  if (fabs(x) < 0.41421356237309504880) {
+    double x2 = x * x, num = 0.0, den = 0.0;
+    for (int i = 0; i < 7; i++) {
+      num = fma(num, x, N[i]);
+      den = fma(den, x, D[i]);
+    }
+    return x + fma(x * x2, num / den, -0.5 * x2);
+  }
+  return log(x + 1.0); /* XLA:CPU calls the C library's log for float64 */
+}
+
+/* ---- erf_inv (spec 7a) */
+static const float jr_erfinv32_lt5[9] = {
+    2.81022636e-08f,  3.43273939e-07f, -3.5233877e-06f,
+    -4.39150654e-06f, 0.00021858087f,  -0.00125372503f,
+    -0.00417768164f,  0.246640727f,    1.50140941f};
+static const float jr_erfinv32_ge5[9] = {
+    -0.000200214257f, 0.000100950558f, 0.00134934322f,
+    -0.00367342844f,  0.00573950773f,  -0.0076224613f,
+    0.00943887047f,   1.00167406f,     2.83297682f};
+
+float jr_erf_inv_f32(float x) {
+  float w = -jr_log1p_f32(x * -x);
+  const float *c;
+  float t;
+  if (w < 5.0f) {
+    t = w - 2.5f;
+    c = jr_erfinv32_lt5;
+  } else { /* also NaN */
+    t = sqrtf(w) - 3.0f;
+    c = jr_erfinv32_ge5;
+  }
+  float p = c[0];
+  for (int i = 1; i < 9; i++) p = fmaf(p, t, c[i]);
+  if (fabsf(x) == 1.0f) return x * INFINITY;
+  return p * x;
+}
+
+static const double jr_erfinv64_lt625[23] = {
+    -3.6444120640178196996e-21, -1.685059138182016589e-19,
+    1.2858480715256400167e-18,  1.115787767802518096e-17,
+    -1.333171662854620906e-16,  2.0972767875968561637e-17,
+    6.6376381343583238325e-15,  -4.0545662729752068639e-14,
+    -8.1519341976054721522e-14, 2.6335093153082322977e-12,
+    -1.2975133253453532498e-11, -5.4154120542946279317e-11,
+    1.051212273321532285e-09,   -4.1126339803469836976e-09,
+    -2.9070369957882005086e-08, 4.2347877827932403518e-07,
+    -1.3654692000834678645e-06, -1.3882523362786468719e-05,
+    0.0001867342080340571352,   -0.00074070253416626697512,
+    -0.0060336708714301490533,  0.24015818242558961693,
+    1.6536545626831027356};
+static const double jr_erfinv64_lt16[19] = {
+    2.2137376921775787049e-09,  9.0756561938885390979e-08,
+    -2.7517406297064545428e-07, 1.8239629214389227755e-08,
+    1.5027403968909827627e-06,  -4.013867526981545969e-06,
+    2.9234449089955446044e-06,  1.2475304481671778723e-05,
+    -4.7318229009055733981e-05, 6.8284851459573175448e-05,
+    2.4031110387097893999e-05,  -0.0003550375203628474796,
+    0.00095328937973738049703,  -0.0016882755560235047313,
+    0.0024914420961078508066,   -0.0037512085075692412107,
+    0.005370914553590063617,    1.0052589676941592334,
+    3.0838856104922207635};
+static const double jr_erfinv64_ge16[17] = {
+    -2.7109920616438573243e-11, -2.5556418169965252055e-10,
+    1.5076572693500548083e-09,  -3.7894654401267369937e-09,
+    7.6157012080783393804e-09,  -1.4960026627149240478e-08,
+    2.9147953450901080826e-08,  -6.7711997758452339498e-08,
+    2.2900482228026654717e-07,  -9.9298272942317002539e-07,
+    4.5260625972231537039e-06,  -1.9681778105531670567e-05,
+    7.5995277030017761139e-05,  -0.00021503011930044477347,
+    -0.00013871931833623122026, 1.0103004648645343977,
+    4.8499064014085844221};
+
+double jr_erf_inv_f64(double x) {
+  double w = -jr_log1p_f64(x * -x);
+  const double *c;
+  int n;
+  double t;
+  if (w < 6.25) {
+    t = w - 3.125;
+    c = jr_erfinv64_lt625;
+    n = 23;
+  } else if (w < 16.0) {
+    t = sqrt(w) - 3.25;
+    c = jr_erfinv64_lt16;
+    n = 19;
+  } else { /* also NaN */
+    t = sqrt(w) - 5.0;
+    c = jr_erfinv64_ge16;
+    n = 17;
+  }
+  double p = c[0];
+  for (int i = 1; i < n; i++) p = fma(p, t, c[i]);
+  if (fabs(x) == 1.0) return x * INFINITY;
+  return p * x;
+}
+
+/* ---- float16 / bfloat16 conversions, round to nearest even */
+uint16_t jr_f32_to_f16(float f) {
+  uint32_t x = jr_f32_bits(f);
+  uint16_t sign = (uint16_t)((x >> 16) & 0x8000u);
+  uint32_t ax = x & 0x7FFFFFFFu;
+  if (ax > 0x7F800000u) /* NaN: keep it quiet, keep the top payload bits */
+    return (uint16_t)(sign | 0x7E00u | ((ax >> 13) & 0x3FFu));
+  if (ax >= 0x477FF000u) return (uint16_t)(sign | 0x7C00u); /* >= 65520 */
+  if (ax < 0x38800000u) { /* below 2^-14: subnormal or zero */
+    /* Adding 0.5 puts the ulp at 2^-24, the half subnormal step; the FPU's
+     * round-to-nearest-even does the rounding. */
+    float a = jr_bits_f32(ax) + 0.5f;
+    return (uint16_t)(sign | (jr_f32_bits(a) - jr_f32_bits(0.5f)));
+  }
+  uint32_t odd = (ax >> 13) & 1u;
+  ax += ((uint32_t)(15 - 127) << 23) + 0xFFFu + odd;
+  return (uint16_t)(sign | (ax >> 13));
+}
+
+float jr_f16_to_f32(uint16_t h) {
+  uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+  uint32_t e = (h >> 10) & 0x1Fu, m = h & 0x3FFu;
+  if (e == 0x1F) return jr_bits_f32(sign | 0x7F800000u | (m << 13));
+  if (e == 0) { /* zero or subnormal: m * 2^-24, exact in float32 */
+    float v = (float)m * 0x1p-24f;
+    return sign ? -v : v;
+  }
+  return jr_bits_f32(sign | ((e + 112u) << 23) | (m << 13));
+}
+
+uint16_t jr_f32_to_bf16(float f) {
+  uint32_t x = jr_f32_bits(f);
+  if ((x & 0x7FFFFFFFu) > 0x7F800000u) return (uint16_t)((x >> 16) | 0x40u);
+  x += 0x7FFFu + ((x >> 16) & 1u);
+  return (uint16_t)(x >> 16);
+}
+
+float jr_bf16_to_f32(uint16_t h) { return jr_bits_f32((uint32_t)h << 16); }
+
+/* ---- the scalar reference transforms: random bits -> normal (spec 6, 7).
+ * u = fma(f, 1 - lo, lo) with 1 - lo == 2 exactly, so u = 2f + lo. */
+float jr_ref_normal_f32(uint32_t bits) {
+  const float lo = jr_bits_f32(0xBF7FFFFFu); /* -(1 - 2^-24) */
+  float f = jr_bits_f32((bits >> 9) | 0x3F800000u) - 1.0f;
+  float u = fmaf(f, 1.0f - lo, lo);
+  u = u < lo ? lo : u;
+  return jr_bits_f32(JR_SQRT2_F32_BITS) * jr_erf_inv_f32(u);
+}
+
+double jr_ref_normal_f64(uint64_t bits) {
+  const double lo = jr_bits_f64(0xBFEFFFFFFFFFFFFFull); /* -(1 - 2^-53) */
+  double f = jr_bits_f64((bits >> 12) | 0x3FF0000000000000ull) - 1.0;
+  double u = fma(f, 1.0 - lo, lo);
+  u = u < lo ? lo : u;
+  return jr_bits_f64(JR_SQRT2_F64_BITS) * jr_erf_inv_f64(u);
+}
+
+/* 16-bit dtypes: arithmetic in float32, rounded to the dtype after each op
+ * (spec 6 and 7). */
+uint16_t jr_ref_normal_f16(uint16_t bits) {
+  const float lo = jr_f16_to_f32(0xBBFFu); /* -(1 - 2^-11) */
+  float f = jr_f16_to_f32((uint16_t)((bits >> 6) | 0x3C00u)) - 1.0f;
+  float span = jr_f16_to_f32(jr_f32_to_f16(1.0f - lo));
+  float u = jr_f16_to_f32(jr_f32_to_f16(fmaf(f, span, lo)));
+  u = u < lo ? lo : u;
+  float e = jr_f16_to_f32(jr_f32_to_f16(jr_erf_inv_f32(u)));
+  return jr_f32_to_f16(jr_f16_to_f32(JR_SQRT2_F16_BITS) * e);
+}
+
+uint16_t jr_ref_normal_bf16(uint8_t bits) {
+  const float lo = jr_bf16_to_f32(0xBF7Fu); /* -(1 - 2^-8) */
+  float f = jr_bf16_to_f32((uint16_t)((bits >> 1) | 0x3F80u)) - 1.0f;
+  float span = jr_bf16_to_f32(jr_f32_to_bf16(1.0f - lo));
+  float u = jr_bf16_to_f32(jr_f32_to_bf16(fmaf(f, span, lo)));
+  u = u < lo ? lo : u;
+  float e = jr_bf16_to_f32(jr_f32_to_bf16(jr_erf_inv_f32(u)));
+  return jr_f32_to_bf16(jr_bf16_to_f32(JR_SQRT2_BF16_BITS) * e);
+}
