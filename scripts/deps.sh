@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs (as root) or names (otherwise) the Debian packages jaxrandom needs.
+# Usage: scripts/deps.sh [build|test|bench|mpi|all]...   (default: build)
+set -euo pipefail
+want=("$@"); [ ${#want[@]} -gt 0 ] || want=(build)
+pkgs=()
+for w in "${want[@]}"; do
+  case "$w" in
+    build) pkgs+=(build-essential cmake pkg-config liblapacke-dev libopenblas-dev) ;;
+    test)  pkgs+=(build-essential cmake pkg-config liblapacke-dev libopenblas-dev
+                  librandom123-dev python3-numpy clang libclang-rt-dev
+                  libopenmpi-dev openmpi-bin) ;;
+    bench) pkgs+=(build-essential cmake pkg-config liblapacke-dev libopenblas-dev
+                  libgsl-dev python3-numpy) ;;
+    mpi)   pkgs+=(libopenmpi-dev openmpi-bin) ;;
+    all)   exec "$0" build test bench mpi ;;
+    *) echo "deps.sh: unknown set '$w' (expected build, test, bench, mpi or all)" >&2; exit 2 ;;
+  esac
+done
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "jaxrandom: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+else
+  echo "jaxrandom: missing Debian packages. As root, run:" >&2
+  echo "  apt-get update && apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
