@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The README's second command: installs what the tests need, then builds and
+# runs the whole test suite: a Release build with gcc (warnings as errors in
+# CI), a clang build, an AddressSanitizer + UndefinedBehaviorSanitizer build,
+# the optional MPI build, and a bounded fuzzing run of every parser.
+#   JR_FUZZ_SECONDS  seconds per fuzz target (default 60; 0 skips fuzzing)
+#   JR_QUICK=1       only the Release build (for quick local runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+jobs=$(nproc)
+werror=OFF; [ "${CI:-}" = "true" ] && werror=ON
+run() { echo "== $*" >&2; "$@"; }
+ctest_dir() { (cd "$1" && ctest --output-on-failure -j"$jobs" ${2:+-E "$2"}); }
+
+run cmake -S . -B _build/release -DCMAKE_BUILD_TYPE=Release -DJR_WERROR=$werror -DJR_ENABLE_MPI=ON >/dev/null
+run cmake --build _build/release -j"$jobs"
+ctest_dir _build/release
+[ "${JR_QUICK:-0}" = 1 ] && exit 0
+
+run cmake -S . -B _build/clang -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release -DJR_WERROR=$werror >/dev/null
+run cmake --build _build/clang -j"$jobs"
+ctest_dir _build/clang
+
+# Sanitizers: the exhaustive and statistical suites are the slow ones; they
+# run in full here too, only with a larger time budget.
+run cmake -S . -B _build/asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DJR_SANITIZE=address,undefined -DJR_WERROR=$werror >/dev/null
+run cmake --build _build/asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest_dir _build/asan
+
+if [ "${JR_FUZZ_SECONDS:-60}" != 0 ] && [ -x tests/fuzz/run_fuzzers.sh ]; then
+  run tests/fuzz/run_fuzzers.sh _build/fuzz "${JR_FUZZ_SECONDS:-60}"
+fi
+echo "jaxrandom: all test builds passed" >&2
