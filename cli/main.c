@@ -1,0 +1,396 @@
+/* jaxrandom: jax.random from the command line. Option parsing and dispatch;
+ * the subcommands are in commands.c and mvn.c, the writers in output.c. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+  const char *name;
+  cli_cmd cmd;
+} cli_cmds[] = {{"key", CMD_KEY},
+                {"split", CMD_SPLIT},
+                {"fold-in", CMD_FOLD_IN},
+                {"fold_in", CMD_FOLD_IN},
+                {"bits", CMD_BITS},
+                {"uniform", CMD_UNIFORM},
+                {"normal", CMD_NORMAL},
+                {"multivariate-normal", CMD_MVN},
+                {"multivariate_normal", CMD_MVN},
+                {"demo", CMD_DEMO}};
+
+#define B(c) (1u << (c))
+#define ALL_CMDS (B(CMD_COUNT) - 1u)
+#define BULK (B(CMD_SPLIT) | B(CMD_BITS) | B(CMD_UNIFORM) | B(CMD_NORMAL))
+
+typedef enum {
+  OPT_HELP,
+  OPT_SEED,
+  OPT_KEY,
+  OPT_SHAPE,
+  OPT_NUM,
+  OPT_DATA,
+  OPT_WIDTH,
+  OPT_DTYPE,
+  OPT_MINVAL,
+  OPT_MAXVAL,
+  OPT_MEAN,
+  OPT_COV,
+  OPT_METHOD,
+  OPT_CHECK,
+  OPT_TOL,
+  OPT_ROWS,
+  OPT_EXAMPLE,
+  OPT_LEGACY,
+  OPT_X64,
+  OPT_OUT,
+  OPT_FORMAT,
+  OPT_FORCE,
+  OPT_QUIET,
+  OPT_THREADS
+} cli_optid;
+
+static const struct {
+  const char *name;
+  cli_optid id;
+  int has_value;
+  unsigned cmds;
+} cli_optdefs[] = {
+    {"help", OPT_HELP, 0, ALL_CMDS},
+    {"seed", OPT_SEED, 1, ALL_CMDS},
+    {"key", OPT_KEY, 1, ALL_CMDS},
+    {"shape", OPT_SHAPE, 1, BULK | B(CMD_MVN) | B(CMD_DEMO)},
+    {"num", OPT_NUM, 1, B(CMD_SPLIT)},
+    {"data", OPT_DATA, 1, B(CMD_FOLD_IN)},
+    {"width", OPT_WIDTH, 1, B(CMD_BITS)},
+    {"dtype", OPT_DTYPE, 1,
+     B(CMD_BITS) | B(CMD_UNIFORM) | B(CMD_NORMAL) | B(CMD_MVN) | B(CMD_DEMO)},
+    {"minval", OPT_MINVAL, 1, B(CMD_UNIFORM)},
+    {"maxval", OPT_MAXVAL, 1, B(CMD_UNIFORM)},
+    {"mean", OPT_MEAN, 1, B(CMD_MVN)},
+    {"cov", OPT_COV, 1, B(CMD_MVN)},
+    {"method", OPT_METHOD, 1, B(CMD_MVN) | B(CMD_DEMO)},
+    {"check-valid", OPT_CHECK, 1, B(CMD_MVN) | B(CMD_DEMO)},
+    {"check_valid", OPT_CHECK, 1, B(CMD_MVN) | B(CMD_DEMO)},
+    {"tol", OPT_TOL, 1, B(CMD_MVN) | B(CMD_DEMO)},
+    {"rows", OPT_ROWS, 1, B(CMD_MVN)},
+    {"example", OPT_EXAMPLE, 0, B(CMD_MVN)},
+    {"legacy", OPT_LEGACY, 0, ALL_CMDS},
+    {"x64", OPT_X64, 0, ALL_CMDS},
+    {"out", OPT_OUT, 1, ALL_CMDS},
+    {"format", OPT_FORMAT, 1, ALL_CMDS},
+    {"force", OPT_FORCE, 0, ALL_CMDS},
+    {"quiet", OPT_QUIET, 0, ALL_CMDS},
+    {"threads", OPT_THREADS, 1, ALL_CMDS},
+};
+
+int cli_error(const cli_opts *o, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "jaxrandom%s%s: error: ", o && o->cmd_name ? " " : "",
+          o && o->cmd_name ? o->cmd_name : "");
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  return code;
+}
+
+void cli_note(const cli_opts *o, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "jaxrandom%s%s: note: ", o && o->cmd_name ? " " : "",
+          o && o->cmd_name ? o->cmd_name : "");
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+int cli_status_code(jr_status st) {
+  switch (st) {
+  case JR_OK: return CLI_OK;
+  case JR_E_IO:
+  case JR_E_OUT_OF_MEMORY:
+  case JR_E_LAPACK:
+  case JR_E_MPI:
+  case JR_E_BAD_ISA: return CLI_RUNTIME;
+  default: return CLI_USAGE;
+  }
+}
+
+int cli_fail_status(const cli_opts *o, jr_status st) {
+  const char *msg = jr_last_error();
+  return cli_error(o, cli_status_code(st), "%s",
+                   msg && *msg ? msg : jr_status_string(st));
+}
+
+/* Whole-string integer in [lo, hi] (decimal, or 0x hex). */
+static int cli_parse_int(const char *s, long long lo, long long hi,
+                         long long *out) {
+  char *end;
+  if (!*s || *s == ' ') return 0;
+  errno = 0;
+  long long v = strtoll(s, &end, 0);
+  if (errno || *end || end == s) return 0;
+  /* strtoll's base 0 reads a leading 0 as octal; we only want hex. */
+  const char *d = s + (*s == '-' || *s == '+');
+  if (d[0] == '0' && d[1] && d[1] != 'x' && d[1] != 'X') return 0;
+  if (v < lo || v > hi) return 0;
+  *out = v;
+  return 1;
+}
+
+static int cli_parse_u32(const char *s, uint32_t *out) {
+  long long v;
+  if (!cli_parse_int(s, 0, 4294967295LL, &v)) return 0;
+  *out = (uint32_t)v;
+  return 1;
+}
+
+static int cli_parse_double(const char *s, double *out) {
+  const char *msg;
+  return jr_parse_number(s, strlen(s), out, &msg);
+}
+
+static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
+                          const char *v) {
+  long long n;
+  switch (id) {
+  case OPT_HELP: cli_print_cmd_help(o->cmd); exit(CLI_OK);
+  case OPT_SEED:
+    /* JAX: a seed that does not fit int64 is an OverflowError. */
+    if (!cli_parse_int(v, INT64_MIN, INT64_MAX, &n))
+      return cli_error(o, CLI_USAGE,
+                       "--seed '%s': expected an integer in [-2^63, 2^63)", v);
+    o->seed = n;
+    o->have_seed = 1;
+    return 0;
+  case OPT_KEY: {
+    const char *comma = strchr(v, ',');
+    char a[32];
+    uint32_t k0, k1;
+    if (!comma || (size_t)(comma - v) >= sizeof a) goto bad_key;
+    memcpy(a, v, (size_t)(comma - v));
+    a[comma - v] = '\0';
+    if (!cli_parse_u32(a, &k0) || !cli_parse_u32(comma + 1, &k1)) goto bad_key;
+    o->key.k[0] = k0;
+    o->key.k[1] = k1;
+    o->have_key = 1;
+    return 0;
+  bad_key:
+    return cli_error(o, CLI_USAGE,
+                     "--key '%s': expected two uint32 words K0,K1 as printed "
+                     "by 'jaxrandom key' (e.g. --key 0,42)",
+                     v);
+  }
+  case OPT_SHAPE: {
+    jr_status st = jr_shape_parse(v, strlen(v), "--shape", &o->ndim, o->shape);
+    if (st) return cli_fail_status(o, st);
+    o->have_shape = 1;
+    return 0;
+  }
+  case OPT_NUM:
+    if (!cli_parse_int(v, 0, INT64_MAX, &n))
+      return cli_error(o, CLI_USAGE,
+                       "--num '%s': expected a non-negative integer", v);
+    o->num = n;
+    o->have_num = 1;
+    return 0;
+  case OPT_DATA:
+    /* jax.random.fold_in takes the data as uint32 (mod 2^32). */
+    if (!cli_parse_int(v, INT64_MIN, INT64_MAX, &n))
+      return cli_error(o, CLI_USAGE,
+                       "--data '%s': expected an integer (taken mod 2^32)", v);
+    o->data = (uint32_t)(uint64_t)n;
+    o->have_data = 1;
+    return 0;
+  case OPT_WIDTH:
+    if (!cli_parse_int(v, 0, 64, &n) ||
+        (n != 8 && n != 16 && n != 32 && n != 64))
+      return cli_error(o, CLI_USAGE, "--width '%s': expected 8, 16, 32 or 64",
+                       v);
+    o->width = (int)n;
+    o->have_width = 1;
+    return 0;
+  case OPT_DTYPE:
+    o->dtype = jr_dtype_from_name(v);
+    if (o->dtype == JR_DTYPE_NONE)
+      return cli_error(o, CLI_USAGE,
+                       "--dtype '%s': unknown dtype (expected float16, "
+                       "bfloat16, float32 or float64; uint8..uint64 for "
+                       "bits)",
+                       v);
+    o->have_dtype = 1;
+    return 0;
+  case OPT_MINVAL:
+  case OPT_MAXVAL:
+    if (!cli_parse_double(v, id == OPT_MINVAL ? &o->minval : &o->maxval))
+      return cli_error(o, CLI_USAGE, "--%s '%s': expected a number", name, v);
+    return 0;
+  case OPT_MEAN: o->mean = v; return 0;
+  case OPT_COV: o->cov = v; return 0;
+  case OPT_METHOD:
+    if (strcmp(v, "cholesky") == 0)
+      o->method = JR_CHOLESKY;
+    else if (strcmp(v, "eigh") == 0)
+      o->method = JR_EIGH;
+    else if (strcmp(v, "svd") == 0)
+      o->method = JR_SVD;
+    else
+      return cli_error(o, CLI_USAGE,
+                       "--method '%s': method must be one of 'svd', 'eigh', "
+                       "'cholesky'",
+                       v);
+    return 0;
+  case OPT_CHECK:
+    if (strcmp(v, "ignore") == 0)
+      o->check = JR_CHECK_IGNORE;
+    else if (strcmp(v, "warn") == 0)
+      o->check = JR_CHECK_WARN;
+    else if (strcmp(v, "raise") == 0)
+      o->check = JR_CHECK_RAISE;
+    else
+      return cli_error(o, CLI_USAGE,
+                       "--check-valid '%s': expected ignore, warn or raise", v);
+    return 0;
+  case OPT_TOL:
+    if (!cli_parse_double(v, &o->tol) || !(o->tol >= 0) || o->tol > 1e300)
+      return cli_error(o, CLI_USAGE,
+                       "--tol '%s': expected a finite number >= 0", v);
+    o->have_tol = 1;
+    return 0;
+  case OPT_ROWS: {
+    const char *colon = strchr(v, ':');
+    char a[32];
+    if (!colon || (size_t)(colon - v) >= sizeof a) goto bad_rows;
+    memcpy(a, v, (size_t)(colon - v));
+    a[colon - v] = '\0';
+    o->row_begin = 0;
+    o->row_end = -1;
+    if (a[0] && !cli_parse_int(a, 0, INT64_MAX, &n)) goto bad_rows;
+    if (a[0]) o->row_begin = n;
+    if (colon[1] && !cli_parse_int(colon + 1, 0, INT64_MAX, &n)) goto bad_rows;
+    if (colon[1]) o->row_end = n;
+    if (o->row_end >= 0 && o->row_end < o->row_begin) goto bad_rows;
+    o->have_rows = 1;
+    return 0;
+  bad_rows:
+    return cli_error(o, CLI_USAGE,
+                     "--rows '%s': expected A:B with 0 <= A <= B (rows A to "
+                     "B-1 of the flattened batch; A: or :B also work)",
+                     v);
+  }
+  case OPT_EXAMPLE: o->example = 1; return 0;
+  case OPT_LEGACY: o->legacy = 1; return 0;
+  case OPT_X64: o->x64 = 1; return 0;
+  case OPT_OUT: o->out = v; return 0;
+  case OPT_FORMAT:
+    if (strcmp(v, "npy") == 0)
+      o->format = FMT_NPY;
+    else if (strcmp(v, "csv") == 0)
+      o->format = FMT_CSV;
+    else if (strcmp(v, "bin") == 0)
+      o->format = FMT_BIN;
+    else if (strcmp(v, "table") == 0)
+      o->format = FMT_TABLE;
+    else
+      return cli_error(o, CLI_USAGE,
+                       "--format '%s': expected npy, csv, bin or table", v);
+    return 0;
+  case OPT_FORCE: o->force = 1; return 0;
+  case OPT_QUIET: o->quiet = 1; return 0;
+  case OPT_THREADS:
+    if (!cli_parse_int(v, 0, 4096, &n))
+      return cli_error(o, CLI_USAGE,
+                       "--threads '%s': expected an integer in [0, 4096] (0 "
+                       "= all cores)",
+                       v);
+    o->threads = n;
+    o->have_threads = 1;
+    return 0;
+  }
+  return cli_error(o, CLI_USAGE, "internal: unhandled option --%s", name);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    cli_print_main_help();
+    return CLI_USAGE;
+  }
+  const char *first = argv[1];
+  if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 ||
+      strcmp(first, "help") == 0) {
+    if (argc >= 3) {
+      for (size_t i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++)
+        if (strcmp(argv[2], cli_cmds[i].name) == 0) {
+          cli_print_cmd_help(cli_cmds[i].cmd);
+          return CLI_OK;
+        }
+    }
+    cli_print_main_help();
+    return CLI_OK;
+  }
+  if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
+    printf("jaxrandom %s (library %s, kernels %s)\n", JR_VERSION_STRING,
+           jr_version_string(), jr_isa_name(jr_isa_active()));
+    return CLI_OK;
+  }
+  cli_opts o;
+  memset(&o, 0, sizeof o);
+  o.cmd = CMD_COUNT;
+  for (size_t i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++)
+    if (strcmp(first, cli_cmds[i].name) == 0) {
+      o.cmd = cli_cmds[i].cmd;
+      o.cmd_name = cli_cmds[i].name;
+    }
+  if (o.cmd == CMD_COUNT)
+    return cli_error(NULL, CLI_USAGE,
+                     "unknown subcommand '%s' (expected key, split, fold-in, "
+                     "bits, uniform, normal, multivariate-normal or demo; "
+                     "see 'jaxrandom --help')",
+                     first);
+  o.maxval = 1.0;
+  o.tol = 1e-8;
+  o.method = JR_CHOLESKY;
+  o.check = JR_CHECK_IGNORE;
+  for (int i = 2; i < argc; i++) {
+    const char *arg = argv[i];
+    if (strcmp(arg, "-h") == 0) arg = "--help";
+    if (strncmp(arg, "--", 2) != 0)
+      return cli_error(&o, CLI_USAGE,
+                       "unexpected argument '%s' (options start with --; "
+                       "see 'jaxrandom %s --help')",
+                       arg, o.cmd_name);
+    const char *name = arg + 2, *eq = strchr(name, '=');
+    size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+    size_t k, nopts = sizeof cli_optdefs / sizeof cli_optdefs[0];
+    for (k = 0; k < nopts; k++)
+      if (strlen(cli_optdefs[k].name) == nlen &&
+          strncmp(cli_optdefs[k].name, name, nlen) == 0)
+        break;
+    if (k == nopts || !(cli_optdefs[k].cmds & B(o.cmd)))
+      return cli_error(&o, CLI_USAGE,
+                       "%s option '--%.*s' (see 'jaxrandom %s --help')",
+                       k == nopts ? "unknown" : "this subcommand has no",
+                       (int)nlen, name, o.cmd_name);
+    const char *value = NULL;
+    if (cli_optdefs[k].has_value) {
+      if (eq)
+        value = eq + 1;
+      else if (i + 1 < argc)
+        value = argv[++i];
+      else
+        return cli_error(&o, CLI_USAGE, "option '--%s' needs a value",
+                         cli_optdefs[k].name);
+    } else if (eq) {
+      return cli_error(&o, CLI_USAGE, "option '--%s' takes no value",
+                       cli_optdefs[k].name);
+    }
+    int code =
+        cli_set_option(&o, cli_optdefs[k].id, cli_optdefs[k].name, value);
+    if (code) return code;
+  }
+  return cli_run(&o);
+}
