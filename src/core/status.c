@@ -110,15 +110,22 @@ jr_status jr_check_shape(const char *what, int ndim, const int64_t *shape,
     return jr_fail(JR_E_NULL_POINTER, "%s: shape is NULL with ndim %d", what,
                    ndim);
   int64_t n = 1;
+  int has_zero = 0;
   for (int i = 0; i < ndim; i++) {
     if (shape[i] < 0)
       return jr_fail(JR_E_BAD_SHAPE,
                      "%s: dimension %d is %lld; dimensions must be >= 0", what,
                      i, (long long)shape[i]);
+    has_zero |= shape[i] == 0;
+  }
+  /* A zero dimension makes the count 0 whatever the others are (as in
+   * NumPy); only a true count can overflow. */
+  for (int i = 0; i < ndim && !has_zero; i++)
     if (!jr_mul_i64(n, shape[i], &n))
       return jr_fail(JR_E_SIZE_OVERFLOW,
-                     "%s: the number of elements overflows 64 bits", what);
-  }
+                     "%s: the number of elements of shape %s overflows 64 bits",
+                     what, jr_format_shape((char[800]){0}, 800, ndim, shape));
+  if (has_zero) n = 0;
   if (size) *size = n;
   return JR_OK;
 }

@@ -33,8 +33,8 @@ static inline double m_u2d(uint64_t u) {
 }
 
 /* ---- spec 2: threefry2x32, 20 rounds, written out round by round. */
-static inline void m_threefry(uint32_t k0, uint32_t k1, uint32_t x0, uint32_t x1,
-                       uint32_t *y0, uint32_t *y1) {
+static inline void m_threefry(uint32_t k0, uint32_t k1, uint32_t x0,
+                              uint32_t x1, uint32_t *y0, uint32_t *y1) {
   static const unsigned R[8] = {13, 15, 26, 6, 17, 29, 16, 24};
   uint32_t ks[3] = {k0, k1, k0 ^ k1 ^ 0x1BD11BDAu};
   x0 += ks[0];
@@ -57,8 +57,9 @@ static inline void m_threefry(uint32_t k0, uint32_t k1, uint32_t x0, uint32_t x1
 /* ---- spec 5: the legacy helper threefry_2x32(key, counts[n]) -> out[n]:
  * pad to even, halves X0 | X1, all y0 then all y1, padding dropped. `tmp`
  * holds n + 1 words. */
-static inline void m_legacy_hash(uint32_t k0, uint32_t k1, const uint32_t *counts,
-                          size_t n, uint32_t *out, uint32_t *tmp) {
+static inline void m_legacy_hash(uint32_t k0, uint32_t k1,
+                                 const uint32_t *counts, size_t n,
+                                 uint32_t *out, uint32_t *tmp) {
   size_t m = n + (n & 1);
   memcpy(tmp, counts, n * sizeof *tmp);
   if (m != n) tmp[n] = 0;
@@ -66,7 +67,7 @@ static inline void m_legacy_hash(uint32_t k0, uint32_t k1, const uint32_t *count
   for (size_t j = 0; j < h; j++) {
     uint32_t y0, y1;
     m_threefry(k0, k1, tmp[j], tmp[h + j], &y0, &y1);
-    tmp[j] = y0;       /* safe: slot j and h + j are read before written */
+    tmp[j] = y0; /* safe: slot j and h + j are read before written */
     tmp[h + j] = y1;
   }
   memcpy(out, tmp, n * sizeof *out);
@@ -76,7 +77,8 @@ static inline void m_legacy_hash(uint32_t k0, uint32_t k1, const uint32_t *count
  * double; the result is rounded with rint (round half to even) at the
  * target's quantum 2^(e - mant_bits), e clamped to the minimum normal
  * exponent so subnormals come out right. */
-static inline double m_round_to(double v, int mant_bits, int emin, double overflow) {
+static inline double m_round_to(double v, int mant_bits, int emin,
+                                double overflow) {
   if (v != v || v == 0 || isinf(v)) return v;
   int e;
   frexp(fabs(v), &e); /* |v| = f * 2^e, f in [0.5, 1): exponent e - 1 */
@@ -94,7 +96,8 @@ static inline uint16_t m_to_f16(float x) {
   if (x != x) return (uint16_t)(sign | 0x7E00u); /* any quiet NaN */
   double r = fabs(m_round_to(x, 10, -14, 65536.0));
   if (isinf(r)) return (uint16_t)(sign | 0x7C00u);
-  if (r < ldexp(1.0, -14)) return (uint16_t)(sign | (uint16_t)(r / ldexp(1.0, -24)));
+  if (r < ldexp(1.0, -14))
+    return (uint16_t)(sign | (uint16_t)(r / ldexp(1.0, -24)));
   int e;
   double f = frexp(r, &e); /* r = f * 2^e */
   uint16_t mant = (uint16_t)((f * 2.0 - 1.0) * 1024.0);
@@ -104,9 +107,12 @@ static inline uint16_t m_to_f16(float x) {
 static inline float m_from_f16(uint16_t h) {
   int e = (h >> 10) & 0x1F, m = h & 0x3FF;
   double v;
-  if (e == 0x1F) v = m ? NAN : INFINITY;
-  else if (e == 0) v = ldexp((double)m, -24);
-  else v = ldexp(1024.0 + m, e - 25);
+  if (e == 0x1F)
+    v = m ? NAN : INFINITY;
+  else if (e == 0)
+    v = ldexp((double)m, -24);
+  else
+    v = ldexp(1024.0 + m, e - 25);
   return (float)((h & 0x8000u) ? -v : v);
 }
 
@@ -116,7 +122,9 @@ static inline uint16_t m_to_bf16(float x) {
   double r = m_round_to(x, 7, -126, ldexp(1.0, 128));
   return (uint16_t)(m_f2u((float)r) >> 16); /* r is exact in float32 */
 }
-static inline float m_from_bf16(uint16_t h) { return m_u2f((uint32_t)h << 16); }
+static inline float m_from_bf16(uint16_t h) {
+  return m_u2f((uint32_t)h << 16);
+}
 
 /* ---- spec 7c: XLA's float32 log. */
 static inline float m_log_f32(float in) {
@@ -156,14 +164,13 @@ static const double m_l1p_n[7] = {
     6.5787325942061044846969E0,  2.9911919328553073277375E1,
     6.0949667980987787057556E1,  5.7112963590585538103336E1,
     2.0039553499201281259648E1};
-static const double m_l1p_d[7] = {
-    1.0,
-    1.5062909083469192043167E1,
-    8.3047565967967209469434E1,
-    2.2176239823732856465394E2,
-    3.0909872225312059774938E2,
-    2.1642788614495947685003E2,
-    6.0118660497603843919306E1};
+static const double m_l1p_d[7] = {1.0,
+                                  1.5062909083469192043167E1,
+                                  8.3047565967967209469434E1,
+                                  2.2176239823732856465394E2,
+                                  3.0909872225312059774938E2,
+                                  2.1642788614495947685003E2,
+                                  6.0118660497603843919306E1};
 
 static inline float m_log1p_f32(float x) {
   if (!(fabsf(x) < (float)0.41421356237309504880)) return m_log_f32(x + 1.0f);
@@ -201,7 +208,8 @@ static inline float m_erf_inv_f32(float x) {
   float t = small ? w - 2.5f : sqrtf(w) - 3.0f;
   const float *c = small ? A : B;
   float p = c[0];
-  for (int i = 1; i < 9; i++) p = fmaf(p, t, c[i]);
+  for (int i = 1; i < 9; i++)
+    p = fmaf(p, t, c[i]);
   return fabsf(x) == 1.0f ? x * INFINITY : p * x;
 }
 
@@ -253,7 +261,8 @@ static inline double m_erf_inv_f64(double x) {
     c = C3, n = 17, t = sqrt(w) - 5.0;
   }
   double p = c[0];
-  for (int i = 1; i < n; i++) p = fma(p, t, c[i]);
+  for (int i = 1; i < n; i++)
+    p = fma(p, t, c[i]);
   return fabs(x) == 1.0 ? x * INFINITY : p * x;
 }
 

@@ -28,7 +28,8 @@ static int64_t read_shape(const tu_data *d, int *i, int *ndim, int64_t *dims) {
   int64_t n = 1;
   CHECK(*ndim >= 0 && *ndim <= 4, "%s:%d: ndim", d->name, d->lineno);
   if (*ndim < 0 || *ndim > 4) *ndim = 0;
-  for (int k = 0; k < *ndim; k++) n *= (dims[k] = tu_parse_i64(d, (*i)++));
+  for (int k = 0; k < *ndim; k++)
+    n *= (dims[k] = tu_parse_i64(d, (*i)++));
   return n;
 }
 
@@ -70,8 +71,9 @@ static void check_float(const tu_data *d, const char *what, const float *got,
     double exp = tu_parse_double(d, first + (int)j);
     if (decimals < 0) {
       float e = (float)exp;
-      CHECK(memcmp(&e, &got[j], 4) == 0, "%s:%d: %s[%lld] = %.9g, expected %.9g",
-            d->name, d->lineno, what, (long long)j, got[j], e);
+      CHECK(memcmp(&e, &got[j], 4) == 0,
+            "%s:%d: %s[%lld] = %.9g, expected %.9g", d->name, d->lineno, what,
+            (long long)j, got[j], e);
       continue;
     }
     double err = fabs((double)got[j] - exp);
@@ -79,12 +81,13 @@ static void check_float(const tu_data *d, const char *what, const float *got,
     double ulp = (double)nextafterf(fabsf(got[j]), INFINITY) - fabsf(got[j]);
     if (err > half && ulp_slack && err <= half + ulp)
       printf("note: %s:%d: %s[%lld] = %.9g is within one ulp of rounding to "
-             "%s, not inside\n", d->name, d->lineno, what, (long long)j,
-             got[j], d->tok[first + (int)j]);
+             "%s, not inside\n",
+             d->name, d->lineno, what, (long long)j, got[j],
+             d->tok[first + (int)j]);
     CHECK(err <= half + (ulp_slack ? ulp : 0.0),
-          "%s:%d: %s[%lld] = %.9g does not round to %s (%d decimals)",
-          d->name, d->lineno, what, (long long)j, got[j],
-          d->tok[first + (int)j], decimals);
+          "%s:%d: %s[%lld] = %.9g does not round to %s (%d decimals)", d->name,
+          d->lineno, what, (long long)j, got[j], d->tok[first + (int)j],
+          decimals);
     if (decimals == 6)
       CHECK(err <= 1e-6 + 1e-6 * fabs(exp),
             "%s:%d: %s[%lld] = %.9g not within rtol=atol=1e-6 of %s", d->name,
@@ -120,8 +123,8 @@ static void check_uniform_f32(const tu_data *d, jr_key key, const float *got,
       contraction_cases++;
       CHECK(memcmp(&e, &unfused, 4) == 0 && memcmp(&fused, &unfused, 4) != 0,
             "%s:%d: uniform[%lld] = %.9g, expected %.9g (not explained by "
-            "the unfused multiply-add %.9g)", d->name, d->lineno, (long long)j,
-            got[j], e, unfused);
+            "the unfused multiply-add %.9g)",
+            d->name, d->lineno, (long long)j, got[j], e, unfused);
     }
   }
   free(bits);
@@ -147,7 +150,8 @@ static void do_split(const tu_data *d, jr_ctx *ctx, int64_t seed, int64_t num) {
 
 static void do_uniform_or_normal(const tu_data *d, jr_ctx *ctx, int normal,
                                  int64_t seed, int ndim, const int64_t *dims,
-                                 int64_t n, double lo, double hi, int decimals) {
+                                 int64_t n, double lo, double hi,
+                                 int decimals) {
   float *out = tu_xmalloc(4 * (size_t)n);
   jr_key key = jr_key_from_seed(seed, 0);
   if (normal)
@@ -157,20 +161,24 @@ static void do_uniform_or_normal(const tu_data *d, jr_ctx *ctx, int normal,
   if (!normal && decimals < 0 && ctx == ctx_part)
     check_uniform_f32(d, key, out, n, lo, hi);
   else
-    check_float(d, normal ? "normal" : "uniform", out, n, d->nargs, decimals, 0);
+    check_float(d, normal ? "normal" : "uniform", out, n, d->nargs, decimals,
+                0);
   free(out);
 }
 
-static void do_mvn_identity(const tu_data *d, jr_ctx *ctx, int i, int decimals) {
+static void do_mvn_identity(const tu_data *d, jr_ctx *ctx, int i,
+                            int decimals) {
   int64_t seed = tu_parse_i64(d, i++);
   int64_t shape[2] = {tu_parse_i64(d, i), tu_parse_i64(d, i + 1)};
   i += 2;
   int64_t n = shape[0] * shape[1];
   float *z = tu_xmalloc(4 * (size_t)n), mean[8];
   CHECK(shape[1] <= 8, "mvn n");
-  for (int j = 0; j < shape[1] && j < 8; j++) mean[j] = (float)tu_parse_double(d, i++);
+  for (int j = 0; j < shape[1] && j < 8; j++)
+    mean[j] = (float)tu_parse_double(d, i++);
   CHECK_OK(jr_normal(ctx, jr_key_from_seed(seed, 0), JR_FLOAT32, 2, shape, z));
-  for (int64_t j = 0; j < n; j++) z[j] = mean[j % shape[1]] + z[j];
+  for (int64_t j = 0; j < n; j++)
+    z[j] = mean[j % shape[1]] + z[j];
   check_float(d, "multivariate_normal", z, n, d->nargs, decimals, 1);
   free(z);
 }
@@ -230,7 +238,8 @@ static void run_legacy_file(void) {
       int64_t seed = tu_parse_i64(&d, i++);
       int width = (int)tu_parse_i64(&d, i++);
       int64_t n = read_shape(&d, &i, &ndim, dims);
-      check_bits(&d, ctx_legacy, jr_key_from_seed(seed, 0), width, ndim, dims, n);
+      check_bits(&d, ctx_legacy, jr_key_from_seed(seed, 0), width, ndim, dims,
+                 n);
     } else if (strcmp(fn, "uniform") == 0 || strcmp(fn, "normal") == 0) {
       int64_t seed = tu_parse_i64(&d, i++);
       int64_t n = read_shape(&d, &i, &ndim, dims);
@@ -320,11 +329,14 @@ static void run_jax_suite(void) {
       CHECK_OK(jr_random_bits(ctx_legacy, key, 16, 1, &n16, b16));
       CHECK_OK(jr_random_bits(ctx_legacy, key, 32, 1, &n32, b32));
       for (int64_t j = 0; j < n32; j++) { /* little-endian views */
-        uint32_t v8 = 0, v16 = (uint32_t)b16[2 * j] | (uint32_t)b16[2 * j + 1] << 16;
-        for (int b = 0; b < 4; b++) v8 |= (uint32_t)b8[4 * j + b] << (8 * b);
-        CHECK(v8 == b32[j] && v16 == b32[j],
-              "%s:%d: word %lld: 8-bit view %08x, 16-bit view %08x, 32-bit %08x",
-              d.name, d.lineno, (long long)j, v8, v16, b32[j]);
+        uint32_t v8 = 0,
+                 v16 = (uint32_t)b16[2 * j] | (uint32_t)b16[2 * j + 1] << 16;
+        for (int b = 0; b < 4; b++)
+          v8 |= (uint32_t)b8[4 * j + b] << (8 * b);
+        CHECK(
+            v8 == b32[j] && v16 == b32[j],
+            "%s:%d: word %lld: 8-bit view %08x, 16-bit view %08x, 32-bit %08x",
+            d.name, d.lineno, (long long)j, v8, v16, b32[j]);
       }
       free(b8);
       free(b16);
@@ -376,7 +388,8 @@ int main(void) {
   /* 9 elements per kernel set (see check_uniform_f32); printed so a change
    * is visible, each one already checked against both models. */
   printf("uniform elements where the reference did not contract the "
-         "multiply-add: %ld\n", contraction_cases);
+         "multiply-add: %ld\n",
+         contraction_cases);
   CHECK(contraction_cases == 9L * nisa, "expected 9 per kernel set");
   jr_ctx_free(ctx_part);
   jr_ctx_free(ctx_legacy);

@@ -18,12 +18,11 @@ static void r123(uint32_t k0, uint32_t k1, uint32_t x0, uint32_t x1,
 
 int main(void) {
   /* Spec section 2 / Random123 KAT (also JAX's testThreefry2x32). */
-  static const uint32_t kat[3][6] = {
-      {0, 0, 0, 0, 0x6b200159u, 0x99ba4efeu},
-      {0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0x1cb996fcu,
-       0xbb002be7u},
-      {0x13198a2eu, 0x03707344u, 0x243f6a88u, 0x85a308d3u, 0xc4923a9cu,
-       0x483df7a0u}};
+  static const uint32_t kat[3][6] = {{0, 0, 0, 0, 0x6b200159u, 0x99ba4efeu},
+                                     {0xffffffffu, 0xffffffffu, 0xffffffffu,
+                                      0xffffffffu, 0x1cb996fcu, 0xbb002be7u},
+                                     {0x13198a2eu, 0x03707344u, 0x243f6a88u,
+                                      0x85a308d3u, 0xc4923a9cu, 0x483df7a0u}};
   for (int i = 0; i < 3; i++) {
     jr_key k = {{kat[i][0], kat[i][1]}};
     uint32_t y[2], r[2], m[2];
@@ -40,22 +39,24 @@ int main(void) {
   }
 
   /* 10^6 random (key, counter) pairs; every 4th uses edge words. */
-  static const uint32_t edge[] = {0, 1, 0x7fffffffu, 0x80000000u, 0xffffffffu,
-                                  0x1BD11BDAu};
+  static const uint32_t edge[] = {0,           1,           0x7fffffffu,
+                                  0x80000000u, 0xffffffffu, 0x1BD11BDAu};
   long mismatches = 0, fold_mismatches = 0;
   for (long i = 0; i < 1000000; i++) {
     uint32_t w[4];
     for (int j = 0; j < 4; j++)
       w[j] = (i % 4 == 0 && (tu_rand32() & 1)) ? edge[tu_rand_below(6)]
-                                                : tu_rand32();
+                                               : tu_rand32();
     jr_key k = {{w[0], w[1]}};
     uint32_t y[2], r[2];
     jr_threefry2x32(k, w[2], w[3], y);
     r123(w[0], w[1], w[2], w[3], r);
     if (y[0] != r[0] || y[1] != r[1]) {
       if (mismatches++ < 5)
-        CHECK(0, "key %08x %08x ctr %08x %08x: library %08x %08x, Random123 "
-                 "%08x %08x", w[0], w[1], w[2], w[3], y[0], y[1], r[0], r[1]);
+        CHECK(0,
+              "key %08x %08x ctr %08x %08x: library %08x %08x, Random123 "
+              "%08x %08x",
+              w[0], w[1], w[2], w[3], y[0], y[1], r[0], r[1]);
     }
     if (i % 16 == 0) { /* fold_in(key, d) = threefry(key, (0, d)) */
       jr_key f = jr_fold_in(k, w[3]);

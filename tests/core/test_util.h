@@ -25,7 +25,8 @@ static long tu_checks, tu_failures;
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static inline void tu_fail_at(const char *file, int line, const char *fmt, ...) {
+static inline void
+tu_fail_at(const char *file, int line, const char *fmt, ...) {
   tu_failures++;
   if (tu_failures > 40) return;
   va_list ap;
@@ -93,7 +94,8 @@ static inline int tu_data_next(tu_data *d) {
     if (len < 0) return 0;
     d->lineno++;
     char *p = d->line;
-    while (*p == ' ' || *p == '\t') p++;
+    while (*p == ' ' || *p == '\t')
+      p++;
     if (*p == '#' || *p == '\n' || *p == '\0') continue;
     d->ntok = 0;
     d->nargs = -1;
@@ -157,8 +159,8 @@ static inline double tu_parse_double(const tu_data *d, int i) {
   }
   double v = strtod(d->tok[i], &end);
   if (*end)
-    tu_fail_at(__FILE__, __LINE__, "%s:%d: bad number '%s'", d->name,
-               d->lineno, d->tok[i]);
+    tu_fail_at(__FILE__, __LINE__, "%s:%d: bad number '%s'", d->name, d->lineno,
+               d->tok[i]);
   return v;
 }
 
@@ -170,9 +172,13 @@ static inline uint64_t tu_rand64(void) {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
 }
-static inline uint32_t tu_rand32(void) { return (uint32_t)(tu_rand64() >> 32); }
+static inline uint32_t tu_rand32(void) {
+  return (uint32_t)(tu_rand64() >> 32);
+}
 /* Uniform in [0, n), n > 0 (the tiny modulo bias does not matter here). */
-static inline uint64_t tu_rand_below(uint64_t n) { return tu_rand64() % n; }
+static inline uint64_t tu_rand_below(uint64_t n) {
+  return tu_rand64() % n;
+}
 
 static inline void *tu_xmalloc(size_t n) {
   void *p = malloc(n ? n : 1);
