@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "kernels/kernels_simd.h"
 
 static const jr_kernels *jr_table_for(jr_isa isa) {
   switch (isa) {
@@ -38,9 +39,25 @@ int jr_isa_supported(jr_isa isa) {
   }
 }
 
+/* Supported and its self-check against the reference passed (run once per
+ * set; racing first calls both run it and store the same answer). */
+static atomic_int jr_checked[4]; /* 0 not yet, 1 passed, -1 failed */
+static int jr_isa_usable(jr_isa isa) {
+  const jr_kernels *t = jr_table_for(isa);
+  if (!t || !jr_isa_supported(isa)) return 0;
+  if (isa == JR_ISA_REF) return 1;
+  int c = atomic_load_explicit(&jr_checked[isa], memory_order_relaxed);
+  if (c == 0) {
+    c = jr_kernels_self_check(t) ? 1 : -1;
+    atomic_store_explicit(&jr_checked[isa], c, memory_order_relaxed);
+  }
+  return c == 1;
+}
+
+/* The best set that passes its self-check; a failing one falls back. */
 static jr_isa jr_best_isa(void) {
-  if (jr_isa_supported(JR_ISA_AVX512)) return JR_ISA_AVX512;
-  if (jr_isa_supported(JR_ISA_AVX2)) return JR_ISA_AVX2;
+  if (jr_isa_usable(JR_ISA_AVX512)) return JR_ISA_AVX512;
+  if (jr_isa_usable(JR_ISA_AVX2)) return JR_ISA_AVX2;
   return JR_ISA_REF;
 }
 
@@ -60,6 +77,7 @@ const char *jr_isa_name(jr_isa isa) {
 static _Atomic(const jr_kernels *) jr_active;
 static atomic_int jr_env_failed;
 static char jr_env_value[32];
+static int jr_env_self_check_failed;
 
 static const jr_kernels *jr_resolve(void) {
   const char *env = getenv("JAXRANDOM_ISA");
@@ -70,8 +88,10 @@ static const jr_kernels *jr_resolve(void) {
     else if (strcmp(env, "avx512") == 0) isa = JR_ISA_AVX512;
     else if (strcmp(env, "auto") == 0) isa = JR_ISA_AUTO;
     else isa = (jr_isa)-1;
-    if (isa == (jr_isa)-1 || !jr_isa_supported(isa)) {
+    if (isa == (jr_isa)-1 || !jr_isa_supported(isa) ||
+        (isa != JR_ISA_AUTO && !jr_isa_usable(isa))) {
       strncpy(jr_env_value, env, sizeof jr_env_value - 1);
+      jr_env_self_check_failed = isa != (jr_isa)-1 && jr_isa_supported(isa);
       atomic_store_explicit(&jr_env_failed, 1, memory_order_release);
       return NULL;
     }
@@ -86,6 +106,11 @@ jr_status jr_kernels_get(const jr_kernels **out) {
     k = jr_resolve();
     if (k) atomic_store_explicit(&jr_active, k, memory_order_relaxed);
   }
+  if (!k && jr_env_self_check_failed)
+    return jr_fail(JR_E_BAD_ISA,
+                   "JAXRANDOM_ISA=%s: this kernel set gives results that "
+                   "differ from the reference on this machine (self-check "
+                   "failed); use ref or auto", jr_env_value);
   if (!k)
     return jr_fail(JR_E_BAD_ISA,
                    "JAXRANDOM_ISA=%s: expected ref, avx2, avx512 or auto, and "
@@ -95,7 +120,7 @@ jr_status jr_kernels_get(const jr_kernels **out) {
 }
 
 jr_isa jr_isa_active(void) {
-  const jr_kernels *k;
+  const jr_kernels *k = NULL;
   return jr_kernels_get(&k) == JR_OK ? k->isa : JR_ISA_REF;
 }
 
@@ -104,6 +129,9 @@ jr_status jr_isa_select(jr_isa isa) {
   if (!jr_isa_supported(isa) || !jr_table_for(isa))
     return jr_fail(JR_E_BAD_ISA, "kernel set %s is not supported by this "
                    "build and CPU", jr_isa_name(isa));
+  if (!jr_isa_usable(isa))
+    return jr_fail(JR_E_BAD_ISA, "kernel set %s differs from the reference "
+                   "on this machine (self-check failed)", jr_isa_name(isa));
   atomic_store_explicit(&jr_active, jr_table_for(isa), memory_order_relaxed);
   atomic_store_explicit(&jr_env_failed, 0, memory_order_relaxed);
   return JR_OK;

@@ -1,0 +1,214 @@
+/* AVX2 + FMA kernels: 8 float32 / 4 float64 lanes. Compiled with
+ * -mavx2 -mfma (this file only) and selected at run time; the algorithm is
+ * in simd_body.h, this file supplies the vector primitives. */
+#include <immintrin.h>
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+#include "kernels/kernels_simd.h"
+
+#define JR_SIMD_PREFIX avx2
+#define VLF 8
+#define VLD 4
+
+typedef __m256i vi;
+typedef __m256 vf;
+typedef __m256d vd;
+typedef __m256 mf; /* all-ones / all-zeros lanes */
+typedef __m256d md;
+
+static inline vi i_set1(uint32_t x) {
+  return _mm256_set1_epi32((int)x);
+}
+static inline vi i_set1_64(uint64_t x) {
+  return _mm256_set1_epi64x((long long)x);
+}
+static inline vi i_add(vi a, vi b) {
+  return _mm256_add_epi32(a, b);
+}
+static inline vi i_sub(vi a, vi b) {
+  return _mm256_sub_epi32(a, b);
+}
+static inline vi i_xor(vi a, vi b) {
+  return _mm256_xor_si256(a, b);
+}
+static inline vi i_or(vi a, vi b) {
+  return _mm256_or_si256(a, b);
+}
+static inline vi i_and(vi a, vi b) {
+  return _mm256_and_si256(a, b);
+}
+static inline vi i_loadu(const void *p) {
+  return _mm256_loadu_si256((const __m256i *)p);
+}
+static inline void i_storeu(void *p, vi v) {
+  _mm256_storeu_si256((__m256i *)p, v);
+}
+#define I_SRL(x, r) _mm256_srli_epi32(x, r)
+#define I_SRL64(x, r) _mm256_srli_epi64(x, r)
+/* No vector rotate in AVX2: shifts and or, except rotations by whole bytes,
+ * which are one byte shuffle. */
+static inline vi i_rot16(vi x) {
+  return _mm256_shuffle_epi8(x, _mm256_setr_epi8(2, 3, 0, 1, 6, 7, 4, 5, 10, 11,
+                                                 8, 9, 14, 15, 12, 13, 2, 3, 0,
+                                                 1, 6, 7, 4, 5, 10, 11, 8, 9,
+                                                 14, 15, 12, 13));
+}
+static inline vi i_rot24(vi x) {
+  return _mm256_shuffle_epi8(x, _mm256_setr_epi8(1, 2, 3, 0, 5, 6, 7, 4, 9, 10,
+                                                 11, 8, 13, 14, 15, 12, 1, 2, 3,
+                                                 0, 5, 6, 7, 4, 9, 10, 11, 8,
+                                                 13, 14, 15, 12));
+}
+#define I_ROTL(x, r)                                                           \
+  ((r) == 16   ? i_rot16(x)                                                    \
+   : (r) == 24 ? i_rot24(x)                                                    \
+               : _mm256_or_si256(_mm256_slli_epi32(x, r),                      \
+                                 _mm256_srli_epi32(x, 32 - (r))))
+
+/* Counters (i >> 32, i) of elements start .. start+7: the low word wraps
+ * inside the vector when start's low word is above 2^32 - 8, and those lanes
+ * carry into the high word. */
+static inline void ctr(uint64_t start, vi *hi, vi *lo) {
+  const vi sign = _mm256_set1_epi32((int)0x80000000u);
+  vi b = i_set1((uint32_t)start);
+  vi l = _mm256_add_epi32(b, _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  /* unsigned l < b, via a signed compare of sign-flipped values: -1 or 0 */
+  vi carry = _mm256_cmpgt_epi32(i_xor(b, sign), i_xor(l, sign));
+  *hi = _mm256_sub_epi32(i_set1((uint32_t)(start >> 32)), carry);
+  *lo = l;
+}
+
+/* Words (y0 << 32) | y1 of 8 lanes, in lane order. */
+static inline void store_bits64(uint64_t *out, vi y0, vi y1) {
+  vi a = _mm256_unpacklo_epi32(y1, y0); /* elements 0 1 | 4 5 */
+  vi b = _mm256_unpackhi_epi32(y1, y0); /* elements 2 3 | 6 7 */
+  i_storeu(out, _mm256_permute2x128_si256(a, b, 0x20));
+  i_storeu(out + 4, _mm256_permute2x128_si256(a, b, 0x31));
+}
+
+static inline vf f_set1(float x) {
+  return _mm256_set1_ps(x);
+}
+static inline vf f_add(vf a, vf b) {
+  return _mm256_add_ps(a, b);
+}
+static inline vf f_sub(vf a, vf b) {
+  return _mm256_sub_ps(a, b);
+}
+static inline vf f_mul(vf a, vf b) {
+  return _mm256_mul_ps(a, b);
+}
+static inline vf f_div(vf a, vf b) {
+  return _mm256_div_ps(a, b);
+}
+static inline vf f_fma(vf a, vf b, vf c) {
+  return _mm256_fmadd_ps(a, b, c);
+}
+static inline vf f_sqrt(vf a) {
+  return _mm256_sqrt_ps(a);
+}
+static inline vf f_neg(vf a) {
+  return _mm256_xor_ps(a, _mm256_set1_ps(-0.0f));
+}
+static inline vf f_abs(vf a) {
+  return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a);
+}
+static inline mf f_lt(vf a, vf b) {
+  return _mm256_cmp_ps(a, b, _CMP_LT_OQ);
+}
+static inline mf f_eq(vf a, vf b) {
+  return _mm256_cmp_ps(a, b, _CMP_EQ_OQ);
+}
+static inline mf f_nlt(vf a, vf b) {
+  return _mm256_cmp_ps(a, b, _CMP_NLT_UQ);
+}
+static inline mf f_nge(vf a, vf b) {
+  return _mm256_cmp_ps(a, b, _CMP_NGE_UQ);
+}
+static inline vf f_sel(mf m, vf t, vf f) {
+  return _mm256_blendv_ps(f, t, m);
+}
+static inline int mf_any(mf m) {
+  return _mm256_movemask_ps(m) != 0;
+}
+static inline vf f_from_i(vi a) {
+  return _mm256_castsi256_ps(a);
+}
+static inline vi f_to_i(vf a) {
+  return _mm256_castps_si256(a);
+}
+static inline vf f_cvt(vi a) {
+  return _mm256_cvtepi32_ps(a);
+}
+static inline vf f_loadu(const float *p) {
+  return _mm256_loadu_ps(p);
+}
+static inline void f_storeu(float *p, vf v) {
+  _mm256_storeu_ps(p, v);
+}
+
+static inline vd d_set1(double x) {
+  return _mm256_set1_pd(x);
+}
+static inline vd d_add(vd a, vd b) {
+  return _mm256_add_pd(a, b);
+}
+static inline vd d_sub(vd a, vd b) {
+  return _mm256_sub_pd(a, b);
+}
+static inline vd d_mul(vd a, vd b) {
+  return _mm256_mul_pd(a, b);
+}
+static inline vd d_div(vd a, vd b) {
+  return _mm256_div_pd(a, b);
+}
+static inline vd d_fma(vd a, vd b, vd c) {
+  return _mm256_fmadd_pd(a, b, c);
+}
+static inline vd d_sqrt(vd a) {
+  return _mm256_sqrt_pd(a);
+}
+static inline vd d_neg(vd a) {
+  return _mm256_xor_pd(a, _mm256_set1_pd(-0.0));
+}
+static inline vd d_abs(vd a) {
+  return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a);
+}
+static inline md d_lt(vd a, vd b) {
+  return _mm256_cmp_pd(a, b, _CMP_LT_OQ);
+}
+static inline md d_eq(vd a, vd b) {
+  return _mm256_cmp_pd(a, b, _CMP_EQ_OQ);
+}
+static inline vd d_sel(md m, vd t, vd f) {
+  return _mm256_blendv_pd(f, t, m);
+}
+static inline md md_andnot(md a, md b) {
+  return _mm256_andnot_pd(b, a);
+}
+static inline unsigned md_bits(md m) {
+  return (unsigned)_mm256_movemask_pd(m);
+}
+static inline vd d_from_i(vi a) {
+  return _mm256_castsi256_pd(a);
+}
+static inline vd d_loadu(const double *p) {
+  return _mm256_loadu_pd(p);
+}
+static inline void d_storeu(double *p, vd v) {
+  _mm256_storeu_pd(p, v);
+}
+
+#include "kernels/simd_body.h"
+
+const jr_kernels jr_kernels_avx2 = {
+    JR_ISA_AVX2,
+    k_bits32,
+    k_bits64,
+    k_normal_f32,
+    k_normal_f64,
+    k_normal_f32_from_bits,
+    k_normal_f64_from_bits,
+};

@@ -1,0 +1,27 @@
+/* Internal hooks of the SIMD kernels, for the tests and the dispatcher's
+ * self-check. Not installed. */
+#ifndef JR_KERNELS_SIMD_H
+#define JR_KERNELS_SIMD_H
+
+#include <stddef.h>
+
+struct jr_kernels;
+
+/* The scalar reference's erf_inv (src/math/xla_math.c). */
+float jr_erf_inv_f32(float x);
+double jr_erf_inv_f64(double x);
+
+/* The vector erf_inv of each kernel set on arbitrary inputs (the kernels only
+ * ever see |u| < 1); n must be a multiple of 16. Only call a set the CPU
+ * supports (jr_isa_supported). */
+void jr_avx2_erf_inv_f32(const float *x, size_t n, float *out);
+void jr_avx2_erf_inv_f64(const double *x, size_t n, double *out);
+void jr_avx512_erf_inv_f32(const float *x, size_t n, float *out);
+void jr_avx512_erf_inv_f64(const double *x, size_t n, double *out);
+
+/* Runs every kernel of `k` on a fixed batch (edge bit patterns, counters that
+ * carry inside a vector, odd lengths) and compares with the reference byte
+ * for byte: 1 if identical. Costs well under a millisecond. */
+int jr_kernels_self_check(const struct jr_kernels *k);
+
+#endif /* JR_KERNELS_SIMD_H */

@@ -1,0 +1,71 @@
+/* The dispatcher's self-check: before a SIMD kernel set is used, each of its
+ * kernels runs on a small fixed batch and must match the portable reference
+ * byte for byte. It guards against a miscompiled or untested kernel set (the
+ * AVX-512 kernels cannot be run on every development machine) at a cost far
+ * below a millisecond, once per process and kernel set. */
+#include <string.h>
+
+#include "internal.h"
+#include "kernels/kernels_simd.h"
+
+enum { N_BITS = 77, N_NORM = 517, N_FROM = 1024 };
+
+/* Bit patterns at the edges of the transforms: zero, all ones, only the
+ * discarded low bits, the smallest and largest mantissas of either sign of
+ * u, and the middle. */
+static const uint32_t edge32[] = {
+    0u,          0xFFFFFFFFu, 0x000001FFu, 0x00000200u, 0x7FFFFFFFu,
+    0x80000000u, 0x7FFFFE00u, 0x80000200u, 0xFFFFFE00u, 0x3F800000u};
+static const uint64_t edge64[] = {0ull,
+                                  ~0ull,
+                                  0xFFFull,
+                                  0x1000ull,
+                                  0x7FFFFFFFFFFFFFFFull,
+                                  0x8000000000000000ull,
+                                  0x7FFFFFFFFFFFF000ull,
+                                  0x8000000000001000ull,
+                                  0xFFFFFFFFFFFFF000ull,
+                                  0x3FF0000000000000ull};
+
+int jr_kernels_self_check(const jr_kernels *k) {
+  const jr_kernels *r = &jr_kernels_ref;
+  const jr_key key = {{0x13198A2Eu, 0x03707344u}};
+  /* Counter low words that wrap inside a vector: the high word carries. */
+  const uint64_t start32 = 0xFFFFFFFFull - 36, start64 = 0x1FFFFFFFFull - 12;
+  union {
+    uint32_t u32[N_FROM];
+    uint64_t u64[N_FROM];
+    float f[N_FROM];
+    double d[N_FROM];
+  } a, b;
+  uint32_t bits32[N_FROM];
+  uint64_t bits64[N_FROM];
+
+  r->bits32(key, start32, N_BITS, a.u32);
+  k->bits32(key, start32, N_BITS, b.u32);
+  if (memcmp(a.u32, b.u32, N_BITS * sizeof(uint32_t))) return 0;
+  r->bits64(key, start64, N_BITS, a.u64);
+  k->bits64(key, start64, N_BITS, b.u64);
+  if (memcmp(a.u64, b.u64, N_BITS * sizeof(uint64_t))) return 0;
+  r->normal_f32(key, start32, N_NORM, a.f);
+  k->normal_f32(key, start32, N_NORM, b.f);
+  if (memcmp(a.f, b.f, N_NORM * sizeof(float))) return 0;
+  r->normal_f64(key, start64, N_NORM, a.d);
+  k->normal_f64(key, start64, N_NORM, b.d);
+  if (memcmp(a.d, b.d, N_NORM * sizeof(double))) return 0;
+
+  /* from_bits on the edge patterns followed by reference random bits. */
+  const size_t ne32 = sizeof edge32 / sizeof *edge32;
+  const size_t ne64 = sizeof edge64 / sizeof *edge64;
+  memcpy(bits32, edge32, sizeof edge32);
+  r->bits32(key, 0, N_FROM - ne32, bits32 + ne32);
+  memcpy(bits64, edge64, sizeof edge64);
+  r->bits64(key, 0, N_FROM - ne64, bits64 + ne64);
+  r->normal_f32_from_bits(bits32, N_FROM - 3, a.f);
+  k->normal_f32_from_bits(bits32, N_FROM - 3, b.f);
+  if (memcmp(a.f, b.f, (N_FROM - 3) * sizeof(float))) return 0;
+  r->normal_f64_from_bits(bits64, N_FROM - 3, a.d);
+  k->normal_f64_from_bits(bits64, N_FROM - 3, b.d);
+  if (memcmp(a.d, b.d, (N_FROM - 3) * sizeof(double))) return 0;
+  return 1;
+}

@@ -1,0 +1,435 @@
+/* Every SIMD kernel set this machine supports must be byte-identical to the
+ * portable reference (jr_kernels_ref), which is verified on its own against
+ * XLA:CPU data. Usage: test_kernels bits|f32|f64|fused|erfinv|selfcheck */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "kernels/kernels_simd.h"
+
+static int failures;
+#define CHECK(cond, ...)                                                       \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      if (failures++ < 20) {                                                   \
+        fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
+        fprintf(stderr, __VA_ARGS__);                                          \
+        fputc('\n', stderr);                                                   \
+      }                                                                        \
+    }                                                                          \
+  } while (0)
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint64_t rnd64(void) { /* splitmix64 */
+  uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+static const jr_kernels *ref;
+
+/* Index of the first differing element of size `es`, or -1. */
+static long first_diff(const void *a, const void *b, size_t n, size_t es) {
+  if (!memcmp(a, b, n * es)) return -1;
+  for (size_t i = 0; i < n; i++)
+    if (memcmp((const char *)a + i * es, (const char *)b + i * es, es))
+      return (long)i;
+  return -1;
+}
+
+/* Output buffers get a guard zone that the kernel must not touch. */
+enum { GUARD = 64 };
+static int guard_ok(const unsigned char *p, size_t bytes) {
+  for (size_t i = 0; i < GUARD; i++)
+    if (p[bytes + i] != 0xA5) return 0;
+  return 1;
+}
+
+static void test_bits(const jr_kernels *k) {
+  const uint64_t starts[] = {0,
+                             1,
+                             0xFFFFFFFFull - 40,
+                             0xFFFFFFFFull - 7,
+                             0xFFFFFFFFull - 3,
+                             0xFFFFFFFFull,
+                             0x1FFFFFFFFull - 17,
+                             0x1FFFFFFFFull - 1,
+                             0x200000000ull - 5,
+                             0xFFFFFFFFFFFFFFFFull - 20,
+                             0x7FFFFFFF00000000ull - 9};
+  const size_t maxn = 5000;
+  uint32_t *a32 = malloc((maxn + GUARD) * 4), *b32 = malloc(maxn * 4 + GUARD);
+  uint64_t *a64 = malloc((maxn + GUARD) * 8), *b64 = malloc(maxn * 8 + GUARD);
+  for (int rep = 0; rep < 400; rep++) {
+    jr_key key = {{(uint32_t)rnd64(), (uint32_t)rnd64()}};
+    uint64_t start = rep < 11 ? starts[rep] : rnd64();
+    if (rep >= 11 && rep % 3 == 0) /* just below a carry of the high word */
+      start =
+          ((rnd64() & 0xFFFFFFFFull) << 32) | (0xFFFFFFFFull - rnd64() % 40);
+    for (size_t n = 0; n <= 40; n++) {
+      size_t nn = n == 40 ? 1000 + (size_t)(rnd64() % 4000) : n;
+      memset(b32, 0xA5, nn * 4 + GUARD);
+      memset(b64, 0xA5, nn * 8 + GUARD);
+      ref->bits32(key, start, nn, a32);
+      k->bits32(key, start, nn, b32);
+      long d = first_diff(a32, b32, nn, 4);
+      CHECK(d < 0,
+            "%s bits32 key %08x %08x start %" PRIu64 " n %zu: element "
+            "%ld is %08x, reference %08x",
+            jr_isa_name(k->isa), key.k[0], key.k[1], start, nn, d,
+            d < 0 ? 0 : b32[d], d < 0 ? 0 : a32[d]);
+      CHECK(guard_ok((unsigned char *)b32, nn * 4),
+            "%s bits32 n %zu wrote "
+            "past the end",
+            jr_isa_name(k->isa), nn);
+      ref->bits64(key, start, nn, a64);
+      k->bits64(key, start, nn, b64);
+      d = first_diff(a64, b64, nn, 8);
+      CHECK(d < 0,
+            "%s bits64 key %08x %08x start %" PRIu64 " n %zu: element "
+            "%ld differs",
+            jr_isa_name(k->isa), key.k[0], key.k[1], start, nn, d);
+      CHECK(guard_ok((unsigned char *)b64, nn * 8),
+            "%s bits64 n %zu wrote "
+            "past the end",
+            jr_isa_name(k->isa), nn);
+    }
+  }
+  free(a32);
+  free(b32);
+  free(a64);
+  free(b64);
+}
+
+/* All 2^23 float32 normals: bits = m << 9 plus random low bits (which the
+ * transform discards), in chunks, plus edge patterns. */
+static void test_f32(const jr_kernels *k) {
+  enum { CH = 1 << 16 };
+  uint32_t *bits = malloc(CH * 4);
+  float *a = malloc(CH * 4), *b = malloc(CH * 4 + GUARD);
+  for (uint32_t m0 = 0; m0 < (1u << 23); m0 += CH) {
+    for (uint32_t j = 0; j < CH; j++)
+      bits[j] = ((m0 + j) << 9) | (uint32_t)(rnd64() & 0x1FF);
+    ref->normal_f32_from_bits(bits, CH, a);
+    k->normal_f32_from_bits(bits, CH, b);
+    long d = first_diff(a, b, CH, 4);
+    CHECK(d < 0, "%s normal_f32 bits %08x: %a, reference %a",
+          jr_isa_name(k->isa), d < 0 ? 0 : bits[d], d < 0 ? 0 : b[d],
+          d < 0 ? 0 : a[d]);
+  }
+  const uint32_t edge[] = {0u,          0xFFFFFFFFu, 0x1FFu,      0x200u,
+                           0x7FFFFFFFu, 0x80000000u, 0x7FFFFE00u, 0x80000200u,
+                           0xFFFFFE00u, 0x000003FFu, 0xFFFFFDFFu};
+  const size_t ne = sizeof edge / sizeof *edge;
+  for (size_t n = 0; n <= ne; n++) { /* also every length 0..11 */
+    memset(b, 0xA5, n * 4 + GUARD);
+    ref->normal_f32_from_bits(edge, n, a);
+    k->normal_f32_from_bits(edge, n, b);
+    long d = first_diff(a, b, n, 4);
+    CHECK(d < 0, "%s normal_f32 edge bits %08x differ", jr_isa_name(k->isa),
+          d < 0 ? 0 : edge[d]);
+    CHECK(guard_ok((unsigned char *)b, n * 4),
+          "%s normal_f32_from_bits n %zu "
+          "wrote past the end",
+          jr_isa_name(k->isa), n);
+  }
+  free(bits);
+  free(a);
+  free(b);
+}
+
+/* The 64-bit pattern whose u = 2f + lo is nearest to u0 (spec 7), f =
+ * m / 2^52. */
+static uint64_t bits_for_u(double u0) {
+  double m = (u0 + (1.0 - 0x1p-53)) / 2.0 * 0x1p52;
+  if (m < 0) m = 0;
+  if (m > 0x1p52 - 1) m = 0x1p52 - 1;
+  return (uint64_t)m << 12;
+}
+
+static void check_f64_batch(const jr_kernels *k, const uint64_t *bits, size_t n,
+                            double *a, double *b, const char *what) {
+  memset(b, 0xA5, n * 8 + GUARD);
+  ref->normal_f64_from_bits(bits, n, a);
+  k->normal_f64_from_bits(bits, n, b);
+  long d = first_diff(a, b, n, 8);
+  CHECK(d < 0, "%s normal_f64 (%s) bits %016" PRIx64 ": %a, reference %a",
+        jr_isa_name(k->isa), what, d < 0 ? 0 : bits[d], d < 0 ? 0 : b[d],
+        d < 0 ? 0 : a[d]);
+  CHECK(guard_ok((unsigned char *)b, n * 8),
+        "%s normal_f64_from_bits n %zu "
+        "wrote past the end",
+        jr_isa_name(k->isa), n);
+}
+
+static void test_f64(const jr_kernels *k) {
+  enum { CH = 1 << 16, EDGE = 4001 };
+  uint64_t *bits = malloc(CH * 8);
+  double *a = malloc(CH * 8), *b = malloc(CH * 8 + GUARD);
+  for (int c = 0; c < 10000000 / CH + 1; c++) { /* >= 10^7 random patterns */
+    for (size_t j = 0; j < CH; j++)
+      bits[j] = rnd64();
+    check_f64_batch(k, bits, CH, a, b, "random");
+  }
+  /* Around the branch points, both signs of u: w = 6.25 and w = 16
+   * (erf_inv's ranges, w = -log1p(-u^2)), |u^2| = sqrt(2) - 1 (log1p's
+   * branch), and the ends of the mantissa range. */
+  const double targets[] = {sqrt(-expm1(-6.25)), sqrt(-expm1(-16.0)),
+                            sqrt(0.41421356237309504880), 1.0, 0.0};
+  for (size_t t = 0; t < sizeof targets / sizeof *targets; t++)
+    for (int sgn = -1; sgn <= 1; sgn += 2) {
+      uint64_t c = bits_for_u(sgn * targets[t]) >> 12;
+      for (int j = 0; j < EDGE; j++) {
+        int64_t m = (int64_t)c + j - EDGE / 2;
+        if (m < 0) m = 0;
+        if (m > (int64_t)((1ull << 52) - 1)) m = (int64_t)((1ull << 52) - 1);
+        bits[j] = ((uint64_t)m << 12) | (rnd64() & 0xFFF);
+      }
+      check_f64_batch(k, bits, EDGE, a, b, "near a branch point");
+    }
+  const uint64_t edge[] = {0ull,
+                           ~0ull,
+                           0xFFFull,
+                           0x1000ull,
+                           0x7FFFFFFFFFFFFFFFull,
+                           0x8000000000000000ull,
+                           0x7FFFFFFFFFFFF000ull,
+                           0x8000000000001000ull,
+                           0xFFFFFFFFFFFFF000ull,
+                           0x3FF0000000000000ull};
+  for (size_t n = 0; n <= sizeof edge / sizeof *edge; n++)
+    check_f64_batch(k, edge, n, a, b, "edge patterns");
+  free(bits);
+  free(a);
+  free(b);
+}
+
+/* The fused kernels (hash + transform in registers) at random starts and
+ * lengths, including starts where the counter's high word changes. */
+static void test_fused(const jr_kernels *k) {
+  const size_t maxn = 3000;
+  float *af = malloc(maxn * 4), *bf = malloc(maxn * 4 + GUARD);
+  double *ad = malloc(maxn * 8), *bd = malloc(maxn * 8 + GUARD);
+  for (int rep = 0; rep < 300; rep++) {
+    jr_key key = {{(uint32_t)rnd64(), (uint32_t)rnd64()}};
+    uint64_t start = rnd64() >> (rnd64() % 64);
+    if (rep % 4 == 0)
+      start = ((rnd64() % 8) << 32) | (0xFFFFFFFFull - rnd64() % 300);
+    size_t n = rep < 41 ? (size_t)rep : (size_t)(rnd64() % maxn);
+    memset(bf, 0xA5, n * 4 + GUARD);
+    memset(bd, 0xA5, n * 8 + GUARD);
+    ref->normal_f32(key, start, n, af);
+    k->normal_f32(key, start, n, bf);
+    long d = first_diff(af, bf, n, 4);
+    CHECK(d < 0, "%s fused normal_f32 start %" PRIu64 " n %zu: element %ld",
+          jr_isa_name(k->isa), start, n, d);
+    CHECK(guard_ok((unsigned char *)bf, n * 4),
+          "%s normal_f32 n %zu wrote "
+          "past the end",
+          jr_isa_name(k->isa), n);
+    ref->normal_f64(key, start, n, ad);
+    k->normal_f64(key, start, n, bd);
+    d = first_diff(ad, bd, n, 8);
+    CHECK(d < 0, "%s fused normal_f64 start %" PRIu64 " n %zu: element %ld",
+          jr_isa_name(k->isa), start, n, d);
+    CHECK(guard_ok((unsigned char *)bd, n * 8),
+          "%s normal_f64 n %zu wrote "
+          "past the end",
+          jr_isa_name(k->isa), n);
+  }
+  free(af);
+  free(bf);
+  free(ad);
+  free(bd);
+}
+
+/* The vector erf_inv on inputs the kernels never see (|x| >= 1, NaN, inf,
+ * zeros, subnormals) and on random floats: same bits as the scalar
+ * reference, except that for NaN results only NaN-ness is compared (the NaN
+ * payload follows operand order, which C does not pin down). */
+static int same_f32(float x, float y) {
+  return (isnan(x) && isnan(y)) || jr_f32_bits(x) == jr_f32_bits(y);
+}
+static int same_f64(double x, double y) {
+  return (isnan(x) && isnan(y)) || jr_f64_bits(x) == jr_f64_bits(y);
+}
+
+static void test_erfinv(jr_isa isa) {
+  void (*f32)(const float *, size_t, float *) = NULL;
+  void (*f64)(const double *, size_t, double *) = NULL;
+#if defined(JR_HAVE_AVX2)
+  if (isa == JR_ISA_AVX2) f32 = jr_avx2_erf_inv_f32, f64 = jr_avx2_erf_inv_f64;
+#endif
+#if defined(JR_HAVE_AVX512)
+  if (isa == JR_ISA_AVX512)
+    f32 = jr_avx512_erf_inv_f32, f64 = jr_avx512_erf_inv_f64;
+#endif
+  CHECK(f32 && f64, "%s is supported but its erf_inv hooks are not built in",
+        jr_isa_name(isa));
+  if (!f32 || !f64) return;
+  enum { N = 1 << 16 };
+  static float xf[N], yf[N];
+  static double xd[N], yd[N];
+  const float sf[] = {0.0f,      -0.0f,      1.0f,        -1.0f,
+                      NAN,       -NAN,       INFINITY,    -INFINITY,
+                      1.5f,      -2.0f,      0x1p-149f,   -0x1p-149f,
+                      0x1p-126f, 0x1p-127f,  0.99999994f, -0.99999994f,
+                      0.5f,      0.6435942f, -0.6435942f, 1.0000001f};
+  for (int rep = 0; rep < 64; rep++) {
+    for (size_t i = 0; i < N; i++) {
+      uint64_t r = rnd64();
+      if (i < sizeof sf / sizeof *sf)
+        xf[i] = sf[i];
+      else if (r & 1) /* any float32 bit pattern */
+        xf[i] = jr_bits_f32((uint32_t)(r >> 32));
+      else /* uniform in (-1.25, 1.25) */
+        xf[i] = (float)((double)(r >> 11) * 0x1p-53 * 2.5 - 1.25);
+    }
+    f32(xf, N, yf);
+    for (size_t i = 0; i < N; i++) {
+      float e = jr_erf_inv_f32(xf[i]);
+      CHECK(same_f32(yf[i], e), "%s erf_inv_f32(%a) = %a, reference %a",
+            jr_isa_name(isa), xf[i], yf[i], e);
+    }
+  }
+  const double sd[] = {0.0,
+                       -0.0,
+                       1.0,
+                       -1.0,
+                       NAN,
+                       -NAN,
+                       INFINITY,
+                       -INFINITY,
+                       1.5,
+                       -2.0,
+                       0x1p-1074,
+                       -0x1p-1074,
+                       0x1p-1022,
+                       1 - 0x1p-53,
+                       -(1 - 0x1p-53),
+                       0.5,
+                       0.6435942529055826,
+                       -0.6435942529055826};
+  for (int rep = 0; rep < 16; rep++) {
+    for (size_t i = 0; i < N; i++) {
+      uint64_t r = rnd64();
+      if (i < sizeof sd / sizeof *sd)
+        xd[i] = sd[i];
+      else if (r & 1)
+        xd[i] = jr_bits_f64(rnd64());
+      else
+        xd[i] = (double)(r >> 11) * 0x1p-53 * 2.5 - 1.25;
+    }
+    f64(xd, N, yd);
+    for (size_t i = 0; i < N; i++) {
+      double e = jr_erf_inv_f64(xd[i]);
+      CHECK(same_f64(yd[i], e), "%s erf_inv_f64(%a) = %a, reference %a",
+            jr_isa_name(isa), xd[i], yd[i], e);
+    }
+  }
+}
+
+/* The self-check must catch a kernel that is wrong in one element: each of
+ * the six slots in turn gets the reference plus a one-bit error, which the
+ * self-check has to reject. */
+static void flip(void *p, size_t n, size_t es) {
+  if (n) ((unsigned char *)p)[(n / 2) * es] ^= 1;
+}
+static void bad_bits32(jr_key k, uint64_t s, size_t n, uint32_t *o) {
+  jr_kernels_ref.bits32(k, s, n, o);
+  flip(o, n, 4);
+}
+static void bad_bits64(jr_key k, uint64_t s, size_t n, uint64_t *o) {
+  jr_kernels_ref.bits64(k, s, n, o);
+  flip(o, n, 8);
+}
+static void bad_nf32(jr_key k, uint64_t s, size_t n, float *o) {
+  jr_kernels_ref.normal_f32(k, s, n, o);
+  flip(o, n, 4);
+}
+static void bad_nf64(jr_key k, uint64_t s, size_t n, double *o) {
+  jr_kernels_ref.normal_f64(k, s, n, o);
+  flip(o, n, 8);
+}
+static void bad_nf32b(const uint32_t *b, size_t n, float *o) {
+  jr_kernels_ref.normal_f32_from_bits(b, n, o);
+  flip(o, n, 4);
+}
+static void bad_nf64b(const uint64_t *b, size_t n, double *o) {
+  jr_kernels_ref.normal_f64_from_bits(b, n, o);
+  flip(o, n, 8);
+}
+
+static void test_self_check_detects(void) {
+  CHECK(jr_kernels_self_check(&jr_kernels_ref),
+        "the reference fails its own self-check");
+  for (int slot = 0; slot < 6; slot++) {
+    jr_kernels t = jr_kernels_ref;
+    switch (slot) {
+    case 0: t.bits32 = bad_bits32; break;
+    case 1: t.bits64 = bad_bits64; break;
+    case 2: t.normal_f32 = bad_nf32; break;
+    case 3: t.normal_f64 = bad_nf64; break;
+    case 4: t.normal_f32_from_bits = bad_nf32b; break;
+    default: t.normal_f64_from_bits = bad_nf64b; break;
+    }
+    CHECK(!jr_kernels_self_check(&t),
+          "self-check accepted a table with a wrong kernel in slot %d", slot);
+  }
+}
+
+int main(int argc, char **argv) {
+  const char *what = argc > 1 ? argv[1] : "bits";
+  ref = &jr_kernels_ref;
+  int ran = 0;
+  if (strcmp(what, "selfcheck") == 0) {
+    test_self_check_detects();
+    ran = 1;
+  }
+  for (jr_isa isa = JR_ISA_AVX2; isa <= JR_ISA_AVX512; isa++) {
+    if (!jr_isa_supported(isa)) {
+      printf("%s: not supported here, skipped\n", jr_isa_name(isa));
+      continue;
+    }
+    /* The table itself is tested, so a failure shows the differing
+     * element even when the dispatcher's self-check rejects the set. */
+    const jr_kernels *k = NULL;
+#if defined(JR_HAVE_AVX2)
+    if (isa == JR_ISA_AVX2) k = &jr_kernels_avx2;
+#endif
+#if defined(JR_HAVE_AVX512)
+    if (isa == JR_ISA_AVX512) k = &jr_kernels_avx512;
+#endif
+    CHECK(k != NULL, "%s is supported but not built in", jr_isa_name(isa));
+    if (!k) continue;
+    const jr_kernels *active = NULL;
+    CHECK(jr_isa_select(isa) == JR_OK && jr_kernels_get(&active) == JR_OK &&
+              active == k,
+          "jr_isa_select(%s): %s", jr_isa_name(isa), jr_last_error());
+    ran++;
+    if (strcmp(what, "bits") == 0)
+      test_bits(k);
+    else if (strcmp(what, "f32") == 0)
+      test_f32(k);
+    else if (strcmp(what, "f64") == 0)
+      test_f64(k);
+    else if (strcmp(what, "fused") == 0)
+      test_fused(k);
+    else if (strcmp(what, "erfinv") == 0)
+      test_erfinv(isa);
+    else if (strcmp(what, "selfcheck") == 0)
+      CHECK(jr_kernels_self_check(k), "%s fails the self-check",
+            jr_isa_name(isa));
+    else {
+      fprintf(stderr, "unknown test %s\n", what);
+      return 2;
+    }
+    printf("%s %s: %s\n", jr_isa_name(isa), what, failures ? "FAILED" : "ok");
+  }
+  if (!ran) printf("no SIMD kernel set supported here: nothing to compare\n");
+  return failures ? 1 : 0;
+}
