@@ -271,7 +271,7 @@ JR_API uint16_t jr_f32_to_bf16(float x);
 JR_API float jr_bf16_to_f32(uint16_t h);
 
 /* ------------------------------------------------------------------ */
-/* multivariate_normal                                                 */
+/* multivariate_normal (docs/multivariate_normal.md)                   */
 /* ------------------------------------------------------------------ */
 typedef enum jr_method {
   JR_CHOLESKY = 0, /* LAPACK potrf, lower (JAX's default) */
@@ -283,10 +283,28 @@ typedef enum jr_method {
 #define JR_SHAPE_NONE (-1)
 
 /* jax.random.multivariate_normal(key, mean, cov, shape, dtype, method).
- * mean: (..., n); cov: (..., n, n); any of the integer or float dtypes.
- * shape_ndim = JR_SHAPE_NONE for shape=None. dtype = JR_DTYPE_NONE for
- * dtype=None. out must have the dtype and shape that
- * jr_multivariate_normal_shape() reports; out->strides must be NULL. */
+ *
+ * mean: (..., n); cov: (..., n, n); views of any dtype (floats, integers,
+ * bool) with optional element strides. shape_ndim = JR_SHAPE_NONE for
+ * shape=None, else shape[0..shape_ndim) is the batch shape. dtype =
+ * JR_DTYPE_NONE for dtype=None. out must have the dtype and shape that
+ * jr_multivariate_normal_shape() reports, and out->strides must be NULL.
+ *
+ * Dtypes, as JAX: mean and cov are promoted together to a float dtype P
+ * (integers and bool become float32: this library has no x64 flag, pass
+ * float64 arrays for x64 behaviour; float16 with bfloat16 gives float32).
+ * P must be float32 or float64: JAX's CPU linalg rejects half precision
+ * (JR_E_BAD_DTYPE). z = normal(key, shape + (n,), dtype or P) is drawn in
+ * that dtype; the result has the promotion of P and dtype (so float32 or
+ * float64, never 16-bit).
+ *
+ * Checks, in JAX's order: JR_E_BAD_METHOD, JR_E_BAD_DTYPE (dtype argument),
+ * JR_E_MEAN_NDIM, JR_E_COV_NDIM, JR_E_COV_SHAPE, JR_E_BROADCAST,
+ * JR_E_SHAPE_ARGUMENT, JR_E_BAD_DTYPE (half-precision factor). Then, with
+ * ctx's JR_PARAM_CHECK_VALID = WARN or RAISE, each covariance is validated
+ * (JR_E_NON_FINITE, JR_E_NOT_SYMMETRIC, JR_E_NOT_PSD, relative tolerance
+ * JR_PARAM_TOL); with IGNORE (default) a failed factorization gives NaN
+ * samples, as in JAX. */
 JR_API jr_status jr_multivariate_normal(const jr_ctx *ctx, jr_key key,
                                         const jr_array *mean,
                                         const jr_array *cov, int shape_ndim,
@@ -294,16 +312,19 @@ JR_API jr_status jr_multivariate_normal(const jr_ctx *ctx, jr_key key,
                                         jr_method method, jr_array *out);
 
 /* The result's dtype, ndim and shape (out_shape holds JR_MAX_NDIM), with all
- * of JAX's argument checks. */
+ * of JAX's argument checks (not the opt-in validation of values). Output
+ * pointers may be NULL. */
 JR_API jr_status jr_multivariate_normal_shape(
     const jr_array *mean, const jr_array *cov, int shape_ndim,
     const int64_t *shape, jr_dtype dtype, jr_method method,
     jr_dtype *out_dtype, int *out_ndim, int64_t *out_shape);
 
-/* Factor reuse: the factors of a (batched) covariance, computed once, from
- * which any number of keys can be sampled. Samples equal those of
- * jr_multivariate_normal exactly. The object is immutable after creation and
- * may be sampled from several threads at once. */
+/* Factor reuse: the factors of a (batched) covariance, computed once per
+ * batch element of cov (not per sample), from which any number of keys can
+ * be sampled. Samples equal those of jr_multivariate_normal exactly. ctx
+ * gives the validation level and tolerance (NULL: defaults). The object
+ * copies what it needs from mean and cov, is immutable after creation and may
+ * be sampled from several threads at once. */
 typedef struct jr_mvn jr_mvn;
 
 JR_API jr_status jr_mvn_create(const jr_ctx *ctx, const jr_array *mean,
@@ -320,18 +341,16 @@ JR_API jr_status jr_mvn_describe(const jr_mvn *mvn, jr_dtype *dtype, int *ndim,
 
 /* Samples rows [row_begin, row_end) of the flattened batch into out
  * (C-contiguous, (row_end - row_begin) * n elements of the result dtype).
- * The bytes equal those rows of the full output. ctx gives the mode and
- * the thread count (NULL: defaults). */
+ * The bytes equal those rows of the full output, for any slice and thread
+ * count. ctx gives the mode and the thread count (NULL: defaults). */
 JR_API jr_status jr_mvn_sample_rows(const jr_mvn *mvn, const jr_ctx *ctx,
                                     jr_key key, int64_t row_begin,
                                     int64_t row_end, void *out);
 
-/* Per-batch-element validation result (after jr_mvn_create with any check
- * level): 0 if every batch element was valid, else the status that the first
- * invalid one gives, its flat index in *batch_index, the message in
- * jr_last_error(). */
-JR_API jr_status jr_mvn_validate(const jr_mvn *mvn, double tol,
-                                 int64_t *batch_index);
+/* The factor F (n x n, row-major, as double: exact for both float32 and
+ * float64 factors) that row `row` of the flattened batch uses: its samples
+ * are mean + F z. NaN entries where the factorization failed, as in JAX. */
+JR_API jr_status jr_mvn_factor(const jr_mvn *mvn, int64_t row, double *out);
 
 #ifdef __cplusplus
 }

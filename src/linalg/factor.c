@@ -1,0 +1,182 @@
+/* Covariance factorizations with LAPACKE, as JAX computes them on CPU: the
+ * same routines, column-major, the same symmetrization and NaN on failure
+ * (spec section 8.4). */
+#include "linalg/factor.h"
+
+#include <lapacke.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* Column-major working copy a[i + j n] of the (symmetrized) covariance. The
+ * symmetrization (x + x^T) / 2 is rounded in the factor's dtype, as XLA does;
+ * for a symmetric input it is exact. */
+static void jr_load_s(int64_t n, const float *cov, int symmetrize, float *a) {
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < n; j++) {
+      float x = cov[i * n + j];
+      if (symmetrize) {
+        float s = x + cov[j * n + i];
+        x = s / 2.0f;
+      }
+      a[i + j * n] = x;
+    }
+}
+
+static void jr_load_d(int64_t n, const double *cov, int symmetrize, double *a) {
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < n; j++) {
+      double x = cov[i * n + j];
+      if (symmetrize) {
+        double s = x + cov[j * n + i];
+        x = s / 2.0;
+      }
+      a[i + j * n] = x;
+    }
+}
+
+static jr_status jr_lapack_status(const char *routine, lapack_int info) {
+  if (info == LAPACK_WORK_MEMORY_ERROR || info == LAPACK_TRANSPOSE_MEMORY_ERROR)
+    return jr_fail(JR_E_OUT_OF_MEMORY,
+                   "%s: LAPACKE could not allocate its "
+                   "workspace",
+                   routine);
+  return jr_fail(JR_E_LAPACK, "%s: LAPACK rejected argument %d", routine,
+                 (int)-info);
+}
+
+/* The factor in row-major f from LAPACK's column-major results. `scale` is
+ * NULL for cholesky (f = lower triangle of a), else the eigen/singular
+ * values: f[i][k] = u[i + k n] * sqrt(scale[k]), each product rounded. */
+#define JR_DEFINE_FACTOR(NAME, T, SQRT)                                        \
+  static void NAME(int64_t n, const T *u, const T *scale, int failed, T *f) {  \
+    const T nan = (T)NAN;                                                      \
+    for (int64_t i = 0; i < n; i++)                                            \
+      for (int64_t k = 0; k < n; k++) {                                        \
+        T v;                                                                   \
+        if (!scale)                                                            \
+          v = k > i ? (T)0 : (failed ? nan : u[i + k * n]);                    \
+        else if (failed)                                                       \
+          v = nan;                                                             \
+        else                                                                   \
+          v = u[i + k * n] * SQRT(scale[k]);                                   \
+        f[i * n + k] = v;                                                      \
+      }                                                                        \
+  }
+JR_DEFINE_FACTOR(jr_factor_out_f32, float, sqrtf)
+JR_DEFINE_FACTOR(jr_factor_out_f64, double, sqrt)
+
+/* One factorization in T with LAPACK prefix X (s or d). The _work entry
+ * points call LAPACK directly, as JAX's CPU kernels do: LAPACKE's high-level
+ * wrappers would refuse NaN inputs instead of letting LAPACK produce its
+ * (NaN) result. Workspace sizes are JAX's: syevd 1 + 6n + 2n^2 and 3 + 5n,
+ * gesdd the size LAPACK asks for and 8n. */
+#define JR_DEFINE_FACTORIZE(NAME, T, X, OUT)                                   \
+  static jr_status NAME(jr_method method, int64_t n, const T *cov, T *f,       \
+                        int *failed) {                                         \
+    const size_t nn = (size_t)n * (size_t)n;                                   \
+    const lapack_int ln = (lapack_int)n;                                       \
+    lapack_int info = 0, lwork = 0, liwork = 0;                                \
+    T query = 0;                                                               \
+    const char *routine = method == JR_CHOLESKY ? #X "potrf"                   \
+                          : method == JR_EIGH   ? #X "syevd"                   \
+                                                : #X "gesdd";                    \
+    if (method == JR_EIGH) {                                                   \
+      lwork = (lapack_int)(1 + 6 * n + 2 * n * n);                             \
+      liwork = (lapack_int)(3 + 5 * n);                                        \
+    } else if (method == JR_SVD) {                                             \
+      lapack_int iq = 0;                                                       \
+      info =                                                                   \
+          LAPACKE_##X##gesdd_work(LAPACK_COL_MAJOR, 'A', ln, ln, NULL, ln,     \
+                                  NULL, NULL, ln, NULL, ln, &query, -1, &iq);  \
+      if (info < 0) return jr_lapack_status(routine, info);                    \
+      lwork = (lapack_int)query;                                               \
+      if (lwork < 1) lwork = 1;                                                \
+      liwork = (lapack_int)(8 * n);                                            \
+    }                                                                          \
+    /* a, w, u, vt, work; then iwork */                                        \
+    T *a = malloc(sizeof *a * (3 * nn + (size_t)n + (size_t)lwork));           \
+    lapack_int *iwork = malloc(sizeof *iwork * (size_t)(liwork + 1));          \
+    if (!a || !iwork) {                                                        \
+      free(a);                                                                 \
+      free(iwork);                                                             \
+      return jr_fail(JR_E_OUT_OF_MEMORY,                                       \
+                     "cannot allocate the %lld x %lld "                        \
+                     "factorization workspace",                                \
+                     (long long)n, (long long)n);                              \
+    }                                                                          \
+    T *w = a + nn, *u = w + n, *vt = u + nn, *work = vt + nn;                  \
+    jr_load_##X(n, cov, method != JR_SVD, a);                                  \
+    if (method == JR_CHOLESKY)                                                 \
+      info = LAPACKE_##X##potrf_work(LAPACK_COL_MAJOR, 'L', ln, a, ln);        \
+    else if (method == JR_EIGH)                                                \
+      info = LAPACKE_##X##syevd_work(LAPACK_COL_MAJOR, 'V', 'L', ln, a, ln, w, \
+                                     work, lwork, iwork, liwork);              \
+    else                                                                       \
+      info = LAPACKE_##X##gesdd_work(LAPACK_COL_MAJOR, 'A', ln, ln, a, ln, w,  \
+                                     u, ln, vt, ln, work, lwork, iwork);       \
+    jr_status st = JR_OK;                                                      \
+    if (info < 0) {                                                            \
+      st = jr_lapack_status(routine, info);                                    \
+    } else {                                                                   \
+      *failed = info > 0;                                                      \
+      OUT(n, method == JR_SVD ? u : a, method == JR_CHOLESKY ? NULL : w,       \
+          *failed, f);                                                         \
+    }                                                                          \
+    free(a);                                                                   \
+    free(iwork);                                                               \
+    return st;                                                                 \
+  }
+JR_DEFINE_FACTORIZE(jr_factor_f32, float, s, jr_factor_out_f32)
+JR_DEFINE_FACTORIZE(jr_factor_f64, double, d, jr_factor_out_f64)
+
+jr_status jr_linalg_factor(jr_method method, jr_dtype dtype, int64_t n,
+                           const void *cov, void *factor, int *failed) {
+  *failed = 0;
+  if (n < 0 || n > JR_LINALG_MAX_N)
+    return jr_fail(JR_E_TOO_LARGE,
+                   "covariance of size %lld x %lld: LAPACK "
+                   "supports n <= %d",
+                   (long long)n, (long long)n, JR_LINALG_MAX_N);
+  if (n == 0) return JR_OK;
+  if (dtype == JR_FLOAT32) return jr_factor_f32(method, n, cov, factor, failed);
+  return jr_factor_f64(method, n, cov, factor, failed);
+}
+
+jr_status jr_linalg_eig_range(int64_t n, const double *cov, double *w_min,
+                              double *w_max) {
+  *w_min = *w_max = 0.0;
+  if (n <= 0) return JR_OK;
+  if (n > JR_LINALG_MAX_N)
+    return jr_fail(JR_E_TOO_LARGE,
+                   "covariance of size %lld x %lld: LAPACK "
+                   "supports n <= %d",
+                   (long long)n, (long long)n, JR_LINALG_MAX_N);
+  const size_t nn = (size_t)n * (size_t)n;
+  /* dsyevd 'N' needs 2n + 1 and 1 (JAX's sizes for no eigenvectors) */
+  double *a = malloc(sizeof *a * (nn + (size_t)n + 2 * (size_t)n + 1));
+  lapack_int iwork[1];
+  if (!a)
+    return jr_fail(JR_E_OUT_OF_MEMORY,
+                   "cannot allocate the %lld x %lld "
+                   "validation workspace",
+                   (long long)n, (long long)n);
+  double *w = a + nn, *work = w + n;
+  jr_load_d(n, cov, 1, a);
+  lapack_int info = LAPACKE_dsyevd_work(
+      LAPACK_COL_MAJOR, 'N', 'L', (lapack_int)n, a, (lapack_int)n, w, work,
+      (lapack_int)(2 * n + 1), iwork, 1);
+  jr_status st = JR_OK;
+  if (info < 0)
+    st = jr_lapack_status("dsyevd", info);
+  else if (info > 0)
+    st = jr_fail(JR_E_LAPACK,
+                 "dsyevd did not converge (info %d) while "
+                 "validating a covariance",
+                 (int)info);
+  else {
+    *w_min = w[0]; /* ascending */
+    *w_max = w[n - 1];
+  }
+  free(a);
+  return st;
+}

@@ -1,0 +1,191 @@
+/* Helpers shared by the multivariate_normal tests: failure counting, input
+ * arrays of any dtype (optionally strided), an independent model of JAX's
+ * dtype promotion and broadcasting, and a small seeded PRNG. Header-only. */
+#ifndef JR_MVN_TEST_H
+#define JR_MVN_TEST_H
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jaxrandom.h"
+
+static long mt_checks, mt_failures;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static inline void
+mt_fail_at(const char *file, int line, const char *fmt, ...) {
+  mt_failures++;
+  if (mt_failures > 40) return;
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "%s:%d: FAIL: ", file, line);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+#define CHECK(cond, ...)                                                       \
+  do {                                                                         \
+    mt_checks++;                                                               \
+    if (!(cond)) mt_fail_at(__FILE__, __LINE__, __VA_ARGS__);                  \
+  } while (0)
+
+#define CHECK_OK(call)                                                         \
+  do {                                                                         \
+    jr_status mt_st_ = (call);                                                 \
+    CHECK(mt_st_ == JR_OK, "%s returned %d (%s): %s", #call, (int)mt_st_,      \
+          jr_status_string(mt_st_), jr_last_error());                          \
+  } while (0)
+
+static inline int mt_finish(const char *name) {
+  if (mt_failures)
+    fprintf(stderr, "%s: %ld of %ld checks FAILED\n", name, mt_failures,
+            mt_checks);
+  else
+    printf("%s: all %ld checks passed\n", name, mt_checks);
+  return mt_failures ? 1 : 0;
+}
+
+static inline void *mt_alloc(size_t bytes) {
+  void *p = calloc(bytes ? bytes : 1, 1);
+  if (!p) {
+    fprintf(stderr, "out of memory\n");
+    exit(2);
+  }
+  return p;
+}
+
+/* splitmix64: test inputs only. */
+static inline uint64_t mt_next(uint64_t *s) {
+  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+static inline int64_t mt_below(uint64_t *s, int64_t n) {
+  return (int64_t)(mt_next(s) % (uint64_t)n);
+}
+
+/* An owned input array: values stored in `dtype`, optionally with element
+ * strides twice the C-contiguous ones (so the view skips every other
+ * element), or with the last two axes transposed in memory. */
+typedef struct {
+  jr_array view;
+  int64_t shape[JR_MAX_NDIM];
+  int64_t strides[JR_MAX_NDIM];
+  int64_t size;
+} mt_array;
+
+enum { MT_CONTIGUOUS = 0, MT_STRIDED = 1, MT_TRANSPOSED = 2 };
+
+/* Writes v (exactly representable in dtype) as element `off`. */
+static inline void mt_store(jr_dtype d, void *data, int64_t off, double v) {
+  char *p = (char *)data + off * (int64_t)jr_dtype_size(d);
+  switch (d) {
+  case JR_FLOAT16: *(uint16_t *)p = jr_f32_to_f16((float)v); break;
+  case JR_BFLOAT16: *(uint16_t *)p = jr_f32_to_bf16((float)v); break;
+  case JR_FLOAT32: *(float *)p = (float)v; break;
+  case JR_FLOAT64: *(double *)p = v; break;
+  case JR_UINT8: *(uint8_t *)p = (uint8_t)v; break;
+  case JR_UINT16: *(uint16_t *)p = (uint16_t)v; break;
+  case JR_UINT32: *(uint32_t *)p = (uint32_t)v; break;
+  case JR_UINT64: *(uint64_t *)p = (uint64_t)v; break;
+  case JR_INT8: *(int8_t *)p = (int8_t)v; break;
+  case JR_INT16: *(int16_t *)p = (int16_t)v; break;
+  case JR_INT32: *(int32_t *)p = (int32_t)v; break;
+  case JR_INT64: *(int64_t *)p = (int64_t)v; break;
+  case JR_BOOL: *(uint8_t *)p = v != 0; break;
+  default: break;
+  }
+}
+
+/* values: C-order logical values of the array. */
+static inline void mt_make(mt_array *a, jr_dtype d, int ndim,
+                           const int64_t *shape, const double *values,
+                           int layout) {
+  memset(a, 0, sizeof *a);
+  int64_t size = 1;
+  for (int i = 0; i < ndim; i++) {
+    a->shape[i] = shape[i];
+    size *= shape[i];
+  }
+  a->size = size;
+  int64_t st = 1;
+  for (int i = ndim - 1; i >= 0; i--) {
+    a->strides[i] = st * (layout == MT_STRIDED ? 2 : 1);
+    st *= shape[i];
+  }
+  if (layout == MT_TRANSPOSED && ndim >= 2) {
+    /* memory holds each matrix transposed: logical (i, j) at j*rows + i */
+    int64_t r = shape[ndim - 2], c = shape[ndim - 1];
+    a->strides[ndim - 2] = 1;
+    a->strides[ndim - 1] = r;
+    (void)c;
+  }
+  size_t bytes =
+      (size_t)(size * (layout == MT_STRIDED ? 2 : 1)) * jr_dtype_size(d);
+  a->view.data = mt_alloc(bytes);
+  a->view.dtype = d;
+  a->view.ndim = ndim;
+  a->view.shape = a->shape;
+  a->view.strides = layout == MT_CONTIGUOUS ? NULL : a->strides;
+  for (int64_t k = 0; k < size; k++) {
+    int64_t off = 0, rem = k;
+    for (int i = ndim - 1; i >= 0; i--) {
+      off += (rem % shape[i]) * a->strides[i];
+      rem /= shape[i];
+    }
+    mt_store(d, a->view.data, off, values[k]);
+  }
+}
+
+static inline void mt_free(mt_array *a) {
+  free(a->view.data);
+}
+
+/* JAX's promotion (x64 off): an independent table, not the library's. */
+static inline jr_dtype mt_promote(jr_dtype a, jr_dtype b) {
+  static const jr_dtype floats[] = {JR_FLOAT16, JR_BFLOAT16, JR_FLOAT32,
+                                    JR_FLOAT64};
+  int fa = 0, fb = 0;
+  for (int i = 0; i < 4; i++) {
+    if (a == floats[i]) fa = 1;
+    if (b == floats[i]) fb = 1;
+  }
+  if (!fa && !fb) return JR_FLOAT32;
+  if (!fa) return b;
+  if (!fb) return a;
+  if (a == b) return a;
+  if (a == JR_FLOAT64 || b == JR_FLOAT64) return JR_FLOAT64;
+  return JR_FLOAT32; /* f16+bf16, f16+f32, bf16+f32 */
+}
+
+static inline double mt_eps(jr_dtype d) {
+  return d == JR_FLOAT32 ? 0x1p-23 : d == JR_FLOAT64 ? 0x1p-52 : 0x1p-7;
+}
+
+/* Element k of a result/z buffer of float dtype d, as a double. */
+static inline double mt_get(jr_dtype d, const void *p, int64_t k) {
+  switch (d) {
+  case JR_FLOAT16: return jr_f16_to_f32(((const uint16_t *)p)[k]);
+  case JR_BFLOAT16: return jr_bf16_to_f32(((const uint16_t *)p)[k]);
+  case JR_FLOAT32: return ((const float *)p)[k];
+  default: return ((const double *)p)[k];
+  }
+}
+
+static inline jr_ctx *mt_ctx(jr_mode mode, int threads) {
+  jr_ctx *c = jr_ctx_create();
+  if (!c) exit(2);
+  jr_ctx_set_int(c, JR_PARAM_MODE, mode);
+  jr_ctx_set_int(c, JR_PARAM_THREADS, threads);
+  return c;
+}
+
+#endif /* JR_MVN_TEST_H */
