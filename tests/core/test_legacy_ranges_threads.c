@@ -91,6 +91,56 @@ static void check_legacy_bits(void) {
     }
 }
 
+/* Legacy word w of the hash of iota(n) for one block (spec 5), by the
+ * pairing rule: counts padded to 2h, pair j is (j, h + j). */
+static uint32_t model_block_word(jr_key k, uint64_t n, uint64_t w) {
+  uint64_t h = (n + 1) / 2;
+  uint32_t y0, y1;
+  if (w < h) {
+    m_threefry(k.k[0], k.k[1], (uint32_t)w, h + w < n ? (uint32_t)(h + w) : 0,
+               &y0, &y1);
+    return y0;
+  }
+  m_threefry(k.k[0], k.k[1], (uint32_t)(w - h), (uint32_t)w, &y0, &y1);
+  return y1;
+}
+
+/* Outputs of 2^32 - 1 words or more: JAX hashes block b of 2^32 - 1 words
+ * with key b of split(key, nblocks + 1) (also when the tail is empty). */
+static void check_legacy_blocks(void) {
+  const uint64_t B = 0xFFFFFFFFull;
+  jr_key key = {{tu_rand32(), tu_rand32()}};
+  for (int c = 0; c < 2; c++) {
+    /* c = 0: 32-bit, 2^32 + 5 words (one block and a tail of 6);
+     * c = 1: 8-bit, exactly 2^32 - 1 words (one block, empty tail). */
+    int width = c ? 8 : 32;
+    uint64_t words = c ? B : B + 6, nblocks = words / B;
+    int64_t total = (int64_t)(c ? 4 * B : B + 6);
+    uint32_t cnt[8], kw[8], tmp[9];
+    for (uint32_t i = 0; i < 2 * (nblocks + 1); i++)
+      cnt[i] = i;
+    m_legacy_hash(key.k[0], key.k[1], cnt, 2 * (nblocks + 1), kw, tmp);
+    const int64_t starts[5] = {0, (int64_t)1 << 31, total - 70, total / 2 + 3,
+                               c ? total - 8 : (int64_t)B - 4};
+    for (int s = 0; s < 5; s++) {
+      uint32_t got[8];
+      int64_t start = starts[s], n = total - start < 8 ? total - start : 8;
+      CHECK_OK(
+          jr_random_bits_range(ctx_legacy, key, width, total, start, n, got));
+      for (int64_t i = 0; i < n; i++) {
+        uint64_t e = (uint64_t)(start + i), w = c ? e / 4 : e;
+        uint64_t b = w / B, off = w % B, len = b < nblocks ? B : words % B;
+        jr_key bk = {{kw[2 * b], kw[2 * b + 1]}};
+        uint32_t word = model_block_word(bk, len, off);
+        uint32_t exp = c ? (uint8_t)(word >> (8 * (e % 4))) : word;
+        uint32_t g = c ? ((uint8_t *)got)[i] : got[i];
+        CHECK(g == exp, "legacy width %d, element %llu of %lld: %u, model %u",
+              width, (unsigned long long)e, (long long)total, g, exp);
+      }
+    }
+  }
+}
+
 /* kind 0..3: bits of width 8/16/32/64; 4..7 uniform f16/bf16/f32/f64;
  * 8..11 normal of the same dtypes. */
 static const jr_dtype float_dtypes[4] = {JR_FLOAT16, JR_BFLOAT16, JR_FLOAT32,
@@ -186,6 +236,7 @@ int main(void) {
   jr_isa isas[8];
   int nisa = tu_isas(isas);
   check_legacy_split();
+  check_legacy_blocks();
   for (int k = 0; k < nisa; k++) {
     CHECK_OK(jr_isa_select(isas[k]));
     check_legacy_bits();
