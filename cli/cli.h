@@ -102,6 +102,17 @@ int cli_write_output(const cli_opts *o, const cli_output *spec);
 /* Shortest decimal that reads back as the same value of the dtype. */
 int cli_format_value(jr_dtype dtype, const void *elem, char *buf, size_t cap);
 
+/* ---- hooks for jaxrandom-mpi (cli/jaxrandom_mpi.c), which reuses this
+ * parser and these subcommands with its own collective writer */
+/* Where cli_error/cli_note messages go; NULL (default): stderr. */
+typedef void (*cli_report_fn)(const cli_opts *o, int is_error, const char *msg);
+extern cli_report_fn cli_report_hook;
+/* What the subcommands hand their output to; default cli_write_output. */
+extern int (*cli_output_sink)(const cli_opts *o, const cli_output *spec);
+/* Parses the subcommand argv[1] and its options (argc >= 2) into o;
+ * returns an exit code (errors already reported), CLI_OK to run. */
+int cli_parse_args(int argc, char **argv, cli_opts *o);
+
 /* ---- commands (commands.c, mvn.c) */
 int cli_run(cli_opts *o);
 int cli_run_mvn(cli_opts *o);

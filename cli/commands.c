@@ -102,7 +102,7 @@ static int cli_resolve_key(cli_opts *o) {
     return CLI_OK;
   }
   if (o->have_key) return CLI_OK;
-  if (o->cmd == CMD_DEMO) {
+  if (o->cmd == CMD_DEMO || o->example) { /* the example's default key */
     o->key = jr_key_from_seed(0, o->x64);
     return CLI_OK;
   }
@@ -264,7 +264,7 @@ int cli_run(cli_opts *o) {
     out.fill = cli_words_fill;
     out.arg = words;
   }
-  code = cli_write_output(o, &out);
+  code = cli_output_sink(o, &out);
   jr_ctx_free(ctx);
   return code;
 }

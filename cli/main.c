@@ -87,13 +87,26 @@ static const struct {
     {"threads", OPT_THREADS, 1, ALL_CMDS},
 };
 
+cli_report_fn cli_report_hook = NULL;
+
+static void cli_report(const cli_opts *o, int is_error, const char *fmt,
+                       va_list ap) {
+  if (cli_report_hook) {
+    char msg[2048];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    cli_report_hook(o, is_error, msg);
+    return;
+  }
+  fprintf(stderr, "jaxrandom%s%s: %s: ", o && o->cmd_name ? " " : "",
+          o && o->cmd_name ? o->cmd_name : "", is_error ? "error" : "note");
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+}
+
 int cli_error(const cli_opts *o, int code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  fprintf(stderr, "jaxrandom%s%s: error: ", o && o->cmd_name ? " " : "",
-          o && o->cmd_name ? o->cmd_name : "");
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
+  cli_report(o, 1, fmt, ap);
   va_end(ap);
   return code;
 }
@@ -101,10 +114,7 @@ int cli_error(const cli_opts *o, int code, const char *fmt, ...) {
 void cli_note(const cli_opts *o, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  fprintf(stderr, "jaxrandom%s%s: note: ", o && o->cmd_name ? " " : "",
-          o && o->cmd_name ? o->cmd_name : "");
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
+  cli_report(o, 0, fmt, ap);
   va_end(ap);
 }
 
@@ -314,29 +324,8 @@ static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
   return cli_error(o, CLI_USAGE, "internal: unhandled option --%s", name);
 }
 
-int main(int argc, char **argv) {
-  if (argc < 2) {
-    cli_print_main_help();
-    return CLI_USAGE;
-  }
+int cli_parse_args(int argc, char **argv, cli_opts *o_out) {
   const char *first = argv[1];
-  if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 ||
-      strcmp(first, "help") == 0) {
-    if (argc >= 3) {
-      for (size_t i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++)
-        if (strcmp(argv[2], cli_cmds[i].name) == 0) {
-          cli_print_cmd_help(cli_cmds[i].cmd);
-          return CLI_OK;
-        }
-    }
-    cli_print_main_help();
-    return CLI_OK;
-  }
-  if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
-    printf("jaxrandom %s (library %s, kernels %s)\n", JR_VERSION_STRING,
-           jr_version_string(), jr_isa_name(jr_isa_active()));
-    return CLI_OK;
-  }
   cli_opts o;
   memset(&o, 0, sizeof o);
   o.cmd = CMD_COUNT;
@@ -392,5 +381,37 @@ int main(int argc, char **argv) {
         cli_set_option(&o, cli_optdefs[k].id, cli_optdefs[k].name, value);
     if (code) return code;
   }
+  *o_out = o;
+  return CLI_OK;
+}
+
+#ifndef CLI_NO_MAIN /* jaxrandom-mpi has its own main */
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    cli_print_main_help();
+    return CLI_USAGE;
+  }
+  const char *first = argv[1];
+  if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 ||
+      strcmp(first, "help") == 0) {
+    if (argc >= 3) {
+      for (size_t i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++)
+        if (strcmp(argv[2], cli_cmds[i].name) == 0) {
+          cli_print_cmd_help(cli_cmds[i].cmd);
+          return CLI_OK;
+        }
+    }
+    cli_print_main_help();
+    return CLI_OK;
+  }
+  if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
+    printf("jaxrandom %s (library %s, kernels %s)\n", JR_VERSION_STRING,
+           jr_version_string(), jr_isa_name(jr_isa_active()));
+    return CLI_OK;
+  }
+  cli_opts o;
+  int code = cli_parse_args(argc, argv, &o);
+  if (code) return code;
   return cli_run(&o);
 }
+#endif

@@ -231,7 +231,7 @@ static int cli_mvn_common(cli_opts *o, jr_ndarray *mean, jr_ndarray *cov,
     free(buf);
     code = st ? cli_fail_status(o, st) : CLI_OK;
   } else {
-    code = cli_write_output(o, &out);
+    code = cli_output_sink(o, &out);
   }
   if (demo && code == CLI_OK) {
     const double m = (double)job.count;

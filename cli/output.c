@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -147,12 +148,23 @@ static jr_status cli_text_put(cli_text *t, const char *s, size_t n) {
   return JR_OK;
 }
 
+int (*cli_output_sink)(const cli_opts *o,
+                       const cli_output *spec) = cli_write_output;
+
 int cli_write_output(const cli_opts *o, const cli_output *spec) {
   cli_format fmt = o->format;
   const char *path = o->out ? o->out : "-";
+  struct stat sb;
+  const int special = o->out && strcmp(o->out, "-") != 0 &&
+                      stat(o->out, &sb) == 0 && !S_ISREG(sb.st_mode);
+  if (special && S_ISDIR(sb.st_mode))
+    return cli_error(o, CLI_USAGE,
+                     "--out %s: is a directory (expected a file name)", o->out);
   if (fmt == FMT_NONE) {
     if (!o->out || strcmp(o->out, "-") == 0)
       fmt = FMT_TABLE;
+    else if (special) /* /dev/null, a FIFO: the self-describing format */
+      fmt = FMT_NPY;
     else if (cli_ends_with(o->out, ".npy"))
       fmt = FMT_NPY;
     else if (cli_ends_with(o->out, ".csv"))

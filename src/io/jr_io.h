@@ -105,6 +105,9 @@ jr_status jr_outfile_write(jr_outfile *f, const void *buf, size_t n);
 jr_status jr_outfile_commit(jr_outfile *f);
 /* Removes the temporary file (if any) and frees f. NULL is fine. */
 void jr_outfile_abort(jr_outfile *f);
+/* The temporary file being written (renamed to the target at commit), or
+ * NULL if the target is written directly (stdout, /dev/null, a FIFO). */
+const char *jr_outfile_temp_path(const jr_outfile *f);
 /* 1 if the output is a terminal. */
 int jr_outfile_isatty(const jr_outfile *f);
 

@@ -164,6 +164,10 @@ int jr_outfile_isatty(const jr_outfile *f) {
   return f && f->tty;
 }
 
+const char *jr_outfile_temp_path(const jr_outfile *f) {
+  return f && f->temp ? f->tmp_path : NULL;
+}
+
 jr_status jr_outfile_write(jr_outfile *f, const void *buf, size_t n) {
   const char *p = buf;
   while (n > 0) {
