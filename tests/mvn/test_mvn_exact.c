@@ -10,6 +10,7 @@
  *  (f) JAX's own known answer (tests/data/mvn_jax_legacy.txt), legacy mode.
  */
 #include <lapacke.h>
+#include <pthread.h>
 
 #include "mvn_test.h"
 
@@ -490,6 +491,63 @@ static void test_slices(void) {
   }
 }
 
+/* ---- the object may be sampled from several threads at once ---------- */
+
+typedef struct {
+  const jr_mvn *m;
+  jr_key key;
+  int64_t rows;
+  double *out;
+  jr_status st;
+} sampler;
+
+static void *sample_thread(void *p) {
+  sampler *s = p;
+  for (int rep = 0; rep < 4 && s->st == JR_OK; rep++)
+    s->st = jr_mvn_sample_rows(s->m, NULL, s->key, 0, s->rows, s->out);
+  return NULL;
+}
+
+static void test_concurrent(void) {
+  const int64_t ms[1] = {4}, cs[3] = {2, 4, 4}, shape[2] = {500, 2};
+  double mv[4] = {1, 2, 3, 4}, cv[32];
+  for (int b = 0; b < 2; b++)
+    for (int i = 0; i < 4; i++)
+      for (int j = 0; j < 4; j++)
+        cv[b * 16 + i * 4 + j] = i == j ? 3.0 + b : 0.25;
+  mt_array mean, cov;
+  mt_make(&mean, JR_FLOAT64, 1, ms, mv, MT_CONTIGUOUS);
+  mt_make(&cov, JR_FLOAT64, 3, cs, cv, MT_CONTIGUOUS);
+  jr_mvn *m = NULL;
+  CHECK_OK(jr_mvn_create(NULL, &mean.view, &cov.view, 2, shape, JR_DTYPE_NONE,
+                         JR_EIGH, &m));
+  if (m) {
+    enum { T = 3 };
+    const int64_t rows = 1000;
+    sampler s[T];
+    pthread_t tid[T];
+    double *want = mt_alloc(sizeof(double) * 4 * (size_t)rows);
+    for (int t = 0; t < T; t++) {
+      s[t] = (sampler){m, jr_key_from_seed(t, 0), rows,
+                       mt_alloc(sizeof(double) * 4 * (size_t)rows), JR_OK};
+      pthread_create(&tid[t], NULL, sample_thread, &s[t]);
+    }
+    for (int t = 0; t < T; t++)
+      pthread_join(tid[t], NULL);
+    for (int t = 0; t < T; t++) {
+      CHECK(s[t].st == JR_OK, "concurrent sampling failed");
+      CHECK_OK(jr_mvn_sample_rows(m, NULL, s[t].key, 0, rows, want));
+      CHECK(!memcmp(want, s[t].out, sizeof(double) * 4 * (size_t)rows),
+            "thread %d: concurrent samples differ from serial ones", t);
+      free(s[t].out);
+    }
+    free(want);
+  }
+  jr_mvn_free(m);
+  mt_free(&mean);
+  mt_free(&cov);
+}
+
 /* ---- (f) JAX's known answer ----------------------------------------- */
 
 static int read_line(FILE *f, const char *tag, double *v, int max) {
@@ -555,5 +613,6 @@ int main(void) {
   test_reference();
   test_diagonal_exact();
   test_slices();
+  test_concurrent();
   return mt_finish("test_mvn_exact");
 }
