@@ -12,7 +12,7 @@ float jr_erf_inv_f32(float x);
 double jr_erf_inv_f64(double x);
 
 /* The vector erf_inv of each kernel set on arbitrary inputs (the kernels only
- * ever see |u| < 1); n must be a multiple of 16. Only call a set the CPU
+ * ever see |u| < 1); n must be a multiple of 64. Only call a set the CPU
  * supports (jr_isa_supported). */
 void jr_avx2_erf_inv_f32(const float *x, size_t n, float *out);
 void jr_avx2_erf_inv_f64(const double *x, size_t n, double *out);

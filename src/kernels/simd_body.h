@@ -50,114 +50,278 @@ static inline void tf_schedule(jr_key key, tf_sched *s) {
   }
 }
 
-#define TF_R(x0, x1, r)                                                        \
-  do {                                                                         \
-    x0 = i_add(x0, x1);                                                        \
-    x1 = I_ROTL(x1, r);                                                        \
-    x1 = i_xor(x1, x0);                                                        \
-  } while (0)
-/* Two independent streams interleaved so their dependency chains overlap. */
-#define TF_R2(r)                                                               \
-  do {                                                                         \
-    TF_R(a0, a1, r);                                                           \
-    TF_R(b0, b1, r);                                                           \
-  } while (0)
-#define TF_INJ2(g)                                                             \
-  do {                                                                         \
-    a0 = i_add(a0, s->a[g]);                                                   \
-    a1 = i_add(a1, s->b[g]);                                                   \
-    b0 = i_add(b0, s->a[g]);                                                   \
-    b1 = i_add(b1, s->b[g]);                                                   \
-  } while (0)
-#define TF_EVEN2(g)                                                            \
-  TF_R2(13);                                                                   \
-  TF_R2(15);                                                                   \
-  TF_R2(26);                                                                   \
-  TF_R2(6);                                                                    \
-  TF_INJ2(g)
-#define TF_ODD2(g)                                                             \
-  TF_R2(17);                                                                   \
-  TF_R2(29);                                                                   \
-  TF_R2(16);                                                                   \
-  TF_R2(24);                                                                   \
-  TF_INJ2(g)
+/* ---- U vectors at a time. The math below works on groups of JR_U vectors
+ * (xf, xd, xi): each operation is applied to every vector of the group in
+ * turn, so after inlining the instruction stream interleaves JR_U independent
+ * dependency chains (Horner steps, divisions, square roots), which hides
+ * their latency. Purely a scheduling device: lanes never interact. */
+#ifndef JR_U
+#define JR_U 2
+#endif
+#define XLF (VLF * JR_U) /* float32 lanes per group */
+#define XLD (VLD * JR_U) /* float64 lanes per group */
+#define JR_AI static inline __attribute__((always_inline))
+/* Horner loops fully unrolled: the loop overhead would otherwise fill the
+ * out-of-order window that overlaps independent chains. */
+#if defined(__clang__)
+#define JR_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__)
+#define JR_UNROLL _Pragma("GCC unroll 32")
+#else
+#define JR_UNROLL
+#endif
+typedef struct {
+  vi v[JR_U];
+} xvi;
+typedef struct {
+  vf v[JR_U];
+} xvf;
+typedef struct {
+  vd v[JR_U];
+} xvd;
+typedef struct {
+  mf v[JR_U];
+} xmf;
+typedef struct {
+  md v[JR_U];
+} xmd;
+#define JR_X0(R, name, T, f)                                                   \
+  JR_AI R name(T c) {                                                          \
+    R r;                                                                       \
+    for (int j = 0; j < JR_U; j++)                                             \
+      r.v[j] = f(c);                                                           \
+    return r;                                                                  \
+  }
+#define JR_X1(R, name, T, f)                                                   \
+  JR_AI R name(T a) {                                                          \
+    R r;                                                                       \
+    for (int j = 0; j < JR_U; j++)                                             \
+      r.v[j] = f(a.v[j]);                                                      \
+    return r;                                                                  \
+  }
+#define JR_X2(R, name, T1, T2, f)                                              \
+  JR_AI R name(T1 a, T2 b) {                                                   \
+    R r;                                                                       \
+    for (int j = 0; j < JR_U; j++)                                             \
+      r.v[j] = f(a.v[j], b.v[j]);                                              \
+    return r;                                                                  \
+  }
+#define JR_X3(R, name, T1, T2, T3, f)                                          \
+  JR_AI R name(T1 a, T2 b, T3 c) {                                             \
+    R r;                                                                       \
+    for (int j = 0; j < JR_U; j++)                                             \
+      r.v[j] = f(a.v[j], b.v[j], c.v[j]);                                      \
+    return r;                                                                  \
+  }
+JR_X0(xvi, xi_set1, uint32_t, i_set1)
+JR_X0(xvi, xi_set1_64, uint64_t, i_set1_64)
+JR_X2(xvi, xi_sub, xvi, xvi, i_sub)
+JR_X2(xvi, xi_and, xvi, xvi, i_and)
+JR_X2(xvi, xi_or, xvi, xvi, i_or)
+JR_AI vi i_srl9(vi a) {
+  return I_SRL(a, 9);
+}
+JR_AI vi i_srl23(vi a) {
+  return I_SRL(a, 23);
+}
+JR_AI vi i_srl64_12(vi a) {
+  return I_SRL64(a, 12);
+}
+JR_X1(xvi, xi_srl9, xvi, i_srl9)
+JR_X1(xvi, xi_srl23, xvi, i_srl23)
+JR_X1(xvi, xi_srl64_12, xvi, i_srl64_12)
+JR_X0(xvf, xf_set1, float, f_set1)
+JR_X2(xvf, xf_add, xvf, xvf, f_add)
+JR_X2(xvf, xf_sub, xvf, xvf, f_sub)
+JR_X2(xvf, xf_mul, xvf, xvf, f_mul)
+JR_X2(xvf, xf_div, xvf, xvf, f_div)
+JR_X3(xvf, xf_fma, xvf, xvf, xvf, f_fma)
+JR_X1(xvf, xf_sqrt, xvf, f_sqrt)
+JR_X1(xvf, xf_neg, xvf, f_neg)
+JR_X1(xvf, xf_abs, xvf, f_abs)
+JR_X2(xmf, xf_lt, xvf, xvf, f_lt)
+JR_X2(xmf, xf_eq, xvf, xvf, f_eq)
+JR_X2(xmf, xf_nlt, xvf, xvf, f_nlt)
+JR_X2(xmf, xf_nge, xvf, xvf, f_nge)
+JR_X3(xvf, xf_sel, xmf, xvf, xvf, f_sel)
+JR_X1(xvf, xf_from_i, xvi, f_from_i)
+JR_X1(xvi, xf_to_i, xvf, f_to_i)
+JR_X1(xvf, xf_cvt, xvi, f_cvt)
+JR_AI int xmf_any(xmf m) {
+  int any = 0;
+  for (int j = 0; j < JR_U; j++)
+    any |= mf_any(m.v[j]);
+  return any;
+}
+JR_X0(xvd, xd_set1, double, d_set1)
+JR_X2(xvd, xd_add, xvd, xvd, d_add)
+JR_X2(xvd, xd_sub, xvd, xvd, d_sub)
+JR_X2(xvd, xd_mul, xvd, xvd, d_mul)
+JR_X2(xvd, xd_div, xvd, xvd, d_div)
+JR_X3(xvd, xd_fma, xvd, xvd, xvd, d_fma)
+JR_X1(xvd, xd_sqrt, xvd, d_sqrt)
+JR_X1(xvd, xd_neg, xvd, d_neg)
+JR_X1(xvd, xd_abs, xvd, d_abs)
+JR_X2(xmd, xd_lt, xvd, xvd, d_lt)
+JR_X2(xmd, xd_eq, xvd, xvd, d_eq)
+JR_X3(xvd, xd_sel, xmd, xvd, xvd, d_sel)
+JR_X2(xmd, xmd_andnot, xmd, xmd, md_andnot)
+JR_X1(xvd, xd_from_i, xvi, d_from_i)
+/* One bit per lane over the group, lane order. */
+JR_AI unsigned xmd_bits(xmd m) {
+  unsigned b = 0;
+  for (int j = 0; j < JR_U; j++)
+    b |= md_bits(m.v[j]) << (j * VLD);
+  return b;
+}
+JR_AI xvd xd_loadu(const double *p) {
+  xvd r;
+  for (int j = 0; j < JR_U; j++)
+    r.v[j] = d_loadu(p + j * VLD);
+  return r;
+}
+JR_AI void xd_storeu(double *p, xvd a) {
+  for (int j = 0; j < JR_U; j++)
+    d_storeu(p + j * VLD, a.v[j]);
+}
+JR_AI xvi xi_loadu(const void *p) {
+  xvi r;
+  for (int j = 0; j < JR_U; j++)
+    r.v[j] = i_loadu((const char *)p + j * sizeof(vi));
+  return r;
+}
+JR_AI xvf xf_loadu(const float *p) {
+  xvf r;
+  for (int j = 0; j < JR_U; j++)
+    r.v[j] = f_loadu(p + j * VLF);
+  return r;
+}
+JR_AI void xf_storeu(float *p, xvf a) {
+  for (int j = 0; j < JR_U; j++)
+    f_storeu(p + j * VLF, a.v[j]);
+}
 
-/* Hashes the counters of elements [start, start + 2*VLF): the first VLF into
- * (*y0a, *y1a), the next VLF into (*y0b, *y1b). */
-static inline void tf_2(const tf_sched *s, uint64_t start, vi *y0a, vi *y1a,
-                        vi *y0b, vi *y1b) {
-  vi a0, a1, b0, b1;
-  ctr(start, &a0, &a1);
-  ctr(start + VLF, &b0, &b1);
-  a0 = i_add(a0, s->k0);
-  a1 = i_add(a1, s->k1);
-  b0 = i_add(b0, s->k0);
-  b1 = i_add(b1, s->k1);
-  TF_EVEN2(0);
-  TF_ODD2(1);
-  TF_EVEN2(2);
-  TF_ODD2(3);
-  TF_EVEN2(4);
-  *y0a = a0;
-  *y1a = a1;
-  *y0b = b0;
-  *y1b = b1;
+/* ---- threefry2x32-20 on groups of JR_U vectors */
+JR_AI xvi xi_add(xvi a, xvi b) {
+  for (int j = 0; j < JR_U; j++)
+    a.v[j] = i_add(a.v[j], b.v[j]);
+  return a;
+}
+JR_AI xvi xi_add1(xvi a, vi k) {
+  for (int j = 0; j < JR_U; j++)
+    a.v[j] = i_add(a.v[j], k);
+  return a;
+}
+JR_AI xvi xi_xor(xvi a, xvi b) {
+  for (int j = 0; j < JR_U; j++)
+    a.v[j] = i_xor(a.v[j], b.v[j]);
+  return a;
+}
+#define TF_R(r)                                                                \
+  do {                                                                         \
+    for (int j = 0; j < JR_U; j++) {                                           \
+      x0.v[j] = i_add(x0.v[j], x1.v[j]);                                       \
+      x1.v[j] = I_ROTL(x1.v[j], r);                                            \
+      x1.v[j] = i_xor(x1.v[j], x0.v[j]);                                       \
+    }                                                                          \
+  } while (0)
+#define TF_INJ(g)                                                              \
+  do {                                                                         \
+    x0 = xi_add1(x0, s->a[g]);                                                 \
+    x1 = xi_add1(x1, s->b[g]);                                                 \
+  } while (0)
+
+/* Hashes the counters of elements [start, start + XLF): lane l of vector j
+ * is element start + j*VLF + l. */
+JR_AI void tf_x(const tf_sched *s, uint64_t start, xvi *y0, xvi *y1) {
+  xvi x0, x1;
+  for (int j = 0; j < JR_U; j++)
+    ctr(start + (uint64_t)(j * VLF), &x0.v[j], &x1.v[j]);
+  x0 = xi_add1(x0, s->k0);
+  x1 = xi_add1(x1, s->k1);
+  TF_R(13);
+  TF_R(15);
+  TF_R(26);
+  TF_R(6);
+  TF_INJ(0);
+  TF_R(17);
+  TF_R(29);
+  TF_R(16);
+  TF_R(24);
+  TF_INJ(1);
+  TF_R(13);
+  TF_R(15);
+  TF_R(26);
+  TF_R(6);
+  TF_INJ(2);
+  TF_R(17);
+  TF_R(29);
+  TF_R(16);
+  TF_R(24);
+  TF_INJ(3);
+  TF_R(13);
+  TF_R(15);
+  TF_R(26);
+  TF_R(6);
+  TF_INJ(4);
+  *y0 = x0;
+  *y1 = x1;
 }
 
 /* ---- float32: XLA's log (spec 7c), log1p (7b), erf_inv (7a) */
-static inline vf v_log_f32(vf in) {
-  const vf one = f_set1(1.0f);
-  vf x = f_sel(f_lt(in, f_set1(0x1p-126f)), f_set1(0x1p-126f), in);
-  vi b = f_to_i(x);
-  vf e =
-      f_add(f_cvt(i_sub(i_and(I_SRL(b, 23), i_set1(0xFF)), i_set1(127))), one);
-  x = f_from_i(i_or(i_and(b, i_set1(~0x7F800000u)), i_set1(0x3F000000u)));
-  mf lt = f_lt(x, f_set1(0.707106781186547524f));
-  e = f_sel(lt, f_sub(e, one), e);
-  x = f_sel(lt, f_add(f_sub(x, one), x), f_sub(x, one));
-  vf x2 = f_mul(x, x);
-  vf x3 = f_mul(x2, x);
-  vf y = f_fma(x, f_set1(7.0376836292E-2f), f_set1(-1.1514610310E-1f));
-  vf y1 = f_fma(x, f_set1(-1.2420140846E-1f), f_set1(1.4249322787E-1f));
-  vf y2 = f_fma(x, f_set1(2.0000714765E-1f), f_set1(-2.4999993993E-1f));
-  y = f_fma(y, x, f_set1(1.1676998740E-1f));
-  y1 = f_fma(y1, x, f_set1(-1.6668057665E-1f));
-  y2 = f_fma(y2, x, f_set1(3.3333331174E-1f));
-  y = f_fma(y, x3, y1);
-  y = f_fma(y, x3, y2);
-  y = f_fma(y, x3, f_mul(f_set1(-2.12194440e-4f), e));
-  x = f_sub(x, f_mul(f_set1(0.5f), x2));
-  x = f_add(x, y);
-  x = f_add(x, f_mul(f_set1(0.693359375f), e));
+JR_AI xvf v_log_f32(xvf in) {
+  const xvf one = xf_set1(1.0f);
+  xvf x = xf_sel(xf_lt(in, xf_set1(0x1p-126f)), xf_set1(0x1p-126f), in);
+  xvi b = xf_to_i(x);
+  xvf e = xf_add(
+      xf_cvt(xi_sub(xi_and(xi_srl23(b), xi_set1(0xFF)), xi_set1(127))), one);
+  x = xf_from_i(xi_or(xi_and(b, xi_set1(~0x7F800000u)), xi_set1(0x3F000000u)));
+  xmf lt = xf_lt(x, xf_set1(0.707106781186547524f));
+  e = xf_sel(lt, xf_sub(e, one), e);
+  x = xf_sel(lt, xf_add(xf_sub(x, one), x), xf_sub(x, one));
+  xvf x2 = xf_mul(x, x);
+  xvf x3 = xf_mul(x2, x);
+  xvf y = xf_fma(x, xf_set1(7.0376836292E-2f), xf_set1(-1.1514610310E-1f));
+  xvf y1 = xf_fma(x, xf_set1(-1.2420140846E-1f), xf_set1(1.4249322787E-1f));
+  xvf y2 = xf_fma(x, xf_set1(2.0000714765E-1f), xf_set1(-2.4999993993E-1f));
+  y = xf_fma(y, x, xf_set1(1.1676998740E-1f));
+  y1 = xf_fma(y1, x, xf_set1(-1.6668057665E-1f));
+  y2 = xf_fma(y2, x, xf_set1(3.3333331174E-1f));
+  y = xf_fma(y, x3, y1);
+  y = xf_fma(y, x3, y2);
+  y = xf_fma(y, x3, xf_mul(xf_set1(-2.12194440e-4f), e));
+  x = xf_sub(x, xf_mul(xf_set1(0.5f), x2));
+  x = xf_add(x, y);
+  x = xf_add(x, xf_mul(xf_set1(0.693359375f), e));
   /* The reference's special cases, applied last (their masks are disjoint). */
-  x = f_sel(f_eq(in, f_set1(INFINITY)), f_set1(INFINITY), x);
-  x = f_sel(f_nge(in, f_set1(0.0f)), f_set1(NAN), x);
-  x = f_sel(f_eq(in, f_set1(0.0f)), f_set1(-INFINITY), x);
+  x = xf_sel(xf_eq(in, xf_set1(INFINITY)), xf_set1(INFINITY), x);
+  x = xf_sel(xf_nge(in, xf_set1(0.0f)), xf_set1(NAN), x);
+  x = xf_sel(xf_eq(in, xf_set1(0.0f)), xf_set1(-INFINITY), x);
   return x;
 }
 
-static inline vf v_log1p_f32(vf x) {
-  mf small = f_lt(f_abs(x), f_set1((float)0.41421356237309504880));
-  vf x2 = f_mul(x, x);
+JR_AI xvf v_log1p_f32(xvf x) {
+  xmf small = xf_lt(xf_abs(x), xf_set1((float)0.41421356237309504880));
+  xvf x2 = xf_mul(x, x);
   /* The reference starts from num = den = 0; its first step fma(0, x, c)
    * gives c exactly for the finite x that take this branch. */
-  vf num = f_set1((float)4.5270000862445199635215E-5), den = f_set1(1.0f);
-  num = f_fma(num, x, f_set1((float)4.9854102823193375972212E-1));
-  den = f_fma(den, x, f_set1((float)1.5062909083469192043167E1));
-  num = f_fma(num, x, f_set1((float)6.5787325942061044846969E0));
-  den = f_fma(den, x, f_set1((float)8.3047565967967209469434E1));
-  num = f_fma(num, x, f_set1((float)2.9911919328553073277375E1));
-  den = f_fma(den, x, f_set1((float)2.2176239823732856465394E2));
-  num = f_fma(num, x, f_set1((float)6.0949667980987787057556E1));
-  den = f_fma(den, x, f_set1((float)3.0909872225312059774938E2));
-  num = f_fma(num, x, f_set1((float)5.7112963590585538103336E1));
-  den = f_fma(den, x, f_set1((float)2.1642788614495947685003E2));
-  num = f_fma(num, x, f_set1((float)2.0039553499201281259648E1));
-  den = f_fma(den, x, f_set1((float)6.0118660497603843919306E1));
-  vf r =
-      f_add(x, f_fma(f_mul(x, x2), f_div(num, den), f_mul(f_set1(-0.5f), x2)));
-  vf l = v_log_f32(f_add(x, f_set1(1.0f)));
-  return f_sel(small, r, l);
+  xvf num = xf_set1((float)4.5270000862445199635215E-5), den = xf_set1(1.0f);
+  num = xf_fma(num, x, xf_set1((float)4.9854102823193375972212E-1));
+  den = xf_fma(den, x, xf_set1((float)1.5062909083469192043167E1));
+  num = xf_fma(num, x, xf_set1((float)6.5787325942061044846969E0));
+  den = xf_fma(den, x, xf_set1((float)8.3047565967967209469434E1));
+  num = xf_fma(num, x, xf_set1((float)2.9911919328553073277375E1));
+  den = xf_fma(den, x, xf_set1((float)2.2176239823732856465394E2));
+  num = xf_fma(num, x, xf_set1((float)6.0949667980987787057556E1));
+  den = xf_fma(den, x, xf_set1((float)3.0909872225312059774938E2));
+  num = xf_fma(num, x, xf_set1((float)5.7112963590585538103336E1));
+  den = xf_fma(den, x, xf_set1((float)2.1642788614495947685003E2));
+  num = xf_fma(num, x, xf_set1((float)2.0039553499201281259648E1));
+  den = xf_fma(den, x, xf_set1((float)6.0118660497603843919306E1));
+  xvf r = xf_add(
+      x, xf_fma(xf_mul(x, x2), xf_div(num, den), xf_mul(xf_set1(-0.5f), x2)));
+  xvf l = v_log_f32(xf_add(x, xf_set1(1.0f)));
+  return xf_sel(small, r, l);
 }
 
 static const float jr_ei32_a[9] = {
@@ -169,35 +333,38 @@ static const float jr_ei32_b[9] = {
     -0.00367342844f,  0.00573950773f,  -0.0076224613f,
     0.00943887047f,   1.00167406f,     2.83297682f};
 
-static inline vf v_erf_inv_f32(vf x) {
-  vf w = f_neg(v_log1p_f32(f_mul(x, f_neg(x))));
-  mf big = f_nlt(w, f_set1(5.0f)); /* w >= 5 or NaN: the reference's else */
-  vf t = f_sub(w, f_set1(2.5f)), p;
-  if (mf_any(big)) {
+JR_AI xvf v_erf_inv_f32(xvf x) {
+  xvf w = xf_neg(v_log1p_f32(xf_mul(x, xf_neg(x))));
+  xmf big = xf_nlt(w, xf_set1(5.0f)); /* w >= 5 or NaN: the reference's else */
+  xvf t = xf_sub(w, xf_set1(2.5f)), p;
+  if (xmf_any(big)) {
     /* Both branches share the Horner shape: select t and each coefficient
      * per lane, then run one polynomial. */
-    t = f_sel(big, f_sub(f_sqrt(w), f_set1(3.0f)), t);
-    p = f_sel(big, f_set1(jr_ei32_b[0]), f_set1(jr_ei32_a[0]));
+    t = xf_sel(big, xf_sub(xf_sqrt(w), xf_set1(3.0f)), t);
+    p = xf_sel(big, xf_set1(jr_ei32_b[0]), xf_set1(jr_ei32_a[0]));
+    JR_UNROLL
     for (int i = 1; i < 9; i++)
-      p = f_fma(p, t, f_sel(big, f_set1(jr_ei32_b[i]), f_set1(jr_ei32_a[i])));
+      p = xf_fma(p, t,
+                 xf_sel(big, xf_set1(jr_ei32_b[i]), xf_set1(jr_ei32_a[i])));
   } else {
-    p = f_set1(jr_ei32_a[0]);
+    p = xf_set1(jr_ei32_a[0]);
+    JR_UNROLL
     for (int i = 1; i < 9; i++)
-      p = f_fma(p, t, f_set1(jr_ei32_a[i]));
+      p = xf_fma(p, t, xf_set1(jr_ei32_a[i]));
   }
-  mf one = f_eq(f_abs(x), f_set1(1.0f));
-  return f_sel(one, f_mul(x, f_set1(INFINITY)), f_mul(p, x));
+  xmf one = xf_eq(xf_abs(x), xf_set1(1.0f));
+  return xf_sel(one, xf_mul(x, xf_set1(INFINITY)), xf_mul(p, x));
 }
 
 /* bits -> normal (spec 6, 7): u = fma(f, 1 - lo, lo), clamped below at lo. */
-static inline vf v_normal_f32(vi bits) {
+JR_AI xvf v_normal_f32(xvi bits) {
   const float lo = jr_bits_f32(0xBF7FFFFFu);
   const float span = 1.0f - lo; /* rounds to 2, as in the reference */
-  vf f =
-      f_sub(f_from_i(i_or(I_SRL(bits, 9), i_set1(0x3F800000u))), f_set1(1.0f));
-  vf u = f_fma(f, f_set1(span), f_set1(lo));
-  u = f_sel(f_lt(u, f_set1(lo)), f_set1(lo), u);
-  return f_mul(f_set1(jr_bits_f32(JR_SQRT2_F32_BITS)), v_erf_inv_f32(u));
+  xvf f = xf_sub(xf_from_i(xi_or(xi_srl9(bits), xi_set1(0x3F800000u))),
+                 xf_set1(1.0f));
+  xvf u = xf_fma(f, xf_set1(span), xf_set1(lo));
+  u = xf_sel(xf_lt(u, xf_set1(lo)), xf_set1(lo), u);
+  return xf_mul(xf_set1(jr_bits_f32(JR_SQRT2_F32_BITS)), v_erf_inv_f32(u));
 }
 
 /* ---- float64: log1p (7b) with the C library's log (7c), erf_inv (7a).
@@ -213,6 +380,7 @@ static inline vf v_normal_f32(vi bits) {
  *   C (vector): erf_inv's polynomials and the final products.
  * The result is the reference's by construction. */
 enum { JR_F64_BLOCK = 256 };
+#define JR_XLD_ALL (~0u >> (32 - XLD)) /* one bit per lane of a group */
 
 static const double jr_ei64_a[23] = {
     -3.6444120640178196996e-21, -1.685059138182016589e-19,
@@ -249,46 +417,46 @@ static const double jr_ei64_c[17] = {
     -0.00013871931833623122026, 1.0103004648645343977,
     4.8499064014085844221};
 
-static inline vd v_poly_f64(vd t, const double *c, int n) {
-  vd p = d_set1(c[0]);
+JR_AI xvd v_poly_f64(xvd t, const double *c, int n) {
+  xvd p = xd_set1(c[0]);
+  JR_UNROLL
   for (int i = 1; i < n; i++)
-    p = d_fma(p, t, d_set1(c[i]));
+    p = xd_fma(p, t, xd_set1(c[i]));
   return p;
 }
 
-/* Pass A for VLD lanes at position i of the block: stores u and the rational
+/* Pass A for XLD lanes at position i of the block: stores u and the rational
  * log1p value, appends the lanes needing log() to (idx, arg, *m). */
-static inline void v_normal_f64_pass_a(vd u, size_t i, double *ubuf,
-                                       double *lbuf, uint16_t *idx, double *arg,
-                                       size_t *m) {
-  d_storeu(ubuf + i, u);
-  vd x = d_mul(u, d_neg(u));
-  md small = d_lt(d_abs(x), d_set1(0.41421356237309504880));
-  vd x2 = d_mul(x, x);
+JR_AI void v_normal_f64_pass_a(xvd u, size_t i, double *ubuf, double *lbuf,
+                               uint16_t *idx, double *arg, size_t *m) {
+  xd_storeu(ubuf + i, u);
+  xvd x = xd_mul(u, xd_neg(u));
+  xmd small = xd_lt(xd_abs(x), xd_set1(0.41421356237309504880));
+  xvd x2 = xd_mul(x, x);
   /* As in the float32 case, the first fma(0, x, c) of the reference is c. */
-  vd num = d_set1(4.5270000862445199635215E-5), den = d_set1(1.0);
-  num = d_fma(num, x, d_set1(4.9854102823193375972212E-1));
-  den = d_fma(den, x, d_set1(1.5062909083469192043167E1));
-  num = d_fma(num, x, d_set1(6.5787325942061044846969E0));
-  den = d_fma(den, x, d_set1(8.3047565967967209469434E1));
-  num = d_fma(num, x, d_set1(2.9911919328553073277375E1));
-  den = d_fma(den, x, d_set1(2.2176239823732856465394E2));
-  num = d_fma(num, x, d_set1(6.0949667980987787057556E1));
-  den = d_fma(den, x, d_set1(3.0909872225312059774938E2));
-  num = d_fma(num, x, d_set1(5.7112963590585538103336E1));
-  den = d_fma(den, x, d_set1(2.1642788614495947685003E2));
-  num = d_fma(num, x, d_set1(2.0039553499201281259648E1));
-  den = d_fma(den, x, d_set1(6.0118660497603843919306E1));
-  vd r =
-      d_add(x, d_fma(d_mul(x, x2), d_div(num, den), d_mul(d_set1(-0.5), x2)));
-  d_storeu(lbuf + i, r);
-  unsigned need = ~md_bits(small) & ((1u << VLD) - 1);
+  xvd num = xd_set1(4.5270000862445199635215E-5), den = xd_set1(1.0);
+  num = xd_fma(num, x, xd_set1(4.9854102823193375972212E-1));
+  den = xd_fma(den, x, xd_set1(1.5062909083469192043167E1));
+  num = xd_fma(num, x, xd_set1(6.5787325942061044846969E0));
+  den = xd_fma(den, x, xd_set1(8.3047565967967209469434E1));
+  num = xd_fma(num, x, xd_set1(2.9911919328553073277375E1));
+  den = xd_fma(den, x, xd_set1(2.2176239823732856465394E2));
+  num = xd_fma(num, x, xd_set1(6.0949667980987787057556E1));
+  den = xd_fma(den, x, xd_set1(3.0909872225312059774938E2));
+  num = xd_fma(num, x, xd_set1(5.7112963590585538103336E1));
+  den = xd_fma(den, x, xd_set1(2.1642788614495947685003E2));
+  num = xd_fma(num, x, xd_set1(2.0039553499201281259648E1));
+  den = xd_fma(den, x, xd_set1(6.0118660497603843919306E1));
+  xvd r = xd_add(
+      x, xd_fma(xd_mul(x, x2), xd_div(num, den), xd_mul(xd_set1(-0.5), x2)));
+  xd_storeu(lbuf + i, r);
+  unsigned need = ~xmd_bits(small) & JR_XLD_ALL;
   if (need) {
-    double a[VLD];
-    d_storeu(a, d_add(x, d_set1(1.0)));
+    double a[XLD];
+    xd_storeu(a, xd_add(x, xd_set1(1.0)));
     /* Branch-free append: every lane is written, only needed ones kept. */
     size_t k = *m;
-    for (int l = 0; l < VLD; l++) {
+    for (int l = 0; l < XLD; l++) {
       idx[k] = (uint16_t)(i + (size_t)l);
       arg[k] = a[l];
       k += (need >> l) & 1u;
@@ -297,67 +465,69 @@ static inline void v_normal_f64_pass_a(vd u, size_t i, double *ubuf,
   }
 }
 
-/* Pass C for VLD lanes: erf_inv(x) from x and l = log1p(x*(-x)). */
-static inline vd v_erf_inv_f64_c(vd x, vd l) {
-  vd w = d_neg(l);
-  md a = d_lt(w, d_set1(6.25));
-  vd p = v_poly_f64(d_sub(w, d_set1(3.125)), jr_ei64_a, 23);
-  if (md_bits(a) != (1u << VLD) - 1) { /* rare: w >= 6.25 or NaN */
-    vd sw = d_sqrt(w);
-    md b = md_andnot(d_lt(w, d_set1(16.0)), a);
-    vd pb = v_poly_f64(d_sub(sw, d_set1(3.25)), jr_ei64_b, 19);
-    vd pc = v_poly_f64(d_sub(sw, d_set1(5.0)), jr_ei64_c, 17);
-    p = d_sel(a, p, d_sel(b, pb, pc));
+/* Pass C for XLD lanes: erf_inv(x) from x and l = log1p(x*(-x)). */
+JR_AI xvd v_erf_inv_f64_c(xvd x, xvd l) {
+  xvd w = xd_neg(l);
+  xmd a = xd_lt(w, xd_set1(6.25));
+  xvd p = v_poly_f64(xd_sub(w, xd_set1(3.125)), jr_ei64_a, 23);
+  if (xmd_bits(a) != JR_XLD_ALL) { /* rare: w >= 6.25 or NaN */
+    xvd sw = xd_sqrt(w);
+    xmd b = xmd_andnot(xd_lt(w, xd_set1(16.0)), a);
+    xvd pb = v_poly_f64(xd_sub(sw, xd_set1(3.25)), jr_ei64_b, 19);
+    xvd pc = v_poly_f64(xd_sub(sw, xd_set1(5.0)), jr_ei64_c, 17);
+    p = xd_sel(a, p, xd_sel(b, pb, pc));
   }
-  md one = d_eq(d_abs(x), d_set1(1.0));
-  return d_sel(one, d_mul(x, d_set1(INFINITY)), d_mul(p, x));
+  xmd one = xd_eq(xd_abs(x), xd_set1(1.0));
+  return xd_sel(one, xd_mul(x, xd_set1(INFINITY)), xd_mul(p, x));
 }
 
-static inline vd v_normal_f64_pass_c(vd u, vd l) {
-  return d_mul(d_set1(jr_bits_f64(JR_SQRT2_F64_BITS)), v_erf_inv_f64_c(u, l));
+JR_AI xvd v_normal_f64_pass_c(xvd u, xvd l) {
+  return xd_mul(xd_set1(jr_bits_f64(JR_SQRT2_F64_BITS)), v_erf_inv_f64_c(u, l));
 }
 
-static inline vd v_uniform_f64(vi bits) {
+JR_AI xvd v_uniform_f64(xvi bits) {
   const double lo = jr_bits_f64(0xBFEFFFFFFFFFFFFFull);
   const double span = 1.0 - lo; /* rounds to 2, as in the reference */
-  vd f =
-      d_sub(d_from_i(i_or(I_SRL64(bits, 12), i_set1_64(0x3FF0000000000000ull))),
-            d_set1(1.0));
-  vd u = d_fma(f, d_set1(span), d_set1(lo));
-  return d_sel(d_lt(u, d_set1(lo)), d_set1(lo), u);
+  xvd f = xd_sub(
+      xd_from_i(xi_or(xi_srl64_12(bits), xi_set1_64(0x3FF0000000000000ull))),
+      xd_set1(1.0));
+  xvd u = xd_fma(f, xd_set1(span), xd_set1(lo));
+  return xd_sel(xd_lt(u, xd_set1(lo)), xd_set1(lo), u);
 }
 
-/* n <= JR_F64_BLOCK bits (a multiple of VLD) -> n normals. */
+/* n <= JR_F64_BLOCK bits (a multiple of XLD) -> n normals. */
 static void normal_f64_block(const uint64_t *bits, size_t n, double *out) {
-  double ubuf[JR_F64_BLOCK], lbuf[JR_F64_BLOCK], arg[JR_F64_BLOCK + VLD];
-  uint16_t idx[JR_F64_BLOCK + VLD];
+  double ubuf[JR_F64_BLOCK], lbuf[JR_F64_BLOCK], arg[JR_F64_BLOCK + XLD];
+  uint16_t idx[JR_F64_BLOCK + XLD];
   size_t m = 0;
-  for (size_t i = 0; i < n; i += VLD)
-    v_normal_f64_pass_a(v_uniform_f64(i_loadu(bits + i)), i, ubuf, lbuf, idx,
+  for (size_t i = 0; i < n; i += XLD)
+    v_normal_f64_pass_a(v_uniform_f64(xi_loadu(bits + i)), i, ubuf, lbuf, idx,
                         arg, &m);
   for (size_t k = 0; k < m; k++)
     lbuf[idx[k]] = log(arg[k]);
-  for (size_t i = 0; i < n; i += VLD)
-    d_storeu(out + i,
-             v_normal_f64_pass_c(d_loadu(ubuf + i), d_loadu(lbuf + i)));
+  for (size_t i = 0; i < n; i += XLD)
+    xd_storeu(out + i,
+              v_normal_f64_pass_c(xd_loadu(ubuf + i), xd_loadu(lbuf + i)));
 }
 
 /* ---- the kernels */
 static void k_bits32(jr_key key, uint64_t start, size_t n, uint32_t *out) {
   tf_sched s;
   tf_schedule(key, &s);
+  xvi y0, y1;
   size_t i = 0;
-  vi y0a, y1a, y0b, y1b;
-  for (; i + 2 * VLF <= n; i += 2 * VLF) {
-    tf_2(&s, start + i, &y0a, &y1a, &y0b, &y1b);
-    i_storeu(out + i, i_xor(y0a, y1a));
-    i_storeu(out + i + VLF, i_xor(y0b, y1b));
+  for (; i + XLF <= n; i += XLF) {
+    tf_x(&s, start + i, &y0, &y1);
+    y0 = xi_xor(y0, y1);
+    for (int j = 0; j < JR_U; j++)
+      i_storeu(out + i + j * VLF, y0.v[j]);
   }
-  if (i < n) {
-    uint32_t tmp[2 * VLF];
-    tf_2(&s, start + i, &y0a, &y1a, &y0b, &y1b);
-    i_storeu(tmp, i_xor(y0a, y1a));
-    i_storeu(tmp + VLF, i_xor(y0b, y1b));
+  if (i < n) { /* the tail via a full group in a scratch buffer */
+    uint32_t tmp[XLF];
+    tf_x(&s, start + i, &y0, &y1);
+    y0 = xi_xor(y0, y1);
+    for (int j = 0; j < JR_U; j++)
+      i_storeu(tmp + j * VLF, y0.v[j]);
     memcpy(out + i, tmp, (n - i) * sizeof *out);
   }
 }
@@ -365,18 +535,18 @@ static void k_bits32(jr_key key, uint64_t start, size_t n, uint32_t *out) {
 static void k_bits64(jr_key key, uint64_t start, size_t n, uint64_t *out) {
   tf_sched s;
   tf_schedule(key, &s);
+  xvi y0, y1;
   size_t i = 0;
-  vi y0a, y1a, y0b, y1b;
-  for (; i + 2 * VLF <= n; i += 2 * VLF) {
-    tf_2(&s, start + i, &y0a, &y1a, &y0b, &y1b);
-    store_bits64(out + i, y0a, y1a);
-    store_bits64(out + i + VLF, y0b, y1b);
+  for (; i + XLF <= n; i += XLF) {
+    tf_x(&s, start + i, &y0, &y1);
+    for (int j = 0; j < JR_U; j++)
+      store_bits64(out + i + j * VLF, y0.v[j], y1.v[j]);
   }
   if (i < n) {
-    uint64_t tmp[2 * VLF];
-    tf_2(&s, start + i, &y0a, &y1a, &y0b, &y1b);
-    store_bits64(tmp, y0a, y1a);
-    store_bits64(tmp + VLF, y0b, y1b);
+    uint64_t tmp[XLF];
+    tf_x(&s, start + i, &y0, &y1);
+    for (int j = 0; j < JR_U; j++)
+      store_bits64(tmp + j * VLF, y0.v[j], y1.v[j]);
     memcpy(out + i, tmp, (n - i) * sizeof *out);
   }
 }
@@ -384,31 +554,29 @@ static void k_bits64(jr_key key, uint64_t start, size_t n, uint64_t *out) {
 static void k_normal_f32(jr_key key, uint64_t start, size_t n, float *out) {
   tf_sched s;
   tf_schedule(key, &s);
+  xvi y0, y1;
   size_t i = 0;
-  vi y0a, y1a, y0b, y1b;
-  for (; i + 2 * VLF <= n; i += 2 * VLF) {
-    tf_2(&s, start + i, &y0a, &y1a, &y0b, &y1b);
-    f_storeu(out + i, v_normal_f32(i_xor(y0a, y1a)));
-    f_storeu(out + i + VLF, v_normal_f32(i_xor(y0b, y1b)));
+  for (; i + XLF <= n; i += XLF) {
+    tf_x(&s, start + i, &y0, &y1);
+    xf_storeu(out + i, v_normal_f32(xi_xor(y0, y1)));
   }
   if (i < n) {
-    float tmp[2 * VLF];
-    tf_2(&s, start + i, &y0a, &y1a, &y0b, &y1b);
-    f_storeu(tmp, v_normal_f32(i_xor(y0a, y1a)));
-    if (n - i > VLF) f_storeu(tmp + VLF, v_normal_f32(i_xor(y0b, y1b)));
+    float tmp[XLF];
+    tf_x(&s, start + i, &y0, &y1);
+    xf_storeu(tmp, v_normal_f32(xi_xor(y0, y1)));
     memcpy(out + i, tmp, (n - i) * sizeof *out);
   }
 }
 
 static void k_normal_f32_from_bits(const uint32_t *bits, size_t n, float *out) {
   size_t i = 0;
-  for (; i + VLF <= n; i += VLF)
-    f_storeu(out + i, v_normal_f32(i_loadu(bits + i)));
+  for (; i + XLF <= n; i += XLF)
+    xf_storeu(out + i, v_normal_f32(xi_loadu(bits + i)));
   if (i < n) {
-    uint32_t b[VLF] = {0};
-    float tmp[VLF];
+    uint32_t b[XLF] = {0};
+    float tmp[XLF];
     memcpy(b, bits + i, (n - i) * sizeof *bits);
-    f_storeu(tmp, v_normal_f32(i_loadu(b)));
+    xf_storeu(tmp, v_normal_f32(xi_loadu(b)));
     memcpy(out + i, tmp, (n - i) * sizeof *out);
   }
 }
@@ -417,13 +585,13 @@ static void k_normal_f64_from_bits(const uint64_t *bits, size_t n,
                                    double *out) {
   for (size_t i = 0; i < n; i += JR_F64_BLOCK) {
     size_t m = n - i < JR_F64_BLOCK ? n - i : JR_F64_BLOCK;
-    size_t full = m - m % VLD;
+    size_t full = m - m % XLD;
     if (full) normal_f64_block(bits + i, full, out + i);
-    if (full < m) { /* the last < VLD elements, padded */
-      uint64_t b[VLD] = {0};
-      double tmp[VLD];
+    if (full < m) { /* the last < XLD elements, padded */
+      uint64_t b[XLD] = {0};
+      double tmp[XLD];
       memcpy(b, bits + i + full, (m - full) * sizeof *bits);
-      normal_f64_block(b, VLD, tmp);
+      normal_f64_block(b, XLD, tmp);
       memcpy(out + i + full, tmp, (m - full) * sizeof *out);
     }
   }
@@ -439,24 +607,24 @@ static void k_normal_f64(jr_key key, uint64_t start, size_t n, double *out) {
 }
 
 /* ---- hooks for the tests: the vector erf_inv on arbitrary inputs (the
- * kernels only ever see |u| < 1), n a multiple of the lane count. */
+ * kernels only ever see |u| < 1); n a multiple of 64. */
 void JR_FN(erf_inv_f32)(const float *x, size_t n, float *out) {
-  for (size_t i = 0; i < n; i += VLF)
-    f_storeu(out + i, v_erf_inv_f32(f_loadu(x + i)));
+  for (size_t i = 0; i < n; i += XLF)
+    xf_storeu(out + i, v_erf_inv_f32(xf_loadu(x + i)));
 }
 
 void JR_FN(erf_inv_f64)(const double *x, size_t n, double *out) {
   /* Same passes as normal_f64_block, from x instead of bits. */
-  double lbuf[JR_F64_BLOCK], arg[JR_F64_BLOCK + VLD], ubuf[JR_F64_BLOCK];
-  uint16_t idx[JR_F64_BLOCK + VLD];
+  double lbuf[JR_F64_BLOCK], arg[JR_F64_BLOCK + XLD], ubuf[JR_F64_BLOCK];
+  uint16_t idx[JR_F64_BLOCK + XLD];
   for (size_t i0 = 0; i0 < n; i0 += JR_F64_BLOCK) {
     size_t b = n - i0 < JR_F64_BLOCK ? n - i0 : JR_F64_BLOCK, m = 0;
-    for (size_t i = 0; i < b; i += VLD)
-      v_normal_f64_pass_a(d_loadu(x + i0 + i), i, ubuf, lbuf, idx, arg, &m);
+    for (size_t i = 0; i < b; i += XLD)
+      v_normal_f64_pass_a(xd_loadu(x + i0 + i), i, ubuf, lbuf, idx, arg, &m);
     for (size_t k = 0; k < m; k++)
       lbuf[idx[k]] = log(arg[k]);
-    for (size_t i = 0; i < b; i += VLD)
-      d_storeu(out + i0 + i,
-               v_erf_inv_f64_c(d_loadu(ubuf + i), d_loadu(lbuf + i)));
+    for (size_t i = 0; i < b; i += XLD)
+      xd_storeu(out + i0 + i,
+                v_erf_inv_f64_c(xd_loadu(ubuf + i), xd_loadu(lbuf + i)));
   }
 }
