@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Builds the benchmarks, runs jaxrandom/GSL (bench_workloads), the NumPy
+# peers (numpy_peers.py) and the CLI memory check in one go, and prints one
+# Markdown report (docs/performance.md records one).
+#
+# Usage: bench/run.sh [--reps N] [--scale X] [--only W1,...,W5,L] [--no-build]
+#                     [--no-rss]
+# Env: BUILD (default <repo>/build-bench), OUT (results directory, default
+#      $BUILD/bench-results/<UTC time>).
+# The machine may be shared: look at the load line of the report, and re-run
+# at a quiet moment before quoting figures.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$repo/build-bench}
+reps=3 scale=1 only="" do_build=1 do_rss=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --reps) reps=$2; shift 2 ;;
+    --scale) scale=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    --no-build) do_build=0; shift ;;
+    --no-rss) do_rss=0; shift ;;
+    *) sed -n '6,8p' "$0" >&2; exit 2 ;;
+  esac
+done
+py=/usr/bin/python3 # Debian's, with numpy; the PATH one may lack it
+
+if [ $do_build = 1 ]; then
+  cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release -DJR_BUILD_BENCH=ON >&2
+  cmake --build "$build" -j2 --target bench_workloads jaxrandom_cli >&2
+fi
+out=${OUT:-$build/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$out"
+
+{
+  printf '#\tcommit\t%s%s\n' "$(git -C "$repo" rev-parse --short HEAD)" \
+    "$(git -C "$repo" diff --quiet HEAD -- src include 2>/dev/null || echo ' (+ uncommitted changes in src/include)')"
+  printf '#\tload\t%s (loadavg at start; 2 cores)\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$out/run.tsv"
+
+wl_args=(--reps "$reps" --scale "$scale")
+np_only=W1,W2,W3,W4,W5
+if [ -n "$only" ]; then
+  wl_args+=(--only "$only")
+  np_only=$only
+fi
+
+# Single-threaded peers: OpenBLAS on one thread everywhere. For NumPy,
+# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some machines, they slow a
+# current NumPy) are unset for that command alone; the report shows the
+# OpenBLAS kernel NumPy ran.
+echo "== bench_workloads" >&2
+OPENBLAS_NUM_THREADS=1 "$build/bench/bench_workloads" "${wl_args[@]}" \
+  >"$out/workloads.tsv"
+echo "== numpy_peers.py" >&2
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 \
+  "$py" "$repo/bench/numpy_peers.py" --reps "$reps" --scale "$scale" \
+  --only "$np_only" >"$out/numpy.tsv"
+
+if [ $do_rss = 1 ]; then
+  # Peak RSS of a streamed 1e8 x 3 float32 CLI run (default threads).
+  echo "== CLI peak RSS" >&2
+  f=$(mktemp /tmp/jr_bench_rss.XXXXXX)
+  rm -f "$f"
+  f=$f.npy
+  rows=$("$py" -c "print(max(1, int(1e8 * $scale)))")
+  cmd=("$build/cli/jaxrandom" multivariate-normal --seed 0 --mean '[1, 2, 3]'
+    --cov '[[2, 0.5, 0], [0.5, 1, 0.2], [0, 0.2, 0.5]]' --shape "$rows"
+    --dtype float32 --quiet --out "$f")
+  /usr/bin/time -v "${cmd[@]}" 2>"$out/rss.txt"
+  rm -f "$f"
+  kib=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/rss.txt")
+  wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$out/rss.txt")
+  {
+    printf '#\tcli_peak_rss_kib\t%s\n' "$kib"
+    printf '#\tcli_seconds\t%s\n' "$wall"
+    printf '#\tcli_cmd\tjaxrandom multivariate-normal --seed 0 --mean '"'"'[1, 2, 3]'"'"' --cov '"'"'[[2, 0.5, 0], [0.5, 1, 0.2], [0, 0.2, 0.5]]'"'"' --shape %s --dtype float32 --quiet --out /tmp/x.npy\n' "$rows"
+  } >>"$out/run.tsv"
+fi
+printf '#\tload_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/run.tsv"
+
+"$py" "$repo/bench/report.py" "$out/workloads.tsv" "$out/numpy.tsv" \
+  "$out/run.tsv" | tee "$out/report.md"
+echo "(raw results in $out)" >&2
