@@ -4,15 +4,18 @@
 # Markdown report (docs/performance.md records one).
 #
 # Usage: bench/run.sh [--reps N] [--scale X] [--only W1,...,W5,L] [--no-build]
-#                     [--no-rss]
-# Env: BUILD (default <repo>/build-bench), OUT (results directory, default
-#      $BUILD/bench-results/<UTC time>).
+#                     [--no-rss] [--commit REV]
+# --commit REV builds and measures a clean export of that commit (git
+# archive) instead of the working tree, which may hold other people's
+# unfinished edits; the documented runs use --commit HEAD.
+# Env: BUILD (default <repo>/build-bench, or <repo>/build-bench-commit/<sha>
+#      with --commit), OUT (results, default $BUILD/bench-results/<UTC time>).
 # The machine may be shared: look at the load line of the report, and re-run
 # at a quiet moment before quoting figures.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$repo/build-bench}
-reps=3 scale=1 only="" do_build=1 do_rss=1
+reps=3 scale=1 only="" do_build=1 do_rss=1 commit=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
@@ -20,21 +23,40 @@ while [ $# -gt 0 ]; do
     --only) only=$2; shift 2 ;;
     --no-build) do_build=0; shift ;;
     --no-rss) do_rss=0; shift ;;
-    *) sed -n '6,8p' "$0" >&2; exit 2 ;;
+    --commit) commit=$2; shift 2 ;;
+    *) sed -n '6,11p' "$0" >&2; exit 2 ;;
   esac
 done
 py=/usr/bin/python3 # Debian's, with numpy; the PATH one may lack it
 
+src=$repo
+if [ -n "$commit" ]; then
+  sha=$(git -C "$repo" rev-parse --short "$commit^{commit}")
+  build=${BUILD:-$repo/build-bench-commit/$sha}
+  src=$build/src
+  if [ $do_build = 1 ]; then
+    rm -rf "$src"
+    mkdir -p "$src"
+    git -C "$repo" archive "$sha" | tar -x -C "$src"
+  fi
+  build=$build/build
+fi
+
 if [ $do_build = 1 ]; then
-  cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release -DJR_BUILD_BENCH=ON >&2
+  cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release -DJR_BUILD_BENCH=ON >&2
   cmake --build "$build" -j2 --target bench_workloads jaxrandom_cli >&2
 fi
 out=${OUT:-$build/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
 
 {
-  printf '#\tcommit\t%s%s\n' "$(git -C "$repo" rev-parse --short HEAD)" \
-    "$(git -C "$repo" diff --quiet HEAD -- src include 2>/dev/null || echo ' (+ uncommitted changes in src/include)')"
+  if [ -n "$commit" ]; then
+    printf '#\tcommit\t%s (clean export)\n' "$sha"
+  else
+    printf '#\tcommit\t%s%s\n' "$(git -C "$repo" rev-parse --short HEAD)" \
+      "$(git -C "$repo" diff --quiet HEAD -- src include cli 2>/dev/null ||
+        echo ' + uncommitted changes in src/include/cli')"
+  fi
   printf '#\tload\t%s (loadavg at start; 2 cores)\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/run.tsv"
 
@@ -54,7 +76,7 @@ OPENBLAS_NUM_THREADS=1 "$build/bench/bench_workloads" "${wl_args[@]}" \
   >"$out/workloads.tsv"
 echo "== numpy_peers.py" >&2
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 \
-  "$py" "$repo/bench/numpy_peers.py" --reps "$reps" --scale "$scale" \
+  "$py" "$src/bench/numpy_peers.py" --reps "$reps" --scale "$scale" \
   --only "$np_only" >"$out/numpy.tsv"
 
 if [ $do_rss = 1 ]; then
@@ -79,6 +101,6 @@ if [ $do_rss = 1 ]; then
 fi
 printf '#\tload_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/run.tsv"
 
-"$py" "$repo/bench/report.py" "$out/workloads.tsv" "$out/numpy.tsv" \
+"$py" "$src/bench/report.py" "$out/workloads.tsv" "$out/numpy.tsv" \
   "$out/run.tsv" | tee "$out/report.md"
 echo "(raw results in $out)" >&2
