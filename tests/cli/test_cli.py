@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """End-to-end tests of the jaxrandom CLI, run by ctest:
     /usr/bin/python3 test_cli.py JAXRANDOM DATA_DIR GROUP [--sanitized]
-GROUP: golden | roundtrip | inputs | errors | atomic | rows | memory.
+GROUP: golden | roundtrip | inputs | errors | atomic | rows | memory |
+progress.
 Expected values come from the reference vectors in DATA_DIR/cli_vectors.txt
 (JAX's own tests and an independent implementation), from relations that
 jax.random documents (fold_in/split symmetry, multivariate_normal with a
@@ -498,6 +499,39 @@ def group_atomic():
           "output file mode")
 
 
+def pty_stderr(args, seconds):
+    """Runs the CLI with a terminal as stdin/stdout/stderr for `seconds`
+    (then kills it) and returns what it wrote."""
+    import pty
+    import select
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(EXE, [EXE, *map(str, args)])
+    out, end = b"", time.time() + seconds
+    while time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                out += os.read(fd, 4096)
+            except OSError:
+                break
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return out
+
+
+def group_progress():
+    # A job longer than a second shows a progress bar on a terminal stderr;
+    # --quiet silences it. (The job is killed after a few seconds.)
+    job = ["normal", "--seed", 0, "--shape", "100000000000", "--out",
+           "/dev/null", "--threads", 1]
+    out = pty_stderr(job, 4)
+    check(b"jaxrandom: [" in out and b"%" in out, f"progress bar: {out[-200:]!r}")
+    out = pty_stderr(job + ["--quiet"], 2.5)
+    check(b"jaxrandom: [" not in out, "--quiet silences the progress bar")
+
+
 # --------------------------------------------------------------------------
 def group_rows():
     cov = "[[2,0.5,0],[0.5,1,0.2],[0,0.2,0.5]]"
@@ -555,7 +589,8 @@ def group_memory():
 try:
     {"golden": group_golden, "roundtrip": group_roundtrip,
      "inputs": group_inputs, "errors": group_errors, "atomic": group_atomic,
-     "rows": group_rows, "memory": group_memory}[GROUP]()
+     "rows": group_rows, "memory": group_memory,
+     "progress": group_progress}[GROUP]()
 finally:
     shutil.rmtree(TMP, ignore_errors=True)
 print(f"{GROUP}: {CHECKS[0]} checks, {len(FAILS)} failures")
