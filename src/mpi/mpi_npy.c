@@ -1,22 +1,21 @@
 /* The parallel .npy writer: rank 0 writes the header, every rank streams its
  * records in blocks and writes them at their offsets with collective MPI-IO
  * into a temporary file, which becomes the output only if every rank
- * succeeded (the file appears whole or not at all). */
-#include <errno.h>
+ * succeeded (the file appears whole or not at all). The header and the
+ * temporary-file discipline are the CLI's (src/io), so the bytes and the
+ * no-clobber rules are those of the single-process jaxrandom. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "internal.h"
 #include "jaxrandom_mpi.h"
+#include "jr_io.h"
 #include "mpi_internal.h"
-#include "mpi_npy_header.h"
 
 #define FN "jr_mpi_write_npy"
 
-enum { JR_MPI_PATH_MAX = 4096 };
+enum { JR_MPI_PATH_MAX = 4096, JR_MPI_HEADER_MAX = 2048 };
 /* Default block: big enough that a collective write per block costs little,
  * small enough that P ranks on one node hold P blocks comfortably. */
 static const int64_t jr_mpi_block_bytes = (int64_t)16 << 20;
@@ -43,7 +42,7 @@ static uint64_t jr_mpi_args_hash(const char *path, const jr_mpi_npy_spec *s) {
 /* Local checks of one rank's arguments; computes the sizes. */
 typedef struct {
   int64_t records, record_bytes, block_records;
-  char header[JR_NPY_HEADER_MAX];
+  char header[JR_MPI_HEADER_MAX];
   size_t header_len;
 } jr_mpi_layout;
 
@@ -55,6 +54,10 @@ static jr_status jr_mpi_check_args(const char *path, const jr_mpi_npy_spec *s,
     return jr_fail(JR_E_BAD_ARGUMENT,
                    FN ": output path is empty or longer than %d bytes",
                    JR_MPI_PATH_MAX - 64);
+  if (strcmp(path, "-") == 0)
+    return jr_fail(JR_E_BAD_ARGUMENT,
+                   FN ": cannot write to stdout ('-') from several ranks; "
+                      "expected a file name");
   const size_t item = jr_dtype_size(s->dtype);
   if (item == 0)
     return jr_fail(JR_E_BAD_DTYPE, FN ": unknown dtype %d", (int)s->dtype);
@@ -79,7 +82,7 @@ static jr_status jr_mpi_check_args(const char *path, const jr_mpi_npy_spec *s,
                    (long long)jr_mpi_block_bytes_max);
   int64_t bytes;
   if (!jr_mul_i64(lay->records, lay->record_bytes, &bytes) ||
-      !jr_add_i64(bytes, JR_NPY_HEADER_MAX, &bytes) ||
+      !jr_add_i64(bytes, JR_MPI_HEADER_MAX, &bytes) ||
       (sizeof(MPI_Offset) < sizeof(int64_t) && bytes > (int64_t)INT32_MAX))
     return jr_fail(JR_E_SIZE_OVERFLOW,
                    FN ": the file size of shape %s overflows a 64-bit offset",
@@ -95,8 +98,8 @@ static jr_status jr_mpi_check_args(const char *path, const jr_mpi_npy_spec *s,
   int64_t b = s->block_records;
   if (b == 0) b = jr_mpi_block_bytes / lay->record_bytes;
   lay->block_records = b < 1 ? 1 : (b > cap ? cap : b);
-  return jr_npy_header(FN, s->dtype, s->ndim, s->shape, lay->header,
-                       sizeof lay->header, &lay->header_len);
+  return jr_npy_format_header(s->dtype, s->ndim, s->shape, lay->header,
+                              sizeof lay->header, &lay->header_len);
 }
 
 typedef struct {
@@ -151,64 +154,6 @@ static jr_status jr_mpi_check_global(MPI_Comm comm, int size, const char *path,
                  (long long)at, (long long)lay->records);
   free(all);
   return st;
-}
-
-/* Rank 0: refuse to replace an existing file unless forced, never replace
- * a directory. */
-static jr_status jr_mpi_check_target(const char *path, int force) {
-  struct stat sb;
-  if (stat(path, &sb) != 0) return JR_OK;
-  if (S_ISDIR(sb.st_mode))
-    return jr_fail(JR_E_BAD_ARGUMENT,
-                   FN ": output '%s' is a directory (expected a file name)",
-                   path);
-  if (!force)
-    return jr_fail(JR_E_BAD_ARGUMENT,
-                   FN ": output '%s' exists; pass force (--force) to "
-                      "replace it",
-                   path);
-  return JR_OK;
-}
-
-/* Rank 0: a temporary name in the output's directory, so the final rename
- * stays within one file system. */
-static jr_status jr_mpi_temp_name(const char *path, char *tmp, size_t cap) {
-  const char *slash = strrchr(path, '/');
-  const int dirlen = slash ? (int)(slash - path + 1) : 0;
-  static unsigned counter;
-  int n = snprintf(tmp, cap, "%.*s.%s.mpi-tmp-%ld-%u", dirlen, path,
-                   slash ? slash + 1 : path, (long)getpid(), counter++);
-  if (n < 0 || (size_t)n >= cap)
-    return jr_fail(JR_E_BAD_ARGUMENT, FN ": output path '%s' is too long",
-                   path);
-  return JR_OK;
-}
-
-/* Rank 0: moves the finished temporary file to path. Without force this
- * must not replace a file that appeared meanwhile: link() fails if path
- * exists; file systems without hard links fall back to a check and rename. */
-static jr_status jr_mpi_place(const char *tmp, const char *path, int force) {
-  if (!force) {
-    if (link(tmp, path) == 0) {
-      unlink(tmp);
-      return JR_OK;
-    }
-    if (errno == EEXIST)
-      return jr_fail(JR_E_BAD_ARGUMENT,
-                     FN ": output '%s' appeared while writing; pass force "
-                        "(--force) to replace it",
-                     path);
-    if (errno != EPERM && errno != ENOTSUP && errno != EXDEV &&
-        errno != ENOSYS && errno != EMLINK)
-      return jr_fail(JR_E_IO, FN ": cannot create '%s': %s", path,
-                     strerror(errno));
-    jr_status st = jr_mpi_check_target(path, 0);
-    if (st != JR_OK) return st;
-  }
-  if (rename(tmp, path) != 0)
-    return jr_fail(JR_E_IO, FN ": cannot rename '%s' to '%s': %s", tmp, path,
-                   strerror(errno));
-  return JR_OK;
 }
 
 /* Streams this rank's records and writes them; every rank makes `nblocks`
@@ -284,35 +229,47 @@ jr_status jr_mpi_write_npy(MPI_Comm comm, const char *path,
   st = jr_mpi_agree(comm, jr_mpi_check_global(comm, size, path, spec, &lay));
   if (st != JR_OK) return st;
 
-  /* Rank 0 checks the target and picks the temporary name for all. */
-  char tmp[JR_MPI_PATH_MAX];
-  memset(tmp, 0, sizeof tmp);
+  /* Rank 0 opens the output as the CLI does (refuses to clobber, creates
+   * the temporary file, arms the signal handlers that remove it) and tells
+   * everyone which file to write: the temporary one, or the target itself
+   * if it is not a regular file (/dev/null). */
+  char name[JR_MPI_PATH_MAX];
+  memset(name, 0, sizeof name);
+  jr_outfile *of = NULL;
   if (rank == 0) {
-    st = jr_mpi_check_target(path, spec->force);
-    if (st == JR_OK) st = jr_mpi_temp_name(path, tmp, sizeof tmp);
+    st = jr_outfile_open(path, spec->force, &of);
+    if (st == JR_OK) {
+      const char *tmp = jr_outfile_temp_path(of);
+      if (snprintf(name, sizeof name, "%s", tmp ? tmp : path) >=
+          (int)sizeof name)
+        st = jr_fail(JR_E_BAD_ARGUMENT, FN ": output path '%s' is too long",
+                     path);
+    }
   }
   st = jr_mpi_agree(comm, st);
-  if (st != JR_OK) return st;
-  int rc = MPI_Bcast(tmp, (int)sizeof tmp, MPI_CHAR, 0, comm);
-  if (rc != MPI_SUCCESS)
-    return jr_mpi_agree(comm, jr_mpi_fail_rc(rc, FN, "MPI_Bcast"));
-
+  int rc = MPI_SUCCESS;
+  if (st == JR_OK) {
+    rc = MPI_Bcast(name, (int)sizeof name, MPI_CHAR, 0, comm);
+    st = jr_mpi_agree(
+        comm, rc == MPI_SUCCESS ? JR_OK : jr_mpi_fail_rc(rc, FN, "MPI_Bcast"));
+  }
   MPI_File fh = MPI_FILE_NULL;
-  rc = MPI_File_open(comm, tmp,
-                     MPI_MODE_CREATE | MPI_MODE_EXCL | MPI_MODE_WRONLY,
-                     MPI_INFO_NULL, &fh);
-  if (rc != MPI_SUCCESS) {
-    char call[JR_MPI_PATH_MAX + 32];
-    snprintf(call, sizeof call, "MPI_File_open('%s')", tmp);
-    st = jr_mpi_fail_rc(rc, FN, call);
+  int all_open = 0; /* the collective close needs every rank */
+  if (st == JR_OK) {
+    rc = MPI_File_open(comm, name, MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
+    jr_status op = JR_OK;
+    if (rc != MPI_SUCCESS) {
+      char call[JR_MPI_PATH_MAX + 32];
+      snprintf(call, sizeof call, "MPI_File_open('%s')", name);
+      op = jr_mpi_fail_rc(rc, FN, call);
+      fh = MPI_FILE_NULL;
+    }
+    st = jr_mpi_agree(comm, op);
+    /* If the open failed on some ranks only, those that have the file cannot
+     * close it (MPI_File_close is collective): they drop the handle rather
+     * than hang. MPI implementations agree on open errors in practice. */
+    all_open = st == JR_OK;
   }
-  /* With MPI_MODE_EXCL nobody opens a file that existed before, so if any
-   * rank opened it, this call created it and must delete it on failure. */
-  int opened = fh != MPI_FILE_NULL, any_opened = 0;
-  rc = MPI_Allreduce(&opened, &any_opened, 1, MPI_INT, MPI_MAX, comm);
-  if (rc != MPI_SUCCESS && st == JR_OK)
-    st = jr_mpi_fail_rc(rc, FN, "MPI_Allreduce");
-  st = jr_mpi_agree(comm, st);
   if (st == JR_OK) {
     jr_status local = JR_OK;
     if (rank == 0) {
@@ -332,21 +289,22 @@ jr_status jr_mpi_write_npy(MPI_Comm comm, const char *path,
                                   : jr_mpi_fail_rc(rc, FN, "MPI_File_sync"));
     }
   }
-  if (fh != MPI_FILE_NULL) {
+  if (all_open) {
     rc = MPI_File_close(&fh);
     jr_status cl =
         rc == MPI_SUCCESS ? JR_OK : jr_mpi_fail_rc(rc, FN, "MPI_File_close");
     if (st == JR_OK) st = jr_mpi_agree(comm, cl);
   }
-  /* Every rank has closed the file: rank 0 publishes or deletes it. The
-   * temporary file may exist even if the open failed on some rank. */
+  /* Every rank has closed the file: rank 0 publishes or removes it. */
   jr_status fin = JR_OK;
-  if (rank == 0) {
-    if (st == JR_OK) fin = jr_mpi_place(tmp, path, spec->force);
-    if ((st != JR_OK || fin != JR_OK) && any_opened) unlink(tmp);
+  if (rank == 0 && of) {
+    if (st == JR_OK)
+      fin = jr_outfile_commit(of);
+    else
+      jr_outfile_abort(of);
   }
   if (st != JR_OK) {
-    /* Keep the agreed message while the final barrier runs. */
+    /* No rank returns before the temporary file is gone. */
     MPI_Barrier(comm);
     return st;
   }

@@ -1,0 +1,212 @@
+/* jaxrandom-mpi: the jaxrandom subcommands bits, uniform, normal and
+ * multivariate-normal under mpirun, writing one .npy file with MPI-IO.
+ *
+ * It reuses the jaxrandom CLI whole (option parsing, key and dtype rules,
+ * input loading, the mvn setup) and replaces only its output sink: each rank
+ * writes a balanced contiguous range of the output's records through
+ * jr_mpi_write_npy. The file is byte-identical to 'jaxrandom ... --out'.
+ *
+ * Every rank parses the same argv and reads the --mean/--cov inputs itself
+ * (from a path all ranks can see). Errors on any rank are agreed on at the
+ * writer's entry (or right after a rank failed before it), so all ranks exit
+ * with the same status and rank 0 prints one message naming the failing
+ * rank. Test hook: JAXRANDOM_MPI_TEST_FAIL_RANK=R makes rank R fail while
+ * writing its first block. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "internal.h" /* jr_fail: messages that jr_mpi_agree passes on */
+#include "jaxrandom_mpi.h"
+
+static MPI_Comm jm_comm;
+static int jm_rank, jm_size;
+static int jm_sink_entered; /* this rank reached the collective writer */
+static char jm_error[2048]; /* first error reported on this rank */
+static const char *jm_cmd;  /* subcommand name, for messages */
+
+static void jm_report(const cli_opts *o, int is_error, const char *msg) {
+  if (o && o->cmd_name) jm_cmd = o->cmd_name;
+  if (!is_error) { /* notes are the same on every rank: print once */
+    if (jm_rank == 0)
+      fprintf(stderr, "jaxrandom-mpi%s%s: note: %s\n", jm_cmd ? " " : "",
+              jm_cmd ? jm_cmd : "", msg);
+    return;
+  }
+  if (!jm_error[0]) snprintf(jm_error, sizeof jm_error, "%s", msg);
+}
+
+/* The status that gives back the same exit code (cli_status_code). */
+static jr_status jm_status_for_code(int code) {
+  return code == CLI_RUNTIME ? JR_E_IO : JR_E_BAD_ARGUMENT;
+}
+
+typedef struct {
+  const cli_output *spec;
+  int64_t record_elems;
+  int fail; /* test hook: fail on the first block */
+} jm_fill_args;
+
+static jr_status jm_fill(void *user, int64_t begin, int64_t end, void *buf) {
+  const jm_fill_args *a = user;
+  if (a->fail)
+    return jr_fail(JR_E_IO,
+                   "injected failure (JAXRANDOM_MPI_TEST_FAIL_RANK=%d) "
+                   "writing records [%lld, %lld)",
+                   jm_rank, (long long)begin, (long long)end);
+  return a->spec->fill(a->spec->arg, begin * a->record_elems,
+                       (end - begin) * a->record_elems, buf);
+}
+
+/* The output sink: every rank writes its records of the .npy file. */
+static int jm_sink(const cli_opts *o, const cli_output *spec) {
+  jm_sink_entered = 1;
+  /* Matches the agreement of ranks that failed before getting here. */
+  jr_status st = jr_mpi_agree(jm_comm, JR_OK);
+  if (st != JR_OK) return cli_fail_status(o, st);
+  if (spec->dtype == JR_BFLOAT16)
+    cli_note(o, "NumPy has no bfloat16: the .npy holds the bit patterns as "
+                "uint16 (view them with ml_dtypes.bfloat16, or as float32 "
+                "by (a.astype('u4') << 16).view('f4'))");
+  jm_fill_args a = {spec, spec->align > 0 ? spec->align : 1, 0};
+  const char *hook = getenv("JAXRANDOM_MPI_TEST_FAIL_RANK");
+  a.fail = hook && *hook && atoi(hook) == jm_rank;
+  jr_mpi_npy_spec ns;
+  memset(&ns, 0, sizeof ns);
+  ns.dtype = spec->dtype;
+  ns.ndim = spec->ndim;
+  ns.shape = spec->shape;
+  ns.record_elems = a.record_elems;
+  ns.force = o->force;
+  st = jr_mpi_row_range(jm_comm, spec->total / a.record_elems, &ns.begin,
+                        &ns.end);
+  st = jr_mpi_agree(jm_comm, st);
+  if (st == JR_OK) st = jr_mpi_write_npy(jm_comm, o->out, &ns, jm_fill, &a);
+  return st == JR_OK ? CLI_OK : cli_fail_status(o, st);
+}
+
+static int jm_ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* What jaxrandom-mpi supports, checked identically on every rank. */
+static int jm_check_opts(const cli_opts *o) {
+  if (o->cmd != CMD_BITS && o->cmd != CMD_UNIFORM && o->cmd != CMD_NORMAL &&
+      o->cmd != CMD_MVN)
+    return cli_error(o, CLI_USAGE,
+                     "jaxrandom-mpi runs bits, uniform, normal and "
+                     "multivariate-normal; use jaxrandom for %s",
+                     o->cmd_name);
+  if (o->example)
+    return cli_error(o, CLI_USAGE,
+                     "--example prints statistics; use jaxrandom for it");
+  if (!o->out || strcmp(o->out, "-") == 0)
+    return cli_error(o, CLI_USAGE,
+                     "--out FILE.npy is required: the ranks write one .npy "
+                     "file together (not stdout)");
+  if (o->format != FMT_NONE && o->format != FMT_NPY)
+    return cli_error(o, CLI_USAGE, "--format: jaxrandom-mpi writes npy only");
+  struct stat sb;
+  const int special =
+      stat(o->out, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode);
+  if (o->format == FMT_NONE && !special && !jm_ends_with(o->out, ".npy") &&
+      !jm_ends_with(o->out, ".NPY"))
+    return cli_error(o, CLI_USAGE,
+                     "--out %s: expected a .npy file name (or pass --format "
+                     "npy)",
+                     o->out);
+  return CLI_OK;
+}
+
+/* Ranks sharing a node share its cores: by default each rank gets its part
+ * of them instead of all (results never depend on the thread count). */
+static void jm_default_threads(cli_opts *o) {
+  if (o->have_threads) return;
+  MPI_Comm node;
+  int local = 1;
+  if (MPI_Comm_split_type(jm_comm, MPI_COMM_TYPE_SHARED, jm_rank, MPI_INFO_NULL,
+                          &node) == MPI_SUCCESS) {
+    MPI_Comm_size(node, &local);
+    MPI_Comm_free(&node);
+  }
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus < 1) cpus = 1;
+  o->threads = cpus / local > 1 ? cpus / local : 1;
+}
+
+static void jm_usage(FILE *f) {
+  fprintf(f,
+          "usage: mpirun -np P jaxrandom-mpi SUBCOMMAND [OPTIONS] --out "
+          "FILE.npy\n"
+          "\n"
+          "Runs a jaxrandom subcommand on P MPI ranks; each rank computes a "
+          "balanced\n"
+          "contiguous range of the output and all write one .npy file with "
+          "MPI-IO. The\n"
+          "file is byte-identical to 'jaxrandom SUBCOMMAND [OPTIONS] --out "
+          "FILE.npy'.\n"
+          "\n"
+          "subcommands: bits, uniform, normal, multivariate-normal\n"
+          "options:     as for jaxrandom (see 'jaxrandom SUBCOMMAND --help'); "
+          "--out is\n"
+          "             required, --threads is per rank (default: the node's "
+          "cores\n"
+          "             divided by its ranks). --mean/--cov files must be "
+          "readable by\n"
+          "             every rank.\n"
+          "See docs/mpi.md.\n");
+}
+
+int main(int argc, char **argv) {
+  if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
+    fprintf(stderr, "jaxrandom-mpi: error: MPI_Init failed\n");
+    return CLI_RUNTIME;
+  }
+  jm_comm = MPI_COMM_WORLD;
+  MPI_Comm_rank(jm_comm, &jm_rank);
+  MPI_Comm_size(jm_comm, &jm_size);
+  cli_report_hook = jm_report;
+  cli_output_sink = jm_sink;
+
+  int help = argc < 2;
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
+        strcmp(argv[i], "help") == 0)
+      help = 1;
+  if (help) { /* the parser would exit() on --help, without MPI_Finalize */
+    if (jm_rank == 0) jm_usage(argc < 2 ? stderr : stdout);
+    MPI_Finalize();
+    return argc < 2 ? CLI_USAGE : CLI_OK;
+  }
+
+  cli_opts o;
+  memset(&o, 0, sizeof o);
+  int code = cli_parse_args(argc, argv, &o);
+  if (code == CLI_OK) code = jm_check_opts(&o);
+  if (code == CLI_OK) {
+    jm_default_threads(&o);
+    code = cli_run(&o);
+  }
+  if (!jm_sink_entered) {
+    /* Failed before the writer (options, inputs, mvn checks): meet the
+     * others at the writer's entry agreement. */
+    jr_status local;
+    if (code)
+      local = jr_fail(jm_status_for_code(code), "%s",
+                      jm_error[0] ? jm_error : "failed");
+    else
+      local = jr_fail(JR_E_MPI, "internal: finished without writing");
+    jr_status st = jr_mpi_agree(jm_comm, local);
+    code = cli_status_code(st);
+    snprintf(jm_error, sizeof jm_error, "%s", jr_last_error());
+  }
+  if (code != CLI_OK && jm_rank == 0)
+    fprintf(stderr, "jaxrandom-mpi%s%s: error: %s\n", jm_cmd ? " " : "",
+            jm_cmd ? jm_cmd : "", jm_error);
+  MPI_Finalize();
+  return code;
+}

@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""jaxrandom-mpi against jaxrandom: for one rank count P, every case's .npy
+written by `mpirun -np P jaxrandom-mpi ...` must have the SHA-256 of the
+single-process `jaxrandom ... --out` file; failures on one rank must end
+every rank with a non-zero status, one message, and no file.
+
+usage: test_mpi_cli.py JAXRANDOM JAXRANDOM_MPI NP WORKDIR MPIEXEC [ARGS...]
+(standard library only: runs in CI without NumPy)."""
+import hashlib
+import os
+import shutil
+import struct
+import subprocess
+import sys
+
+JR, JRM = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+NP, WORK = int(sys.argv[3]), os.path.abspath(sys.argv[4])
+MPIEXEC = sys.argv[5:]
+TIMEOUT = 180
+failures = 0
+checks = 0
+
+
+def check(cond, what):
+    global failures, checks
+    checks += 1
+    if not cond:
+        failures += 1
+        print("FAIL:", what, flush=True)
+
+
+def sha(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def run(cmd, env=None):
+    e = dict(os.environ)
+    e.update(env or {})
+    return subprocess.run([str(c) for c in cmd], capture_output=True,
+                          text=True, timeout=TIMEOUT, env=e,
+                          stdin=subprocess.DEVNULL)
+
+
+def mpirun(args, np=NP, env=None):
+    return run(MPIEXEC + ["-np", str(np), JRM] + list(args), env)
+
+
+def write_npy(path, shape, values, fmt="<f8", code="d"):
+    """A C-order little-endian .npy, version 1.0."""
+    sh = "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1
+                                                   else "") + ")"
+    d = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (fmt, sh)
+    pad = 64 - (10 + len(d) + 1) % 64
+    hdr = d + " " * pad + "\n"
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)))
+        f.write(hdr.encode("latin1"))
+        f.write(struct.pack("<%d%s" % (len(values), code), *values))
+
+
+def temps_left(directory):
+    return [n for n in os.listdir(directory) if n.startswith(".")]
+
+
+os.makedirs(WORK, exist_ok=True)
+for name in os.listdir(WORK):  # leftovers of an earlier run
+    p = os.path.join(WORK, name)
+    shutil.rmtree(p) if os.path.isdir(p) else os.unlink(p)
+
+# Inputs as files every rank reads: a batched covariance (4, 3, 3) and means.
+covs = []
+for b in range(4):
+    s = 1.0 + 0.5 * b
+    covs += [2.0 * s, 0.6, -0.4, 0.6, 1.0 * s, 0.3, -0.4, 0.3, 0.5 * s]
+cov_npy = os.path.join(WORK, "cov_batch.npy")
+write_npy(cov_npy, (4, 3, 3), covs)
+mean_npy = os.path.join(WORK, "mean.npy")
+write_npy(mean_npy, (3,), [1.0, -2.0, 0.5], "<f4", "f")
+mean_csv = os.path.join(WORK, "mean.csv")
+with open(mean_csv, "w") as f:
+    f.write("0.5,1.5,-1\n")
+
+MEAN = "[1, 2, 3]"
+COV = "[[2, 0.5, 0], [0.5, 1, 0.2], [0, 0.2, 0.5]]"
+CASES = [
+    # name, arguments (without --out); shapes do not divide evenly by 2..4
+    ("normal_f32", ["normal", "--seed", 1, "--shape", "1001,3"]),
+    ("normal_f16", ["normal", "--seed", 2, "--shape", 4099, "--dtype",
+                    "float16"]),
+    ("normal_bf16_legacy", ["normal", "--seed", 3, "--shape", "37,3",
+                            "--dtype", "bfloat16", "--legacy"]),
+    ("normal_f64_x64", ["normal", "--seed", 4, "--shape", "5,7,3", "--x64",
+                        "--dtype", "float64"]),
+    ("normal_scalar", ["normal", "--seed", 5]),
+    ("normal_empty", ["normal", "--seed", 5, "--shape", "0,3"]),
+    ("uniform_f32", ["uniform", "--seed", 6, "--shape", 999, "--minval", -2,
+                     "--maxval", 3]),
+    ("uniform_f64_legacy", ["uniform", "--seed", 7, "--shape", "101,3",
+                            "--x64", "--dtype", "float64", "--legacy"]),
+    ("bits_u8", ["bits", "--seed", 8, "--shape", 1003, "--width", 8]),
+    ("bits_u16_legacy", ["bits", "--seed", 9, "--shape", "3,333",
+                         "--width", 16, "--legacy"]),
+    ("bits_u64_x64", ["bits", "--seed", 10, "--shape", "5,7", "--x64",
+                      "--width", 64]),
+    ("bits_u32_key", ["bits", "--key", "7,9", "--shape", 1001]),
+    ("mvn", ["multivariate-normal", "--seed", 0, "--mean", MEAN, "--cov", COV,
+             "--shape", 1001]),
+    ("mvn_legacy", ["multivariate-normal", "--seed", 11, "--mean", MEAN,
+                    "--cov", COV, "--shape", "7,11", "--legacy"]),
+    ("mvn_batched_cov", ["multivariate-normal", "--seed", 12, "--mean",
+                         mean_npy, "--cov", cov_npy, "--shape", "25,4"]),
+    ("mvn_batched_x64_eigh", ["multivariate-normal", "--seed", 13, "--mean",
+                              mean_csv, "--cov", cov_npy, "--x64",
+                              "--method", "eigh"]),
+    ("mvn_rows", ["multivariate-normal", "--seed", 14, "--mean", MEAN,
+                  "--cov", COV, "--shape", 1000, "--rows", "13:777"]),
+]
+
+for name, args in CASES:
+    ref = os.path.join(WORK, name + ".ref.npy")
+    out = os.path.join(WORK, "%s.np%d.npy" % (name, NP))
+    r = run([JR] + args + ["--out", ref, "--quiet"])
+    check(r.returncode == 0, "%s: jaxrandom failed: %s" % (name, r.stderr))
+    r = mpirun(args + ["--out", out, "--quiet"])
+    check(r.returncode == 0,
+          "%s: jaxrandom-mpi -np %d failed: %s" % (name, NP, r.stderr))
+    if r.returncode == 0 and os.path.exists(ref):
+        check(sha(out) == sha(ref),
+              "%s: -np %d differs from one process" % (name, NP))
+check(not temps_left(WORK), "temporary files left: %s" % temps_left(WORK))
+
+# Every rank's own exit status: a wrapper records it and exits 0, so mpirun
+# never kills a rank before it has ended by itself.
+wrap = os.path.join(WORK, "rank_status.sh")
+with open(wrap, "w") as f:
+    f.write('#!/bin/sh\nd="$1"; shift\n"$@"\n'
+            'echo $? > "$d/status.${OMPI_COMM_WORLD_RANK:-${PMI_RANK:-x}}"\n'
+            'exit 0\n')
+os.chmod(wrap, 0o755)
+
+
+def rank_statuses(args, env=None, tag="s"):
+    d = os.path.join(WORK, "status_" + tag)
+    os.makedirs(d, exist_ok=True)
+    for n in os.listdir(d):
+        os.unlink(os.path.join(d, n))
+    r = run(MPIEXEC + ["-np", str(NP), wrap, d, JRM] + [str(a) for a in args],
+            env)
+    got = {}
+    for n in os.listdir(d):
+        with open(os.path.join(d, n)) as f:
+            got[n] = f.read().strip()
+    return r, got
+
+
+def error_lines(stderr):
+    return [l for l in stderr.splitlines() if l.startswith("jaxrandom-mpi")
+            and ": error: " in l]
+
+
+def expect_failure(tag, args, env, rank_named, what):
+    out = os.path.join(WORK, tag + ".npy")
+    full = args + ["--out", out]
+    r = mpirun(full, env=env)
+    check(r.returncode != 0, "%s: mpirun exit status 0" % tag)
+    lines = error_lines(r.stderr)
+    check(len(lines) == 1, "%s: expected one error line, got %r" %
+          (tag, r.stderr))
+    if lines:
+        check("rank %d of %d" % (rank_named, NP) in lines[0] and
+              what in lines[0], "%s: message %r" % (tag, lines[0]))
+    check(not os.path.exists(out), "%s: output file exists" % tag)
+    check(not temps_left(WORK), "%s: temporary files left: %s" %
+          (tag, temps_left(WORK)))
+    r, st = rank_statuses(full, env, tag)
+    check(len(st) == NP and all(v not in ("", "0") for v in st.values()),
+          "%s: every rank must exit non-zero, got %r" % (tag, st))
+    check(not os.path.exists(out), "%s: output file exists (2)" % tag)
+
+
+last = NP - 1
+# A failure while writing, on the last rank only (test hook).
+expect_failure("fail_write", ["normal", "--seed", 1, "--shape", "1001,3"],
+               {"JAXRANDOM_MPI_TEST_FAIL_RANK": str(last),
+                "OMPI_MCA_mca_base_env_list": "JAXRANDOM_MPI_TEST_FAIL_RANK"},
+               last, "injected failure")
+# A bad input path (every rank sees it missing; rank 0 is named).
+expect_failure("bad_input", ["multivariate-normal", "--seed", 1, "--mean",
+                             os.path.join(WORK, "missing.npy"), "--cov", COV,
+                             "--shape", 10], None, 0, "missing.npy")
+# An input visible to all ranks but the last: the mean is a relative path
+# and the last rank runs in a directory without it (MPMD launch).
+have = os.path.join(WORK, "have")
+lack = os.path.join(WORK, "lack")
+os.makedirs(have, exist_ok=True)
+os.makedirs(lack, exist_ok=True)
+shutil.copy(mean_npy, os.path.join(have, "m.npy"))
+out = os.path.join(WORK, "one_rank_input.npy")
+args = ["multivariate-normal", "--seed", 1, "--mean", "m.npy", "--cov", COV,
+        "--shape", 10, "--out", out]
+if NP >= 2:
+    cmd = MPIEXEC + ["-np", str(NP - 1), "-wdir", have, JRM] + args + \
+        [":", "-np", "1", "-wdir", lack, JRM] + args
+else:
+    cmd = MPIEXEC + ["-np", "1", "-wdir", lack, JRM] + args
+r = run(cmd)
+check(r.returncode != 0, "one-rank input: mpirun exit status 0")
+lines = error_lines(r.stderr)
+check(len(lines) == 1 and ("rank %d of %d" % (last, NP)) in lines[0] and
+      "m.npy" in lines[0], "one-rank input: message %r" % r.stderr)
+check(not os.path.exists(out), "one-rank input: output file exists")
+# No clobbering without --force; --force replaces the file whole.
+out = os.path.join(WORK, "exists.npy")
+with open(out, "wb") as f:
+    f.write(b"precious")
+r = mpirun(["uniform", "--seed", 3, "--shape", 100, "--out", out])
+check(r.returncode != 0 and "--force" in r.stderr,
+      "no-clobber: %d %r" % (r.returncode, r.stderr))
+with open(out, "rb") as f:
+    check(f.read() == b"precious", "no-clobber: file changed")
+r = mpirun(["uniform", "--seed", 3, "--shape", 100, "--out", out, "--force"])
+ref = os.path.join(WORK, "exists.ref.npy")
+run([JR, "uniform", "--seed", 3, "--shape", 100, "--out", ref])
+check(r.returncode == 0 and sha(out) == sha(ref), "--force: %r" % r.stderr)
+# Usage errors: one message, non-zero.
+r = mpirun(["normal", "--seed", 1, "--shape", 10])
+check(r.returncode != 0 and len(error_lines(r.stderr)) == 1 and
+      "--out" in r.stderr, "missing --out: %r" % r.stderr)
+r = mpirun(["split", "--seed", 1, "--out", os.path.join(WORK, "s.npy")])
+check(r.returncode != 0 and len(error_lines(r.stderr)) == 1,
+      "split refused: %r" % r.stderr)
+check(not temps_left(WORK), "temporary files left at the end: %s" %
+      temps_left(WORK))
+
+print("test_mpi_cli: np=%d, %d checks, %d failures" % (NP, checks, failures))
+sys.exit(1 if failures else 0)
