@@ -281,8 +281,10 @@ jr_status jr_mpi_write_npy(MPI_Comm comm, const char *path,
     }
     st = jr_mpi_agree(comm, local);
     if (st == JR_OK) st = jr_mpi_stream(comm, fh, spec, &lay, fill, user);
-    if (st == JR_OK) {
-      /* Data reach storage before the rename makes them visible. */
+    if (st == JR_OK && strcmp(name, path) != 0) {
+      /* Data reach storage before the rename makes them visible. (A target
+       * written directly is a device such as /dev/null: no sync, as in the
+       * CLI.) */
       rc = MPI_File_sync(fh);
       st = jr_mpi_agree(comm, rc == MPI_SUCCESS
                                   ? JR_OK

@@ -223,6 +223,11 @@ r = mpirun(["uniform", "--seed", 3, "--shape", 100, "--out", out, "--force"])
 ref = os.path.join(WORK, "exists.ref.npy")
 run([JR, "uniform", "--seed", 3, "--shape", 100, "--out", ref])
 check(r.returncode == 0 and sha(out) == sha(ref), "--force: %r" % r.stderr)
+# A device target is written directly (as jaxrandom does): /dev/null.
+if os.path.exists("/dev/null"):
+    r = mpirun(["normal", "--seed", 1, "--shape", "1001,3", "--out",
+                "/dev/null"])
+    check(r.returncode == 0, "/dev/null: %r" % r.stderr)
 # Usage errors: one message, non-zero.
 r = mpirun(["normal", "--seed", 1, "--shape", 10])
 check(r.returncode != 0 and len(error_lines(r.stderr)) == 1 and
