@@ -467,12 +467,23 @@ int main(int argc, char **argv) {
 
   const int64_t w1 = scaled(1e7), w2 = scaled(1e5), w3 = scaled(1e4),
                 w4 = scaled(1e5), w5 = scaled(1e8);
-  /* Largest: W5 float64, or the W3 GEMM's z plus product (2 * w3 * 1000). */
-  warm_bytes = (size_t)w5 * 8;
-  if ((size_t)(2 * w3 * 1000) * 8 > warm_bytes)
-    warm_bytes = (size_t)(2 * w3 * 1000) * 8;
-  if ((size_t)(2 * w2 * 100) * 8 > warm_bytes)
-    warm_bytes = (size_t)(2 * w2 * 100) * 8;
+  /* Sized for the largest selected user, so a profile of one workload is
+   * not dominated by faulting in W5's 800 MB. */
+  warm_bytes = 1 << 20;
+#define NEED(w, bytes)                                                         \
+  do {                                                                         \
+    size_t b_ = (size_t)(bytes);                                               \
+    if (wanted(w) && b_ > warm_bytes) warm_bytes = b_;                         \
+  } while (0)
+  NEED("W1", w1 * 3 * 8);
+  NEED("W2", w2 * 100 * 8);
+  NEED("W3", w3 * 1000 * 8);
+  NEED("W4", w4 * 4 * 8);
+  NEED("W5", w5 * 8);
+  NEED("L", w5 * 4);           /* threefry words */
+  NEED("L", 2 * w2 * 100 * 8); /* GEMM z and product */
+  NEED("L", 2 * w3 * 1000 * 8);
+#undef NEED
   warm = xmalloc(warm_bytes);
   memset(warm, 0, warm_bytes);
 

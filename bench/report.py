@@ -140,9 +140,13 @@ w("")
 for k in ("date", "commit", "cpu", "cpu_flags", "isa", "threads", "reps",
           "scale", "jaxrandom", "openblas", "gsl", "numpy", "numpy_blas",
           "env_OPENBLAS_NUM_THREADS", "env_OPENBLAS_CORETYPE",
-          "env_OPENBLAS_L2_SIZE", "load", "load_end"):
+          "env_OPENBLAS_L2_SIZE"):
     if k in meta:
         w(f"- {k}: {meta[k]}")
+loads = [f"{k[5:] or 'start'} {v.split(' (')[0]}" for k, v in meta.items()
+         if k.startswith("load")]
+if loads:
+    w("- loadavg (1/5/15 min; 2 cores) before each part: " + "; ".join(loads))
 w("")
 w("## Workloads (M samples/s; W5: M normals/s; median of the reps)")
 w("")

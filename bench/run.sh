@@ -60,24 +60,24 @@ mkdir -p "$out"
   printf '#\tload\t%s (loadavg at start; 2 cores)\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$out/run.tsv"
 
-wl_args=(--reps "$reps" --scale "$scale")
-np_only=W1,W2,W3,W4,W5
-if [ -n "$only" ]; then
-  wl_args+=(--only "$only")
-  np_only=$only
-fi
-
 # Single-threaded peers: OpenBLAS on one thread everywhere. For NumPy,
 # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some machines, they slow a
 # current NumPy) are unset for that command alone; the report shows the
-# OpenBLAS kernel NumPy ran.
-echo "== bench_workloads" >&2
-OPENBLAS_NUM_THREADS=1 "$build/bench/bench_workloads" "${wl_args[@]}" \
-  >"$out/workloads.tsv"
-echo "== numpy_peers.py" >&2
-env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 \
-  "$py" "$src/bench/numpy_peers.py" --reps "$reps" --scale "$scale" \
-  --only "$np_only" >"$out/numpy.tsv"
+# OpenBLAS kernel NumPy ran. Each workload runs in C and then in NumPy before
+# the next one starts, so a peer pair sees about the same machine load.
+: >"$out/workloads.tsv"
+: >"$out/numpy.tsv"
+for w in L W5 W1 W2 W4 W3; do
+  if [ -n "$only" ] && ! [[ ",$only," == *",$w,"* ]]; then continue; fi
+  echo "== $w $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  printf '#\tload_%s\t%s\n' "$w" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/run.tsv"
+  OPENBLAS_NUM_THREADS=1 "$build/bench/bench_workloads" --reps "$reps" \
+    --scale "$scale" --only "$w" >>"$out/workloads.tsv"
+  [ "$w" = L ] && continue
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 \
+    "$py" "$src/bench/numpy_peers.py" --reps "$reps" --scale "$scale" \
+    --only "$w" >>"$out/numpy.tsv"
+done
 
 if [ $do_rss = 1 ]; then
   # Peak RSS of a streamed 1e8 x 3 float32 CLI run (default threads).
