@@ -13,7 +13,8 @@
  *
  * Conventions
  * -----------
- * - Every function here except jr_mpi_split() is collective over `comm`:
+ * - Every function here except jr_mpi_split() and jr_mpi_row_range() is
+ *   collective over `comm`:
  *   all ranks call it, in the same order, with the same global arguments
  *   (shape, dtype, key, path...); only the local range and buffer differ.
  * - Errors are agreed on: if any rank fails, every rank returns the status

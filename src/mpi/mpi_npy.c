@@ -170,11 +170,12 @@ static jr_status jr_mpi_stream(MPI_Comm comm, MPI_File fh,
   if (rc != MPI_SUCCESS) return jr_mpi_fail_rc(rc, FN, "MPI_Allreduce");
   void *buf = NULL;
   jr_status st = JR_OK;
-  if (nlocal > 0) {
-    buf = malloc((size_t)(lay->block_records * lay->record_bytes));
+  if (nlocal > 0) { /* one block, or less if this rank has less */
+    const int64_t bytes = (mine < b ? mine : b) * lay->record_bytes;
+    buf = malloc((size_t)bytes);
     if (!buf)
       st = jr_fail(JR_E_OUT_OF_MEMORY, FN ": no memory for a %lld-byte block",
-                   (long long)(lay->block_records * lay->record_bytes));
+                   (long long)bytes);
   }
   st = jr_mpi_agree(comm, st);
   for (int64_t i = 0; i < nmax && st == JR_OK; i++) {

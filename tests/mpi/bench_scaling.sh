@@ -19,26 +19,26 @@ args=(multivariate-normal --seed 0 --mean '[1,2,3]'
       --cov '[[2,0.5,0],[0.5,1,0.2],[0,0.2,0.5]]' --shape "$rows" --quiet)
 out=$outdir/jr_scaling.npy
 
-best() { # best wall time of $repeat runs of "$@" (removes $out after each)
-  local b=
+best() { # "wall cpu" of the fastest of $repeat runs (cpu = user + sys of
+         # the whole process tree); removes $out after each run
+  local b= t
+  t=$(mktemp)
   for _ in $(seq "$repeat"); do
     rm -f "$out"
-    local t0 t1
-    t0=$(date +%s.%N)
-    "$@" >/dev/null
-    t1=$(date +%s.%N)
-    b=$(echo "$t0 $t1 ${b:-1e9}" | awk '{d = $2 - $1; print (d < $3 ? d : $3)}')
+    /usr/bin/time -o "$t" -f "%e %U %S" "$@" >/dev/null
+    b=$(awk -v prev="${b:-1e9 0}" '{split(prev, p, " "); w = $1; c = $2 + $3;
+         if (w < p[1]) print w, c; else print prev}' "$t")
   done
-  rm -f "$out"
+  rm -f "$out" "$t"
   echo "$b"
 }
 
-report() { # label seconds
-  echo "$1 $2" | awk -v rows="$rows" '{printf "%-44s %8.2f s  %8.1f M samples/s\n", $1, $2, rows / $2 / 1e6}'
+report() { # label "wall cpu"
+  echo "$1 $2" | awk -v rows="$rows" '{printf "%-40s %7.2f s wall %7.2f s cpu %7.1f M samples/s %7.0f MB/s\n", $1, $2, $3, rows / $2 / 1e6, rows * 12 / $2 / 1e6}'
 }
 
 echo "# $(date -u +%Y-%m-%d) $(uname -m), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# $rows x 3 float32 multivariate-normal, best of $repeat"
+echo "# $rows x 3 float32 multivariate-normal, best of $repeat (MB/s: file bytes)"
 for sink in file devnull; do
   [ "$sink" = file ] && target=$out || target=/dev/null
   report "jaxrandom,threads=1,$sink" "$(best "$jr" "${args[@]}" --threads 1 --out "$target")"
