@@ -32,8 +32,14 @@ typedef struct jr_mvn_plan {
 
 struct jr_mvn {
   jr_mvn_plan plan;
-  void *mean;   /* mean_count * n, in rdtype (exact widening of P) */
-  void *factor; /* cov_count * n * n, row-major, in rdtype */
+  void *mean; /* mean_count * n, in rdtype (exact widening of P) */
+  /* cov_count factors of fstride elements in rdtype: for n <= 16 (small)
+   * transposed and padded for the exact kernels (jr_xform_transpose), else
+   * row-major for BLAS. */
+  void *factor;
+  int64_t fstride;
+  int small; /* n <= JR_XFORM_SMALL_MAX: the exact path */
+  int lower; /* cholesky: the factor is lower triangular (BLAS uses trmm) */
 };
 
 static const char *jr_name(jr_dtype d) {
@@ -332,6 +338,21 @@ static double jr_view_load(const jr_array *a, int64_t off, jr_dtype P) {
 static jr_status jr_view_copy(const char *what, const jr_array *a,
                               int64_t first, int64_t count, jr_dtype P,
                               jr_dtype R, void *dst) {
+  /* Contiguous float inputs (the common case, and per batch element of a
+   * large batch): plain loops, the same single rounding to P. */
+  if (!a->strides && (a->dtype == JR_FLOAT32 || a->dtype == JR_FLOAT64)) {
+    if (a->dtype == JR_FLOAT32) {
+      const float *s = (const float *)a->data + first;
+      if (R == JR_FLOAT32)
+        memcpy(dst, s, (size_t)count * sizeof *s);
+      else
+        for (int64_t k = 0; k < count; k++)
+          ((double *)dst)[k] = s[k];
+    } else { /* float64 input: P is float64, so R is too */
+      memcpy(dst, (const double *)a->data + first, (size_t)count * 8);
+    }
+    return JR_OK;
+  }
   for (int64_t k = 0; k < count; k++) {
     int64_t off;
     if (!jr_view_offset(a, first + k, &off))
@@ -451,14 +472,18 @@ static jr_status jr_mvn_build(const jr_ctx *ctx, const jr_array *mean,
                    "factorizations support n <= %d",
                    (long long)n, JR_LINALG_MAX_N);
   /* Sizes of data the caller passed in, so bounded by real memory. */
+  m->small = n <= JR_XFORM_SMALL_MAX;
+  m->lower = method == JR_CHOLESKY;
+  m->fstride = m->small ? n * jr_xform_pad(R, n) : n * n;
   if (!jr_mul_i64(p->mean_count, n, &mean_elems) || !jr_mul_i64(n, n, &nn) ||
-      !jr_mul_i64(p->cov_count, nn, &factor_elems) ||
+      !jr_mul_i64(p->cov_count, m->fstride, &factor_elems) ||
       factor_elems > INT64_MAX / 8)
     return jr_fail(JR_E_SIZE_OVERFLOW, "multivariate_normal: factor storage "
                                        "overflows 64 bits");
   m->mean = malloc(mean_elems ? (size_t)mean_elems * rsize : 1);
   m->factor = malloc(factor_elems ? (size_t)factor_elems * rsize : 1);
-  /* One covariance in P, its factor in P, and a double copy to validate. */
+  /* One covariance in P, its factor in P, and a double copy to validate
+   * (also the factor widened to R). */
   c = malloc(nn ? (size_t)nn * psize : 1);
   f = malloc(nn ? (size_t)nn * psize : 1);
   work = malloc(nn ? (size_t)nn * sizeof(double) : 1);
@@ -496,14 +521,22 @@ static jr_status jr_mvn_build(const jr_ctx *ctx, const jr_array *mean,
     if ((st = jr_linalg_factor(method, P, n, c, f, &failed)) != JR_OK)
       goto done;
     int has_nan = failed;
-    for (int64_t k = 0; k < nn; k++) {
-      double v = jr_get(P, f, k);
-      if (v != v) has_nan = 1;
-      if (R == JR_FLOAT32)
-        ((float *)m->factor)[b * nn + k] = (float)v;
-      else
-        ((double *)m->factor)[b * nn + k] = v;
+    const void *fr = f;
+    if (P != R) { /* float32 factor, float64 result: widen (exact) */
+      for (int64_t k = 0; k < nn; k++)
+        work[k] = ((const float *)f)[k];
+      fr = work;
     }
+    if (check)
+      for (int64_t k = 0; k < nn; k++) {
+        double v = jr_get(R, fr, k);
+        if (v != v) has_nan = 1;
+      }
+    void *dst = (char *)m->factor + (size_t)(b * m->fstride) * rsize;
+    if (m->small)
+      jr_xform_transpose(R, n, fr, dst);
+    else
+      memcpy(dst, fr, (size_t)nn * rsize);
     /* A valid-looking covariance can still give NaN (cholesky of a singular
      * matrix, eigh with an eigenvalue rounded below 0): report it too. */
     if (check && has_nan && rep.count == reported) {
@@ -597,9 +630,12 @@ jr_status jr_mvn_factor(const jr_mvn *mvn, int64_t row, double *out) {
                    (long long)row, (long long)p->rows);
   int64_t mi, ci;
   jr_row_sources(p, row, &mi, &ci);
-  const int64_t nn = p->n * p->n;
-  for (int64_t k = 0; k < nn; k++)
-    out[k] = jr_get(p->rdtype, mvn->factor, ci * nn + k);
+  const int64_t n = p->n, np = jr_xform_pad(p->rdtype, n);
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < n; j++)
+      out[i * n + j] =
+          jr_get(p->rdtype, mvn->factor,
+                 ci * mvn->fstride + (mvn->small ? j * np + i : i * n + j));
   return JR_OK;
 }
 
@@ -609,8 +645,10 @@ typedef struct {
   const jr_mvn *mvn;
   jr_ctx inner; /* the caller's ctx on one thread: threads are ours */
   jr_key key;
-  int64_t row0; /* absolute row of out[0] */
+  int64_t row0, row1; /* the absolute rows asked for; out[0] is row0 */
+  int64_t k0;         /* BLAS path: first absolute block */
   void *out;
+  jr_transform_fn xform; /* the exact small-n kernel of the active ISA */
   atomic_int status;
 } jr_sample_job;
 
@@ -619,72 +657,103 @@ static void jr_set_status(jr_sample_job *job, jr_status st) {
   atomic_compare_exchange_strong(&job->status, &expected, (int)st);
 }
 
-/* Rows [row0 + begin, row0 + end) in blocks of about JR_MVN_BLOCK elements. */
-static void jr_sample_worker(void *arg, int64_t begin, int64_t end) {
+/* Where a row's factor and mean live, stepped row by row (an odometer over
+ * the batch shape). */
+typedef struct {
+  int64_t idx[JR_MAX_NDIM];
+  int64_t mi, ci; /* batch elements of mean and cov */
+} jr_row_cursor;
+
+static void jr_cursor_init(const jr_mvn_plan *p, int64_t row,
+                           jr_row_cursor *c) {
+  c->mi = c->ci = 0;
+  for (int d = p->bndim - 1; d >= 0; d--) {
+    c->idx[d] = row % p->batch[d];
+    row /= p->batch[d];
+    c->mi += c->idx[d] * p->mean_step[d];
+    c->ci += c->idx[d] * p->cov_step[d];
+  }
+}
+
+static void jr_cursor_next(const jr_mvn_plan *p, jr_row_cursor *c) {
+  for (int d = p->bndim - 1; d >= 0; d--) {
+    c->idx[d]++;
+    c->mi += p->mean_step[d];
+    c->ci += p->cov_step[d];
+    if (c->idx[d] < p->batch[d]) break;
+    c->mi -= c->idx[d] * p->mean_step[d];
+    c->ci -= c->idx[d] * p->cov_step[d];
+    c->idx[d] = 0;
+  }
+}
+
+/* z of absolute rows [row, row + cnt) in the result dtype into zr; zraw is
+ * scratch for z as drawn when its dtype differs (widening is exact). */
+static jr_status jr_draw_z(const jr_sample_job *job, int64_t row, int64_t cnt,
+                           void *zraw, void *zr) {
+  const jr_mvn_plan *p = &job->mvn->plan;
+  const int64_t n = p->n;
+  void *dst = p->zdtype == p->rdtype ? zr : zraw;
+  jr_status st = jr_normal_range(&job->inner, job->key, p->zdtype, p->rows * n,
+                                 row * n, cnt * n, dst);
+  if (st != JR_OK || dst == zr) return st;
+  for (int64_t k = 0; k < cnt * n; k++) {
+    double v;
+    switch (p->zdtype) {
+    case JR_FLOAT16: v = jr_f16_to_f32(((uint16_t *)zraw)[k]); break;
+    case JR_BFLOAT16: v = jr_bf16_to_f32(((uint16_t *)zraw)[k]); break;
+    case JR_FLOAT32: v = ((float *)zraw)[k]; break;
+    default: v = ((double *)zraw)[k]; break;
+    }
+    if (p->rdtype == JR_FLOAT32)
+      ((float *)zr)[k] = (float)v;
+    else
+      ((double *)zr)[k] = v;
+  }
+  return JR_OK;
+}
+
+static const void *jr_factor_at(const jr_mvn *m, int64_t ci) {
+  return (const char *)m->factor +
+         (size_t)(ci * m->fstride) * jr_dtype_size(m->plan.rdtype);
+}
+static const void *jr_mean_at(const jr_mvn *m, int64_t mi) {
+  return (const char *)m->mean +
+         (size_t)(mi * m->plan.n) * jr_dtype_size(m->plan.rdtype);
+}
+
+/* Small n: rows [row0 + begin, row0 + end) in blocks of about JR_MVN_BLOCK
+ * elements; z is drawn into an L1-sized block just before the exact
+ * transform reads it. */
+static void jr_sample_small(void *arg, int64_t begin, int64_t end) {
   jr_sample_job *job = arg;
   const jr_mvn_plan *p = &job->mvn->plan;
-  const int64_t n = p->n, nn = n * n;
+  const int64_t n = p->n;
   const size_t rsize = jr_dtype_size(p->rdtype);
-  const size_t zsize = jr_dtype_size(p->zdtype);
   const int64_t brows = n >= JR_MVN_BLOCK ? 1 : JR_MVN_BLOCK / n;
   const size_t belems = (size_t)(brows * n);
-  /* z as drawn, z widened to the result dtype, per-row sources. */
-  char *zraw = malloc(belems * zsize);
-  char *zr = p->zdtype == p->rdtype ? zraw : malloc(belems * rsize);
+  char *zr = malloc(belems * rsize);
+  char *zraw =
+      p->zdtype == p->rdtype ? NULL : malloc(belems * jr_dtype_size(p->zdtype));
   const void **fptr = malloc(sizeof *fptr * (size_t)brows * 2);
-  if (!zraw || !zr || !fptr) {
+  if (!zr || (!zraw && p->zdtype != p->rdtype) || !fptr) {
     jr_set_status(job, JR_E_OUT_OF_MEMORY);
     goto done;
   }
   const void **mptr = fptr + brows;
-  int64_t idx[JR_MAX_NDIM];
-  int64_t mi = 0, ci = 0;
-  {
-    int64_t r = job->row0 + begin;
-    for (int d = p->bndim - 1; d >= 0; d--) {
-      idx[d] = r % p->batch[d];
-      r /= p->batch[d];
-      mi += idx[d] * p->mean_step[d];
-      ci += idx[d] * p->cov_step[d];
-    }
-  }
+  jr_row_cursor cur;
+  jr_cursor_init(p, job->row0 + begin, &cur);
   for (int64_t r = begin; r < end; r += brows) {
     const int64_t cnt = end - r < brows ? end - r : brows;
-    const int64_t abs_row = job->row0 + r;
-    jr_status st = jr_normal_range(&job->inner, job->key, p->zdtype,
-                                   p->rows * n, abs_row * n, cnt * n, zraw);
+    jr_status st = jr_draw_z(job, job->row0 + r, cnt, zraw, zr);
     if (st != JR_OK) {
       jr_set_status(job, st);
       goto done;
     }
-    if (zr != zraw) { /* widening is exact */
-      for (int64_t k = 0; k < cnt * n; k++) {
-        double v;
-        switch (p->zdtype) {
-        case JR_FLOAT16: v = jr_f16_to_f32(((uint16_t *)zraw)[k]); break;
-        case JR_BFLOAT16: v = jr_bf16_to_f32(((uint16_t *)zraw)[k]); break;
-        case JR_FLOAT32: v = ((float *)zraw)[k]; break;
-        default: v = ((double *)zraw)[k]; break;
-        }
-        if (p->rdtype == JR_FLOAT32)
-          ((float *)zr)[k] = (float)v;
-        else
-          ((double *)zr)[k] = v;
-      }
-    }
     for (int64_t k = 0; k < cnt; k++) {
-      fptr[k] = (const char *)job->mvn->factor + (size_t)(ci * nn) * rsize;
-      mptr[k] = (const char *)job->mvn->mean + (size_t)(mi * n) * rsize;
-      /* Odometer step to the next row. */
-      for (int d = p->bndim - 1; d >= 0; d--) {
-        idx[d]++;
-        mi += p->mean_step[d];
-        ci += p->cov_step[d];
-        if (idx[d] < p->batch[d]) break;
-        mi -= idx[d] * p->mean_step[d];
-        ci -= idx[d] * p->cov_step[d];
-        idx[d] = 0;
-      }
+      fptr[k] = jr_factor_at(job->mvn, cur.ci);
+      mptr[k] = jr_mean_at(job->mvn, cur.mi);
+      jr_cursor_next(p, &cur);
     }
     jr_transform_block blk = {p->rdtype,
                               n,
@@ -693,12 +762,75 @@ static void jr_sample_worker(void *arg, int64_t begin, int64_t end) {
                               fptr,
                               mptr,
                               (char *)job->out + (size_t)(r * n) * rsize};
-    jr_transform_rows(&blk);
+    job->xform(&blk);
   }
 done:
-  if (zr != zraw) free(zr);
+  free(zr);
   free(zraw);
   free(fptr);
+}
+
+/* Larger n: absolute blocks k0 + [begin, end) of JR_XFORM_GEMM_ROWS rows
+ * (block k holds rows [k G, k G + G)). In each block, every run of rows sharing
+ * a factor is one BLAS call over the whole run: z of the rows asked for, zero
+ * for the others, so the call for a row has the same shape and position
+ * whatever the slice or thread split (see transform_blas.c). */
+static void jr_sample_blas(void *arg, int64_t begin, int64_t end) {
+  jr_sample_job *job = arg;
+  const jr_mvn *mvn = job->mvn;
+  const jr_mvn_plan *p = &mvn->plan;
+  const int64_t n = p->n, G = JR_XFORM_GEMM_ROWS;
+  const size_t rsize = jr_dtype_size(p->rdtype);
+  /* 64-byte aligned, so each call sees the same alignment. */
+  const size_t bbytes = ((size_t)(G * n) * rsize + 63) / 64 * 64;
+  char *zr = aligned_alloc(64, bbytes);
+  char *c = aligned_alloc(64, bbytes);
+  char *zraw = p->zdtype == p->rdtype
+                   ? NULL
+                   : malloc((size_t)(G * n) * jr_dtype_size(p->zdtype));
+  const void **mptr = malloc(sizeof *mptr * (size_t)G);
+  int64_t *cis = malloc(sizeof *cis * (size_t)G);
+  if (!zr || !c || (!zraw && p->zdtype != p->rdtype) || !mptr || !cis) {
+    jr_set_status(job, JR_E_OUT_OF_MEMORY);
+    goto done;
+  }
+  jr_row_cursor cur;
+  jr_cursor_init(p, (job->k0 + begin) * G, &cur);
+  for (int64_t k = job->k0 + begin; k < job->k0 + end; k++) {
+    const int64_t blo = k * G, bhi = blo + G < p->rows ? blo + G : p->rows;
+    const int64_t lo = blo > job->row0 ? blo : job->row0;
+    const int64_t hi = bhi < job->row1 ? bhi : job->row1;
+    /* z of the wanted rows; zeros elsewhere (they only fill the call) */
+    memset(zr, 0, (size_t)((bhi - blo) * n) * rsize);
+    jr_status st = jr_draw_z(job, lo, hi - lo, zraw,
+                             zr + (size_t)((lo - blo) * n) * rsize);
+    if (st != JR_OK) {
+      jr_set_status(job, st);
+      goto done;
+    }
+    for (int64_t r = blo; r < bhi; r++) {
+      cis[r - blo] = cur.ci;
+      mptr[r - blo] = jr_mean_at(mvn, cur.mi);
+      jr_cursor_next(p, &cur);
+    }
+    for (int64_t ra = blo, rb; ra < bhi; ra = rb) {
+      for (rb = ra + 1; rb < bhi && cis[rb - blo] == cis[ra - blo]; rb++) {
+      }
+      const int64_t a = ra > lo ? ra : lo, b = rb < hi ? rb : hi;
+      if (a >= b) continue;
+      jr_transform_blas(
+          p->rdtype, n, mvn->lower, rb - ra, jr_factor_at(mvn, cis[ra - blo]),
+          zr + (size_t)((ra - blo) * n) * rsize, c, a - ra, b - ra,
+          mptr + (a - blo),
+          (char *)job->out + (size_t)((a - job->row0) * n) * rsize);
+    }
+  }
+done:
+  free(zr);
+  free(c);
+  free(zraw);
+  free(mptr);
+  free(cis);
 }
 
 jr_status jr_mvn_sample_rows(const jr_mvn *mvn, const jr_ctx *ctx, jr_key key,
@@ -732,13 +864,26 @@ jr_status jr_mvn_sample_rows(const jr_mvn *mvn, const jr_ctx *ctx, jr_key key,
   job->inner.threads = 1;
   job->key = key;
   job->row0 = row_begin;
+  job->row1 = row_end;
   job->out = out;
+  job->xform = jr_transform_for_isa(jr_isa_active());
   atomic_init(&job->status, JR_OK);
   /* Work: drawing z dominates for small n, the dot for large n. */
   int64_t work = count * p->n, dot;
   if (!jr_mul_i64(work, p->n / 16, &dot) || !jr_add_i64(work, dot, &work))
     work = INT64_MAX;
-  st = jr_parallel_for(jr_ctx_threads(ctx, work), count, jr_sample_worker, job);
+  const int threads = jr_ctx_threads(ctx, work);
+  if (mvn->small) {
+    st = jr_parallel_for(threads, count, jr_sample_small, job);
+  } else {
+    /* Threads split whole absolute blocks, so no block is computed twice. */
+    const int64_t G = JR_XFORM_GEMM_ROWS;
+    job->k0 = row_begin / G;
+    jr_blas_enter();
+    st = jr_parallel_for(threads, (row_end + G - 1) / G - job->k0,
+                         jr_sample_blas, job);
+    jr_blas_leave();
+  }
   if (st == JR_OK && atomic_load(&job->status) != JR_OK) {
     st = (jr_status)atomic_load(&job->status);
     jr_fail(st,

@@ -5,6 +5,7 @@
 
 #include <lapacke.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 /* Column-major working copy a[i + j n] of the (symmetrized) covariance. The
@@ -64,6 +65,123 @@ static jr_status jr_lapack_status(const char *routine, lapack_int info) {
   }
 JR_DEFINE_FACTOR(jr_factor_out_f32, float, sqrtf)
 JR_DEFINE_FACTOR(jr_factor_out_f64, double, sqrt)
+
+/* ---- Cholesky of small matrices without a LAPACK call.
+ *
+ * LAPACK's potrf costs ~150-200 ns per 4 x 4 matrix in call overhead
+ * (argument checks, OpenBLAS buffer allocation), far more than the
+ * arithmetic. For n <= JR_CHOL_OWN_MAX we run the arithmetic of OpenBLAS's
+ * potrf for small n (potf2_L: column by column, ajj = a_jj - dot, failure if
+ * ajj <= 0 with info = j + 1, ajj = sqrt(ajj), the column below minus a
+ * gemv, then scaled by 1 / ajj). For n <= 4 every dot and gemv is at most 3
+ * long, where OpenBLAS's kernels run their scalar tail loops: in-order sums
+ * of rounded products from 0, y += -1 * t. The result is LAPACK's bytes
+ * whenever it succeeds with finite entries; anything else (not positive
+ * definite, Inf/NaN anywhere: OpenBLAS's float NaN checks differ from this
+ * model) is recomputed by LAPACK. A self-check against LAPACK on first use
+ * (jr_own_chol_ok) turns the own path off process-wide should some BLAS
+ * build differ. The choice depends only on the matrix, so its factor never
+ * depends on whether it is alone or in a batch. */
+#define JR_DEFINE_POTF2(NAME, T, SQRT)                                         \
+  static int NAME(int n, T *a) {                                               \
+    for (int j = 0; j < n; j++) {                                              \
+      T dot = 0;                                                               \
+      for (int k = 0; k < j; k++) {                                            \
+        T p = a[j + k * n] * a[j + k * n];                                     \
+        dot = dot + p;                                                         \
+      }                                                                        \
+      T ajj = a[j + j * n] - dot;                                              \
+      if (ajj <= 0) { /* NaN passes, as in OpenBLAS */                         \
+        a[j + j * n] = ajj;                                                    \
+        return j + 1;                                                          \
+      }                                                                        \
+      ajj = SQRT(ajj);                                                         \
+      a[j + j * n] = ajj;                                                      \
+      const T r = (T)1 / ajj;                                                  \
+      for (int i = j + 1; i < n; i++) {                                        \
+        T t = 0;                                                               \
+        for (int k = 0; k < j; k++) {                                          \
+          T p = a[i + k * n] * a[j + k * n];                                   \
+          t = t + p;                                                           \
+        }                                                                      \
+        if (j > 0) a[i + j * n] = a[i + j * n] - t;                            \
+        a[i + j * n] = a[i + j * n] * r;                                       \
+      }                                                                        \
+    }                                                                          \
+    return 0;                                                                  \
+  }
+JR_DEFINE_POTF2(jr_potf2_s, float, sqrtf)
+JR_DEFINE_POTF2(jr_potf2_d, double, sqrt)
+
+/* 1 if the own Cholesky gives LAPACK's bytes here (checked once: racing
+ * first calls compute the same answer). */
+static atomic_int jr_own_chol_state; /* 0 unknown, 1 yes, -1 no */
+
+static int jr_own_chol_check(void) {
+  uint64_t s = 0x9E3779B97F4A7C15ull;
+  for (int trial = 0; trial < 40; trial++) {
+    for (int n = 1; n <= JR_CHOL_OWN_MAX; n++) {
+      enum { NN = JR_CHOL_OWN_MAX * JR_CHOL_OWN_MAX };
+      double b[NN], c[NN], ad[NN], ld[NN];
+      float as[NN], ls[NN];
+      for (int k = 0; k < n * n; k++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        b[k] = (double)(s >> 11) * 0x1p-53 - 0.5;
+      }
+      const double shift = 0.01 * trial; /* b b^T + shift: definite */
+      for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) {
+          double v = i == j ? shift : 0;
+          for (int k = 0; k < n; k++)
+            v += b[i * n + k] * b[j * n + k];
+          c[i + j * n] = v;
+        }
+      for (int k = 0; k < n * n; k++) {
+        ad[k] = ld[k] = c[k];
+        as[k] = ls[k] = (float)c[k];
+      }
+      int id = jr_potf2_d(n, ad), is = jr_potf2_s(n, as);
+      lapack_int jd = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', n, ld, n);
+      lapack_int js = LAPACKE_spotrf_work(LAPACK_COL_MAJOR, 'L', n, ls, n);
+      if (id != jd || is != js) return 0;
+      if (id == 0)
+        for (int j = 0; j < n; j++)
+          for (int i = j; i < n; i++)
+            if (memcmp(&ad[i + j * n], &ld[i + j * n], sizeof(double)))
+              return 0;
+      if (is == 0)
+        for (int j = 0; j < n; j++)
+          for (int i = j; i < n; i++)
+            if (memcmp(&as[i + j * n], &ls[i + j * n], sizeof(float))) return 0;
+    }
+  }
+  return 1;
+}
+
+int jr_own_chol_ok(void) {
+  int st = atomic_load_explicit(&jr_own_chol_state, memory_order_relaxed);
+  if (st == 0) {
+    st = jr_own_chol_check() ? 1 : -1;
+    atomic_store_explicit(&jr_own_chol_state, st, memory_order_relaxed);
+  }
+  return st == 1;
+}
+
+/* The own path of jr_linalg_factor, without allocation: 1 if it produced
+ * the factor (a finite success), 0 to leave the matrix to LAPACK. */
+#define JR_DEFINE_CHOL_SMALL(NAME, T, X, OUT)                                  \
+  static int NAME(int64_t n, const T *cov, T *f) {                             \
+    T a[JR_CHOL_OWN_MAX * JR_CHOL_OWN_MAX];                                    \
+    jr_load_##X(n, cov, 1, a);                                                 \
+    if (jr_potf2_##X((int)n, a) != 0) return 0;                                \
+    for (int64_t j = 0; j < n; j++)                                            \
+      for (int64_t i = j; i < n; i++)                                          \
+        if (!isfinite(a[i + j * n])) return 0;                                 \
+    OUT(n, a, NULL, 0, f);                                                     \
+    return 1;                                                                  \
+  }
+JR_DEFINE_CHOL_SMALL(jr_chol_small_s, float, s, jr_factor_out_f32)
+JR_DEFINE_CHOL_SMALL(jr_chol_small_d, double, d, jr_factor_out_f64)
 
 /* One factorization in T with LAPACK prefix X (s or d). The _work entry
  * points call LAPACK directly, as JAX's CPU kernels do: LAPACKE's high-level
@@ -138,6 +256,10 @@ jr_status jr_linalg_factor(jr_method method, jr_dtype dtype, int64_t n,
                    "supports n <= %d",
                    (long long)n, (long long)n, JR_LINALG_MAX_N);
   if (n == 0) return JR_OK;
+  if (method == JR_CHOLESKY && n <= JR_CHOL_OWN_MAX && jr_own_chol_ok() &&
+      (dtype == JR_FLOAT32 ? jr_chol_small_s(n, cov, factor)
+                           : jr_chol_small_d(n, cov, factor)))
+    return JR_OK;
   if (dtype == JR_FLOAT32) return jr_factor_f32(method, n, cov, factor, failed);
   return jr_factor_f64(method, n, cov, factor, failed);
 }

@@ -19,6 +19,12 @@
 jr_status jr_linalg_factor(jr_method method, jr_dtype dtype, int64_t n,
                            const void *cov, void *factor, int *failed);
 
+/* Cholesky for n <= JR_CHOL_OWN_MAX runs OpenBLAS's small-n potrf
+ * arithmetic without a LAPACK call (same bytes; see factor.c), if
+ * jr_own_chol_ok() (a once-per-process self-check against LAPACK). */
+#define JR_CHOL_OWN_MAX 4
+int jr_own_chol_ok(void);
+
 /* Smallest and largest eigenvalue of the symmetric part of an n x n double
  * matrix (row-major), for validation. */
 jr_status jr_linalg_eig_range(int64_t n, const double *cov, double *w_min,

@@ -1,40 +1,39 @@
 /* The portable mean + F z transform: the definition of truth for any faster
- * kernel (see transform.h). */
+ * kernel (see transform.h), the padded transpose the vector kernels read,
+ * and the choice of kernel per ISA. */
 #include "linalg/transform.h"
 
 #include <math.h>
 
 static void jr_transform_f32(const jr_transform_block *b) {
-  const int64_t n = b->n;
+  const int64_t n = b->n, np = jr_xform_pad(JR_FLOAT32, n);
   const float *z = b->z;
   float *out = b->out;
   for (int64_t r = 0; r < b->rows; r++) {
-    const float *f = b->factor[r], *m = b->mean[r];
+    const float *ft = b->factor_t[r], *m = b->mean[r];
     const float *zr = z + r * n;
     float *o = out + r * n;
     for (int64_t i = 0; i < n; i++) {
-      const float *fi = f + i * n;
       float acc = 0.0f;
       for (int64_t j = 0; j < n; j++)
-        acc = fmaf(fi[j], zr[j], acc);
+        acc = fmaf(ft[j * np + i], zr[j], acc);
       o[i] = m[i] + acc;
     }
   }
 }
 
 static void jr_transform_f64(const jr_transform_block *b) {
-  const int64_t n = b->n;
+  const int64_t n = b->n, np = jr_xform_pad(JR_FLOAT64, n);
   const double *z = b->z;
   double *out = b->out;
   for (int64_t r = 0; r < b->rows; r++) {
-    const double *f = b->factor[r], *m = b->mean[r];
+    const double *ft = b->factor_t[r], *m = b->mean[r];
     const double *zr = z + r * n;
     double *o = out + r * n;
     for (int64_t i = 0; i < n; i++) {
-      const double *fi = f + i * n;
       double acc = 0.0;
       for (int64_t j = 0; j < n; j++)
-        acc = fma(fi[j], zr[j], acc);
+        acc = fma(ft[j * np + i], zr[j], acc);
       o[i] = m[i] + acc;
     }
   }
@@ -45,4 +44,28 @@ void jr_transform_rows(const jr_transform_block *block) {
     jr_transform_f32(block);
   else
     jr_transform_f64(block);
+}
+
+void jr_xform_transpose(jr_dtype dtype, int64_t n, const void *factor,
+                        void *factor_t) {
+  const int64_t np = jr_xform_pad(dtype, n);
+  for (int64_t j = 0; j < n; j++)
+    for (int64_t i = 0; i < np; i++) {
+      if (dtype == JR_FLOAT32)
+        ((float *)factor_t)[j * np + i] =
+            i < n ? ((const float *)factor)[i * n + j] : 0.0f;
+      else
+        ((double *)factor_t)[j * np + i] =
+            i < n ? ((const double *)factor)[i * n + j] : 0.0;
+    }
+}
+
+jr_transform_fn jr_transform_for_isa(jr_isa isa) {
+#if defined(JR_HAVE_AVX2_XFORM)
+  /* AVX-512 machines run the AVX2 transform: n <= 16 fills at most four
+   * 256-bit vectors and generation, not the transform, is the cost. */
+  if (isa == JR_ISA_AVX2 || isa == JR_ISA_AVX512) return jr_transform_rows_avx2;
+#endif
+  (void)isa;
+  return jr_transform_rows;
 }
