@@ -81,6 +81,16 @@ mean_csv = os.path.join(WORK, "mean.csv")
 with open(mean_csv, "w") as f:
     f.write("0.5,1.5,-1\n")
 
+# n = 20: the mvn transform's blocked BLAS path (n > 16), whose blocks must
+# not depend on where a rank's rows start.
+n20 = 20
+cov20 = [(4.0 if i == j else 0.5 / (1 + abs(i - j))) for i in range(n20)
+         for j in range(n20)]
+cov20_npy = os.path.join(WORK, "cov20.npy")
+write_npy(cov20_npy, (n20, n20), cov20)
+mean20_npy = os.path.join(WORK, "mean20.npy")
+write_npy(mean20_npy, (n20,), [0.25 * i for i in range(n20)])
+
 MEAN = "[1, 2, 3]"
 COV = "[[2, 0.5, 0], [0.5, 1, 0.2], [0, 0.2, 0.5]]"
 CASES = [
@@ -113,6 +123,11 @@ CASES = [
     ("mvn_batched_x64_eigh", ["multivariate-normal", "--seed", 13, "--mean",
                               mean_csv, "--cov", cov_npy, "--x64",
                               "--method", "eigh"]),
+    ("mvn_n20", ["multivariate-normal", "--seed", 15, "--mean", mean20_npy,
+                 "--cov", cov20_npy, "--shape", 2003]),
+    ("mvn_n20_x64_legacy", ["multivariate-normal", "--seed", 16, "--mean",
+                            mean20_npy, "--cov", cov20_npy, "--shape", 517,
+                            "--x64", "--legacy"]),
     ("mvn_rows", ["multivariate-normal", "--seed", 14, "--mean", MEAN,
                   "--cov", COV, "--shape", 1000, "--rows", "13:777"]),
 ]
