@@ -109,6 +109,13 @@ typedef void (*cli_report_fn)(const cli_opts *o, int is_error, const char *msg);
 extern cli_report_fn cli_report_hook;
 /* What the subcommands hand their output to; default cli_write_output. */
 extern int (*cli_output_sink)(const cli_opts *o, const cli_output *spec);
+/* Loads --mean/--cov (a .npy or .csv file or a literal) with JAX's input
+ * canonicalization; multivariate-normal calls it through cli_input_loader
+ * (default cli_load_input; jaxrandom-mpi reads on rank 0 and broadcasts). */
+int cli_load_input(const cli_opts *o, const char *spec, const char *what,
+                   int is_mean, jr_ndarray *a);
+extern int (*cli_input_loader)(const cli_opts *o, const char *spec,
+                               const char *what, int is_mean, jr_ndarray *a);
 /* Parses the subcommand argv[1] and its options (argc >= 2) into o;
  * returns an exit code (errors already reported), CLI_OK to run. */
 int cli_parse_args(int argc, char **argv, cli_opts *o);

@@ -40,7 +40,7 @@ static int cli_convert(const cli_opts *o, jr_ndarray *a, jr_dtype to,
  * integers and bools become the default float (float32, or float64 with
  * --x64); without --x64 float64 becomes float32 and 64-bit integers must
  * fit 32 bits (JAX would silently wrap them). */
-static int cli_load_input(const cli_opts *o, const char *spec, const char *what,
+int cli_load_input(const cli_opts *o, const char *spec, const char *what,
                           int is_mean, jr_ndarray *a) {
   jr_status st;
   int text = 0;
@@ -97,6 +97,9 @@ static int cli_load_input(const cli_opts *o, const char *spec, const char *what,
   default: return cli_convert(o, a, deflt, what);
   }
 }
+
+int (*cli_input_loader)(const cli_opts *o, const char *spec, const char *what,
+                        int is_mean, jr_ndarray *a) = cli_load_input;
 
 static jr_array cli_view(const jr_ndarray *a) {
   jr_array v;
@@ -278,8 +281,8 @@ int cli_run_mvn(cli_opts *o) {
                      "--example for the built-in example)",
                      !o->mean ? "mean" : "cov");
   jr_ndarray mean = {0}, cov = {0};
-  int code = cli_load_input(o, o->mean, "--mean", 1, &mean);
-  if (!code) code = cli_load_input(o, o->cov, "--cov", 0, &cov);
+  int code = cli_input_loader(o, o->mean, "--mean", 1, &mean);
+  if (!code) code = cli_input_loader(o, o->cov, "--cov", 0, &cov);
   if (!code) code = cli_mvn_common(o, &mean, &cov, 0);
   jr_ndarray_free(&mean);
   jr_ndarray_free(&cov);
