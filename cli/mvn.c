@@ -41,7 +41,7 @@ static int cli_convert(const cli_opts *o, jr_ndarray *a, jr_dtype to,
  * --x64); without --x64 float64 becomes float32 and 64-bit integers must
  * fit 32 bits (JAX would silently wrap them). */
 int cli_load_input(const cli_opts *o, const char *spec, const char *what,
-                          int is_mean, jr_ndarray *a) {
+                   int is_mean, jr_ndarray *a) {
   jr_status st;
   int text = 0;
   a->data = NULL;
