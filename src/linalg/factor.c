@@ -83,7 +83,7 @@ JR_DEFINE_FACTOR(jr_factor_out_f64, double, sqrt)
  * build differ. The choice depends only on the matrix, so its factor never
  * depends on whether it is alone or in a batch. */
 #define JR_DEFINE_POTF2(NAME, T, SQRT)                                         \
-  static int NAME(int n, T *a) {                                               \
+  static inline int NAME##_n(int n, T *a) {                                    \
     for (int j = 0; j < n; j++) {                                              \
       T dot = 0;                                                               \
       for (int k = 0; k < j; k++) {                                            \
@@ -109,7 +109,17 @@ JR_DEFINE_FACTOR(jr_factor_out_f64, double, sqrt)
       }                                                                        \
     }                                                                          \
     return 0;                                                                  \
+  }                                                                            \
+  /* constant n per case: the loops unroll (the latency chain dominates) */    \
+  static int NAME(int n, T *a) {                                               \
+    switch (n) {                                                               \
+    case 1: return NAME##_n(1, a);                                             \
+    case 2: return NAME##_n(2, a);                                             \
+    case 3: return NAME##_n(3, a);                                             \
+    default: return NAME##_n(4, a);                                            \
+    }                                                                          \
   }
+_Static_assert(JR_CHOL_OWN_MAX == 4, "jr_potf2_* dispatch on n = 1..4");
 JR_DEFINE_POTF2(jr_potf2_s, float, sqrtf)
 JR_DEFINE_POTF2(jr_potf2_d, double, sqrt)
 
