@@ -201,25 +201,34 @@ JR_AI void xf_storeu(float *p, xvf a) {
     f_storeu(p + j * VLF, a.v[j]);
 }
 
-/* ---- threefry2x32-20 on groups of JR_U vectors */
-JR_AI xvi xi_add(xvi a, xvi b) {
-  for (int j = 0; j < JR_U; j++)
+/* ---- threefry2x32-20 on groups of JR_UT vectors (its own group size: the
+ * hash is integer work with a long serial chain per vector; three chains
+ * measured 13% faster than two on Zen 3 with AVX2) */
+#ifndef JR_UT
+#define JR_UT 3
+#endif
+#define XLT (VLF * JR_UT) /* lanes hashed per step */
+typedef struct {
+  vi v[JR_UT];
+} tvi;
+JR_AI tvi ti_add(tvi a, tvi b) {
+  for (int j = 0; j < JR_UT; j++)
     a.v[j] = i_add(a.v[j], b.v[j]);
   return a;
 }
-JR_AI xvi xi_add1(xvi a, vi k) {
-  for (int j = 0; j < JR_U; j++)
+JR_AI tvi ti_add1(tvi a, vi k) {
+  for (int j = 0; j < JR_UT; j++)
     a.v[j] = i_add(a.v[j], k);
   return a;
 }
-JR_AI xvi xi_xor(xvi a, xvi b) {
-  for (int j = 0; j < JR_U; j++)
+JR_AI tvi ti_xor(tvi a, tvi b) {
+  for (int j = 0; j < JR_UT; j++)
     a.v[j] = i_xor(a.v[j], b.v[j]);
   return a;
 }
 #define TF_R(r)                                                                \
   do {                                                                         \
-    for (int j = 0; j < JR_U; j++) {                                           \
+    for (int j = 0; j < JR_UT; j++) {                                          \
       x0.v[j] = i_add(x0.v[j], x1.v[j]);                                       \
       x1.v[j] = I_ROTL(x1.v[j], r);                                            \
       x1.v[j] = i_xor(x1.v[j], x0.v[j]);                                       \
@@ -227,18 +236,18 @@ JR_AI xvi xi_xor(xvi a, xvi b) {
   } while (0)
 #define TF_INJ(g)                                                              \
   do {                                                                         \
-    x0 = xi_add1(x0, s->a[g]);                                                 \
-    x1 = xi_add1(x1, s->b[g]);                                                 \
+    x0 = ti_add1(x0, s->a[g]);                                                 \
+    x1 = ti_add1(x1, s->b[g]);                                                 \
   } while (0)
 
-/* Hashes the counters of elements [start, start + XLF): lane l of vector j
+/* Hashes the counters of elements [start, start + XLT): lane l of vector j
  * is element start + j*VLF + l. */
-JR_AI void tf_x(const tf_sched *s, uint64_t start, xvi *y0, xvi *y1) {
-  xvi x0, x1;
-  for (int j = 0; j < JR_U; j++)
+JR_AI void tf_x(const tf_sched *s, uint64_t start, tvi *y0, tvi *y1) {
+  tvi x0, x1;
+  for (int j = 0; j < JR_UT; j++)
     ctr(start + (uint64_t)(j * VLF), &x0.v[j], &x1.v[j]);
-  x0 = xi_add1(x0, s->k0);
-  x1 = xi_add1(x1, s->k1);
+  x0 = ti_add1(x0, s->k0);
+  x1 = ti_add1(x1, s->k1);
   TF_R(13);
   TF_R(15);
   TF_R(26);
@@ -514,19 +523,19 @@ static void normal_f64_block(const uint64_t *bits, size_t n, double *out) {
 static void k_bits32(jr_key key, uint64_t start, size_t n, uint32_t *out) {
   tf_sched s;
   tf_schedule(key, &s);
-  xvi y0, y1;
+  tvi y0, y1;
   size_t i = 0;
-  for (; i + XLF <= n; i += XLF) {
+  for (; i + XLT <= n; i += XLT) {
     tf_x(&s, start + i, &y0, &y1);
-    y0 = xi_xor(y0, y1);
-    for (int j = 0; j < JR_U; j++)
+    y0 = ti_xor(y0, y1);
+    for (int j = 0; j < JR_UT; j++)
       i_storeu(out + i + j * VLF, y0.v[j]);
   }
   if (i < n) { /* the tail via a full group in a scratch buffer */
-    uint32_t tmp[XLF];
+    uint32_t tmp[XLT];
     tf_x(&s, start + i, &y0, &y1);
-    y0 = xi_xor(y0, y1);
-    for (int j = 0; j < JR_U; j++)
+    y0 = ti_xor(y0, y1);
+    for (int j = 0; j < JR_UT; j++)
       i_storeu(tmp + j * VLF, y0.v[j]);
     memcpy(out + i, tmp, (n - i) * sizeof *out);
   }
@@ -535,35 +544,18 @@ static void k_bits32(jr_key key, uint64_t start, size_t n, uint32_t *out) {
 static void k_bits64(jr_key key, uint64_t start, size_t n, uint64_t *out) {
   tf_sched s;
   tf_schedule(key, &s);
-  xvi y0, y1;
+  tvi y0, y1;
   size_t i = 0;
-  for (; i + XLF <= n; i += XLF) {
+  for (; i + XLT <= n; i += XLT) {
     tf_x(&s, start + i, &y0, &y1);
-    for (int j = 0; j < JR_U; j++)
+    for (int j = 0; j < JR_UT; j++)
       store_bits64(out + i + j * VLF, y0.v[j], y1.v[j]);
   }
   if (i < n) {
-    uint64_t tmp[XLF];
+    uint64_t tmp[XLT];
     tf_x(&s, start + i, &y0, &y1);
-    for (int j = 0; j < JR_U; j++)
+    for (int j = 0; j < JR_UT; j++)
       store_bits64(tmp + j * VLF, y0.v[j], y1.v[j]);
-    memcpy(out + i, tmp, (n - i) * sizeof *out);
-  }
-}
-
-static void k_normal_f32(jr_key key, uint64_t start, size_t n, float *out) {
-  tf_sched s;
-  tf_schedule(key, &s);
-  xvi y0, y1;
-  size_t i = 0;
-  for (; i + XLF <= n; i += XLF) {
-    tf_x(&s, start + i, &y0, &y1);
-    xf_storeu(out + i, v_normal_f32(xi_xor(y0, y1)));
-  }
-  if (i < n) {
-    float tmp[XLF];
-    tf_x(&s, start + i, &y0, &y1);
-    xf_storeu(tmp, v_normal_f32(xi_xor(y0, y1)));
     memcpy(out + i, tmp, (n - i) * sizeof *out);
   }
 }
@@ -578,6 +570,20 @@ static void k_normal_f32_from_bits(const uint32_t *bits, size_t n, float *out) {
     memcpy(b, bits + i, (n - i) * sizeof *bits);
     xf_storeu(tmp, v_normal_f32(xi_loadu(b)));
     memcpy(out + i, tmp, (n - i) * sizeof *out);
+  }
+}
+
+/* Hash and transform per L1-resident block rather than per register group:
+ * measured 5% faster on Zen 3 (265 vs 252 M/s) than keeping the bits in
+ * registers, as each of the two loops then keeps the out-of-order window
+ * full of its own independent work. */
+enum { JR_F32_BLOCK = 256 };
+static void k_normal_f32(jr_key key, uint64_t start, size_t n, float *out) {
+  uint32_t bits[JR_F32_BLOCK];
+  for (size_t i = 0; i < n; i += JR_F32_BLOCK) {
+    size_t m = n - i < JR_F32_BLOCK ? n - i : JR_F32_BLOCK;
+    k_bits32(key, start + i, m, bits);
+    k_normal_f32_from_bits(bits, m, out + i);
   }
 }
 
