@@ -278,9 +278,13 @@ JR_AI void tf_x(const tf_sched *s, uint64_t start, tvi *y0, tvi *y1) {
 }
 
 /* ---- float32: XLA's log (spec 7c), log1p (7b), erf_inv (7a) */
-JR_AI xvf v_log_f32(xvf in) {
+/* `general` = 0 drops the selects that inputs derived from random bits never
+ * take (see v_normal_f32); a constant after inlining. */
+JR_AI xvf v_log_f32(xvf in, int general) {
   const xvf one = xf_set1(1.0f);
-  xvf x = xf_sel(xf_lt(in, xf_set1(0x1p-126f)), xf_set1(0x1p-126f), in);
+  xvf x = in;
+  if (general)
+    x = xf_sel(xf_lt(in, xf_set1(0x1p-126f)), xf_set1(0x1p-126f), in);
   xvi b = xf_to_i(x);
   xvf e = xf_add(
       xf_cvt(xi_sub(xi_and(xi_srl23(b), xi_set1(0xFF)), xi_set1(127))), one);
@@ -302,14 +306,16 @@ JR_AI xvf v_log_f32(xvf in) {
   x = xf_sub(x, xf_mul(xf_set1(0.5f), x2));
   x = xf_add(x, y);
   x = xf_add(x, xf_mul(xf_set1(0.693359375f), e));
-  /* The reference's special cases, applied last (their masks are disjoint). */
-  x = xf_sel(xf_eq(in, xf_set1(INFINITY)), xf_set1(INFINITY), x);
-  x = xf_sel(xf_nge(in, xf_set1(0.0f)), xf_set1(NAN), x);
-  x = xf_sel(xf_eq(in, xf_set1(0.0f)), xf_set1(-INFINITY), x);
+  if (general) {
+    /* The reference's special cases, applied last (disjoint masks). */
+    x = xf_sel(xf_eq(in, xf_set1(INFINITY)), xf_set1(INFINITY), x);
+    x = xf_sel(xf_nge(in, xf_set1(0.0f)), xf_set1(NAN), x);
+    x = xf_sel(xf_eq(in, xf_set1(0.0f)), xf_set1(-INFINITY), x);
+  }
   return x;
 }
 
-JR_AI xvf v_log1p_f32(xvf x) {
+JR_AI xvf v_log1p_f32(xvf x, int general) {
   xmf small = xf_lt(xf_abs(x), xf_set1((float)0.41421356237309504880));
   xvf x2 = xf_mul(x, x);
   /* The reference starts from num = den = 0; its first step fma(0, x, c)
@@ -329,7 +335,7 @@ JR_AI xvf v_log1p_f32(xvf x) {
   den = xf_fma(den, x, xf_set1((float)6.0118660497603843919306E1));
   xvf r = xf_add(
       x, xf_fma(xf_mul(x, x2), xf_div(num, den), xf_mul(xf_set1(-0.5f), x2)));
-  xvf l = v_log_f32(xf_add(x, xf_set1(1.0f)));
+  xvf l = v_log_f32(xf_add(x, xf_set1(1.0f)), general);
   return xf_sel(small, r, l);
 }
 
@@ -342,8 +348,8 @@ static const float jr_ei32_b[9] = {
     -0.00367342844f,  0.00573950773f,  -0.0076224613f,
     0.00943887047f,   1.00167406f,     2.83297682f};
 
-JR_AI xvf v_erf_inv_f32(xvf x) {
-  xvf w = xf_neg(v_log1p_f32(xf_mul(x, xf_neg(x))));
+JR_AI xvf v_erf_inv_f32(xvf x, int general) {
+  xvf w = xf_neg(v_log1p_f32(xf_mul(x, xf_neg(x)), general));
   xmf big = xf_nlt(w, xf_set1(5.0f)); /* w >= 5 or NaN: the reference's else */
   xvf t = xf_sub(w, xf_set1(2.5f)), p;
   if (xmf_any(big)) {
@@ -361,19 +367,26 @@ JR_AI xvf v_erf_inv_f32(xvf x) {
     for (int i = 1; i < 9; i++)
       p = xf_fma(p, t, xf_set1(jr_ei32_a[i]));
   }
+  if (!general) return xf_mul(p, x);
   xmf one = xf_eq(xf_abs(x), xf_set1(1.0f));
   return xf_sel(one, xf_mul(x, xf_set1(INFINITY)), xf_mul(p, x));
 }
 
-/* bits -> normal (spec 6, 7): u = fma(f, 1 - lo, lo), clamped below at lo. */
+/* bits -> normal (spec 6, 7): u = fma(f, 1 - lo, lo), clamped below at lo.
+ * From bits, f is in [0, 1 - 2^-23], so u = 2f + lo is in
+ * [lo, 1 - 3*2^-24]: the clamp never fires (fma is monotonic and 2f >= 0),
+ * |u| < 1, and x = -u*u rounds to at least -(1 - 2^-23), so log's argument
+ * x + 1 is a normal number in [2^-23, 1]. The selects for |u| == 1, the
+ * clamp and log's special cases and subnormal flush are therefore dead here
+ * and skipped (general = 0); every result is still the reference's, which
+ * the exhaustive test over all 2^23 inputs confirms. */
 JR_AI xvf v_normal_f32(xvi bits) {
   const float lo = jr_bits_f32(0xBF7FFFFFu);
   const float span = 1.0f - lo; /* rounds to 2, as in the reference */
   xvf f = xf_sub(xf_from_i(xi_or(xi_srl9(bits), xi_set1(0x3F800000u))),
                  xf_set1(1.0f));
   xvf u = xf_fma(f, xf_set1(span), xf_set1(lo));
-  u = xf_sel(xf_lt(u, xf_set1(lo)), xf_set1(lo), u);
-  return xf_mul(xf_set1(jr_bits_f32(JR_SQRT2_F32_BITS)), v_erf_inv_f32(u));
+  return xf_mul(xf_set1(jr_bits_f32(JR_SQRT2_F32_BITS)), v_erf_inv_f32(u, 0));
 }
 
 /* ---- float64: log1p (7b) with the C library's log (7c), erf_inv (7a).
@@ -475,7 +488,7 @@ JR_AI void v_normal_f64_pass_a(xvd u, size_t i, double *ubuf, double *lbuf,
 }
 
 /* Pass C for XLD lanes: erf_inv(x) from x and l = log1p(x*(-x)). */
-JR_AI xvd v_erf_inv_f64_c(xvd x, xvd l) {
+JR_AI xvd v_erf_inv_f64_c(xvd x, xvd l, int general) {
   xvd w = xd_neg(l);
   xmd a = xd_lt(w, xd_set1(6.25));
   xvd p = v_poly_f64(xd_sub(w, xd_set1(3.125)), jr_ei64_a, 23);
@@ -486,12 +499,14 @@ JR_AI xvd v_erf_inv_f64_c(xvd x, xvd l) {
     xvd pc = v_poly_f64(xd_sub(sw, xd_set1(5.0)), jr_ei64_c, 17);
     p = xd_sel(a, p, xd_sel(b, pb, pc));
   }
+  if (!general) return xd_mul(p, x); /* |u| < 1 from bits, as for float32 */
   xmd one = xd_eq(xd_abs(x), xd_set1(1.0));
   return xd_sel(one, xd_mul(x, xd_set1(INFINITY)), xd_mul(p, x));
 }
 
 JR_AI xvd v_normal_f64_pass_c(xvd u, xvd l) {
-  return xd_mul(xd_set1(jr_bits_f64(JR_SQRT2_F64_BITS)), v_erf_inv_f64_c(u, l));
+  return xd_mul(xd_set1(jr_bits_f64(JR_SQRT2_F64_BITS)),
+                v_erf_inv_f64_c(u, l, 0));
 }
 
 JR_AI xvd v_uniform_f64(xvi bits) {
@@ -500,8 +515,9 @@ JR_AI xvd v_uniform_f64(xvi bits) {
   xvd f = xd_sub(
       xd_from_i(xi_or(xi_srl64_12(bits), xi_set1_64(0x3FF0000000000000ull))),
       xd_set1(1.0));
-  xvd u = xd_fma(f, xd_set1(span), xd_set1(lo));
-  return xd_sel(xd_lt(u, xd_set1(lo)), xd_set1(lo), u);
+  /* f in [0, 1 - 2^-52]: u = 2f + lo >= lo, so the reference's clamp at lo
+   * never fires and is omitted (as for float32). */
+  return xd_fma(f, xd_set1(span), xd_set1(lo));
 }
 
 /* n <= JR_F64_BLOCK bits (a multiple of XLD) -> n normals. */
@@ -616,7 +632,7 @@ static void k_normal_f64(jr_key key, uint64_t start, size_t n, double *out) {
  * kernels only ever see |u| < 1); n a multiple of 64. */
 void JR_FN(erf_inv_f32)(const float *x, size_t n, float *out) {
   for (size_t i = 0; i < n; i += XLF)
-    xf_storeu(out + i, v_erf_inv_f32(xf_loadu(x + i)));
+    xf_storeu(out + i, v_erf_inv_f32(xf_loadu(x + i), 1));
 }
 
 void JR_FN(erf_inv_f64)(const double *x, size_t n, double *out) {
@@ -631,6 +647,6 @@ void JR_FN(erf_inv_f64)(const double *x, size_t n, double *out) {
       lbuf[idx[k]] = log(arg[k]);
     for (size_t i = 0; i < b; i += XLD)
       xd_storeu(out + i0 + i,
-                v_erf_inv_f64_c(xd_loadu(ubuf + i), xd_loadu(lbuf + i)));
+                v_erf_inv_f64_c(xd_loadu(ubuf + i), xd_loadu(lbuf + i), 1));
   }
 }
