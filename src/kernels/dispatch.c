@@ -77,7 +77,7 @@ const char *jr_isa_name(jr_isa isa) {
 static _Atomic(const jr_kernels *) jr_active;
 static atomic_int jr_env_failed;
 static char jr_env_value[32];
-static int jr_env_self_check_failed;
+static atomic_int jr_env_self_check_failed;
 
 static const jr_kernels *jr_resolve(void) {
   const char *env = getenv("JAXRANDOM_ISA");
@@ -91,7 +91,9 @@ static const jr_kernels *jr_resolve(void) {
     if (isa == (jr_isa)-1 || !jr_isa_supported(isa) ||
         (isa != JR_ISA_AUTO && !jr_isa_usable(isa))) {
       strncpy(jr_env_value, env, sizeof jr_env_value - 1);
-      jr_env_self_check_failed = isa != (jr_isa)-1 && jr_isa_supported(isa);
+      atomic_store_explicit(&jr_env_self_check_failed,
+                            isa != (jr_isa)-1 && jr_isa_supported(isa),
+                            memory_order_relaxed);
       atomic_store_explicit(&jr_env_failed, 1, memory_order_release);
       return NULL;
     }
@@ -106,7 +108,8 @@ jr_status jr_kernels_get(const jr_kernels **out) {
     k = jr_resolve();
     if (k) atomic_store_explicit(&jr_active, k, memory_order_relaxed);
   }
-  if (!k && jr_env_self_check_failed)
+  if (!k && atomic_load_explicit(&jr_env_self_check_failed,
+                                 memory_order_relaxed))
     return jr_fail(JR_E_BAD_ISA,
                    "JAXRANDOM_ISA=%s: this kernel set gives results that "
                    "differ from the reference on this machine (self-check "
