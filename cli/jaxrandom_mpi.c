@@ -6,12 +6,13 @@
  * writes a balanced contiguous range of the output's records through
  * jr_mpi_write_npy. The file is byte-identical to 'jaxrandom ... --out'.
  *
- * Every rank parses the same argv and reads the --mean/--cov inputs itself
- * (from a path all ranks can see). Errors on any rank are agreed on at the
- * writer's entry (or right after a rank failed before it), so all ranks exit
- * with the same status and rank 0 prints one message naming the failing
- * rank. Test hook: JAXRANDOM_MPI_TEST_FAIL_RANK=R makes rank R fail while
- * writing its first block. */
+ * Every rank parses the same argv; rank 0 alone reads the --mean/--cov inputs
+ * (with the CLI's loader) and broadcasts the arrays, so only rank 0 needs to
+ * see the files. Errors on any rank are agreed on at the writer's entry (or
+ * right after a rank failed before it), so all ranks exit with the same
+ * status and rank 0 prints one message naming the failing rank. Test hook:
+ * JAXRANDOM_MPI_TEST_FAIL_RANK=R makes rank R fail while writing its first
+ * block. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,75 @@ static void jm_report(const cli_opts *o, int is_error, const char *msg) {
     return;
   }
   if (!jm_error[0]) snprintf(jm_error, sizeof jm_error, "%s", msg);
+}
+
+/* Broadcasts n bytes from rank 0 in pieces that fit MPI's int counts. */
+static int jm_bcast_bytes(void *data, int64_t n) {
+  const int64_t piece = (int64_t)1 << 30;
+  for (int64_t at = 0; at < n; at += piece) {
+    int64_t k = n - at < piece ? n - at : piece;
+    if (MPI_Bcast((char *)data + at, (int)k, MPI_BYTE, 0, jm_comm) !=
+        MPI_SUCCESS)
+      return 0;
+  }
+  return 1;
+}
+
+/* multivariate-normal's input loader: rank 0 loads (and canonicalizes)
+ * --mean/--cov as jaxrandom does, then every rank receives the array. All
+ * ranks return the same code, so they all take the same path afterwards. */
+static int jm_load_input(const cli_opts *o, const char *spec, const char *what,
+                         int is_mean, jr_ndarray *a) {
+  enum {
+    H_CODE,
+    H_DTYPE,
+    H_NDIM,
+    H_SIZE,
+    H_SHAPE,
+    H_LEN = H_SHAPE + JR_MAX_NDIM
+  };
+  int64_t h[H_LEN];
+  memset(h, 0, sizeof h);
+  memset(a, 0, sizeof *a);
+  if (jm_rank == 0) {
+    h[H_CODE] = cli_load_input(o, spec, what, is_mean, a);
+    if (h[H_CODE] == CLI_OK) {
+      h[H_DTYPE] = a->dtype;
+      h[H_NDIM] = a->ndim;
+      h[H_SIZE] = a->size;
+      memcpy(h + H_SHAPE, a->shape, sizeof a->shape);
+    }
+  }
+  if (MPI_Bcast(h, H_LEN, MPI_INT64_T, 0, jm_comm) != MPI_SUCCESS)
+    return cli_error(o, CLI_RUNTIME, "%s: broadcasting the input failed", what);
+  if (h[H_CODE] != CLI_OK) { /* rank 0 has the message */
+    if (jm_rank != 0)
+      cli_error(o, (int)h[H_CODE], "%s: rank 0 could not load it", what);
+    return (int)h[H_CODE];
+  }
+  jr_status st = JR_OK;
+  if (jm_rank != 0) {
+    /* jr_ndarray_alloc checks the shape; the size is bounded by what rank 0
+     * accepted (JR_IO_MAX_INPUT_BYTES). */
+    const int ndim = (int)h[H_NDIM];
+    if (ndim < 0 || ndim > JR_MAX_NDIM)
+      st = jr_fail(JR_E_BAD_SHAPE, "%s: received ndim %d", what, ndim);
+    else
+      st = jr_ndarray_alloc(a, (jr_dtype)h[H_DTYPE], ndim, h + H_SHAPE, what);
+    if (st == JR_OK && a->size != h[H_SIZE])
+      st = jr_fail(JR_E_BAD_SHAPE, "%s: received size %lld for its shape", what,
+                   (long long)h[H_SIZE]);
+  }
+  /* Everyone has room for the data (or nobody receives it). */
+  st = jr_mpi_agree(jm_comm, st);
+  if (st != JR_OK) {
+    jr_ndarray_free(a);
+    return cli_fail_status(o, st);
+  }
+  const int64_t bytes = a->size * (int64_t)jr_dtype_size(a->dtype);
+  if (!jm_bcast_bytes(a->data, bytes))
+    return cli_error(o, CLI_RUNTIME, "%s: broadcasting the input failed", what);
+  return CLI_OK;
 }
 
 /* The status that gives back the same exit code (cli_status_code). */
@@ -155,9 +225,9 @@ static void jm_usage(FILE *f) {
           "--out is\n"
           "             required, --threads is per rank (default: the node's "
           "cores\n"
-          "             divided by its ranks). --mean/--cov files must be "
-          "readable by\n"
-          "             every rank.\n"
+          "             divided by its ranks). --mean/--cov are read by "
+          "rank 0 and\n"
+          "             broadcast.\n"
           "See docs/mpi.md.\n");
 }
 
@@ -171,6 +241,7 @@ int main(int argc, char **argv) {
   MPI_Comm_size(jm_comm, &jm_size);
   cli_report_hook = jm_report;
   cli_output_sink = jm_sink;
+  cli_input_loader = jm_load_input;
 
   int help = argc < 2;
   for (int i = 1; i < argc; i++)

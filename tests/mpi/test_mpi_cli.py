@@ -204,27 +204,52 @@ expect_failure("fail_write", ["normal", "--seed", 1, "--shape", "1001,3"],
 expect_failure("bad_input", ["multivariate-normal", "--seed", 1, "--mean",
                              os.path.join(WORK, "missing.npy"), "--cov", COV,
                              "--shape", 10], None, 0, "missing.npy")
-# An input visible to all ranks but the last: the mean is a relative path
-# and the last rank runs in a directory without it (MPMD launch).
+# Inputs are read by rank 0 and broadcast. The mean is a relative path and
+# the ranks run in different directories (MPMD launch, -wdir): one that has
+# m.npy and one that lacks it.
 have = os.path.join(WORK, "have")
 lack = os.path.join(WORK, "lack")
 os.makedirs(have, exist_ok=True)
 os.makedirs(lack, exist_ok=True)
 shutil.copy(mean_npy, os.path.join(have, "m.npy"))
-out = os.path.join(WORK, "one_rank_input.npy")
-args = ["multivariate-normal", "--seed", 1, "--mean", "m.npy", "--cov", COV,
-        "--shape", 10, "--out", out]
-if NP >= 2:
-    cmd = MPIEXEC + ["-np", str(NP - 1), "-wdir", have, JRM] + args + \
-        [":", "-np", "1", "-wdir", lack, JRM] + args
-else:
-    cmd = MPIEXEC + ["-np", "1", "-wdir", lack, JRM] + args
-r = run(cmd)
-check(r.returncode != 0, "one-rank input: mpirun exit status 0")
+MARGS = ["multivariate-normal", "--seed", 1, "--mean", "m.npy", "--cov", COV,
+         "--shape", 1001]
+
+
+def mpmd(first_dir, rest_dir, args, prefix=()):
+    """Rank 0 runs in first_dir, ranks 1.. in rest_dir."""
+    cmd = MPIEXEC + ["-np", "1", "-wdir", first_dir] + list(prefix) + \
+        [JRM] + args
+    if NP >= 2:
+        cmd += [":", "-np", str(NP - 1), "-wdir", rest_dir] + \
+            list(prefix) + [JRM] + args
+    return run(cmd)
+
+
+# Only rank 0 can see the input: it works, and equals one process.
+out = os.path.join(WORK, "rank0_input.npy")
+ref = os.path.join(WORK, "rank0_input.ref.npy")
+run([JR] + MARGS[:4] + [os.path.join(have, "m.npy")] + MARGS[5:] +
+    ["--out", ref])
+r = mpmd(have, lack, MARGS + ["--out", out])
+check(r.returncode == 0 and os.path.exists(out) and sha(out) == sha(ref),
+      "input seen by rank 0 only: %r" % r.stderr)
+# Rank 0 cannot see it (a bad input path on one rank): every rank fails,
+# one message naming rank 0, no file.
+out = os.path.join(WORK, "rank0_lacks.npy")
+r = mpmd(lack, have, MARGS + ["--out", out])
+check(r.returncode != 0, "rank 0 lacks input: mpirun exit status 0")
 lines = error_lines(r.stderr)
-check(len(lines) == 1 and ("rank %d of %d" % (last, NP)) in lines[0] and
-      "m.npy" in lines[0], "one-rank input: message %r" % r.stderr)
-check(not os.path.exists(out), "one-rank input: output file exists")
+check(len(lines) == 1 and ("rank 0 of %d" % NP) in lines[0] and
+      "m.npy" in lines[0], "rank 0 lacks input: message %r" % r.stderr)
+check(not os.path.exists(out), "rank 0 lacks input: output file exists")
+d = os.path.join(WORK, "status_rank0_lacks")
+os.makedirs(d, exist_ok=True)
+r = mpmd(lack, have, MARGS + ["--out", out], prefix=(wrap, d))
+st = {n: open(os.path.join(d, n)).read().strip() for n in os.listdir(d)}
+check(len(st) == NP and all(v not in ("", "0") for v in st.values()),
+      "rank 0 lacks input: every rank must exit non-zero, got %r" % st)
+check(not temps_left(WORK), "rank 0 lacks input: temporary files left")
 # No clobbering without --force; --force replaces the file whole.
 out = os.path.join(WORK, "exists.npy")
 with open(out, "wb") as f:
