@@ -149,6 +149,60 @@ static void test_slices(void) {
   jr_ctx_free(c);
 }
 
+/* multivariate_normal rows per rank, batched covariance (2, 3, 3) broadcast
+ * against a batch (101, 2): 202 rows, against the single-process call. */
+static void test_mvn(void) {
+  double mean[3] = {1.0, -2.0, 0.5}, cov[18];
+  for (int b = 0; b < 2; b++)
+    for (int i = 0; i < 3; i++)
+      for (int j = 0; j < 3; j++)
+        cov[b * 9 + i * 3 + j] =
+            i == j ? 2.0 + b : 0.3 / (1.0 + (double)(i + j + b));
+  const int64_t mshape[1] = {3}, cshape[3] = {2, 3, 3}, batch[2] = {101, 2};
+  jr_array m = {mean, JR_FLOAT64, 1, mshape, NULL};
+  jr_array c = {cov, JR_FLOAT64, 3, cshape, NULL};
+  jr_ctx *ctx = jr_ctx_create();
+  jr_ctx_set_int(ctx, JR_PARAM_THREADS, 1 + rank % 2);
+  for (int mode = 0; mode < 2; mode++) {
+    jr_ctx_set_int(ctx, JR_PARAM_MODE, mode);
+    jr_mvn *mvn = NULL;
+    jr_status st =
+        jr_mvn_create(ctx, &m, &c, 2, batch, JR_DTYPE_NONE, JR_CHOLESKY, &mvn);
+    CHECK(st == JR_OK, "mvn_create: %s", jr_last_error());
+    if (st != JR_OK) break;
+    int64_t rows = 0, n = 0, b, e;
+    jr_mvn_describe(mvn, NULL, NULL, NULL, &rows, &n);
+    CHECK(rows == 202 && n == 3, "rows %lld n %lld", (long long)rows,
+          (long long)n);
+    jr_key key = jr_key_from_seed(77 + mode, 0);
+    jr_mpi_row_range(comm, rows, &b, &e);
+    double *mine = malloc((size_t)((e - b) * n) * sizeof(double) + 1);
+    st = jr_mpi_mvn_sample_local(mvn, ctx, key, comm, b, e, mine);
+    CHECK(st == JR_OK, "mvn local: %s", jr_last_error());
+    int64_t got = 0;
+    char *all = gather(mine, (e - b) * n * 8, &got);
+    if (rank == 0) {
+      double *ref = malloc((size_t)(rows * n) * sizeof(double));
+      int64_t oshape[JR_MAX_NDIM] = {101, 2, 3};
+      jr_array out = {ref, JR_FLOAT64, 3, oshape, NULL};
+      CHECK(jr_multivariate_normal(ctx, key, &m, &c, 2, batch, JR_DTYPE_NONE,
+                                   JR_CHOLESKY, &out) == JR_OK,
+            "full mvn: %s", jr_last_error());
+      CHECK(got == rows * n * 8 && memcmp(all, ref, (size_t)got) == 0,
+            "mode %d: gathered mvn rows differ from one process", mode);
+      free(ref);
+    }
+    free(all);
+    /* A bad row range on the last rank fails everywhere. */
+    int64_t e2 = rank == size - 1 ? rows + 1 : e;
+    st = jr_mpi_mvn_sample_local(mvn, ctx, key, comm, b, e2, mine);
+    CHECK(st == JR_E_BAD_RANGE, "mvn bad range: status %d", (int)st);
+    free(mine);
+    jr_mvn_free(mvn);
+  }
+  jr_ctx_free(ctx);
+}
+
 /* A bad range on the last rank only: every rank returns its status and
  * message. */
 static void test_agreement(void) {
@@ -313,6 +367,7 @@ int main(int argc, char **argv) {
   }
   test_split();
   test_slices();
+  test_mvn();
   test_agreement();
   test_writer(argv[1]);
   int any = 0;
