@@ -201,6 +201,36 @@ static inline void d_storeu(double *p, vd v) {
   _mm256_storeu_pd(p, v);
 }
 
+/* Stores the lanes of `a` selected by `mask` (4 bits) contiguously at arg,
+ * and their indices base + lane at idx; returns how many. Writes up to 4
+ * entries of each. A table gives the permutation for each mask. */
+static const int32_t jr_compress_d[16][8] = {
+    {0, 1, 0, 1, 0, 1, 0, 1}, {0, 1, 0, 1, 0, 1, 0, 1},
+    {2, 3, 0, 1, 0, 1, 0, 1}, {0, 1, 2, 3, 0, 1, 0, 1},
+    {4, 5, 0, 1, 0, 1, 0, 1}, {0, 1, 4, 5, 0, 1, 0, 1},
+    {2, 3, 4, 5, 0, 1, 0, 1}, {0, 1, 2, 3, 4, 5, 0, 1},
+    {6, 7, 0, 1, 0, 1, 0, 1}, {0, 1, 6, 7, 0, 1, 0, 1},
+    {2, 3, 6, 7, 0, 1, 0, 1}, {0, 1, 2, 3, 6, 7, 0, 1},
+    {4, 5, 6, 7, 0, 1, 0, 1}, {0, 1, 4, 5, 6, 7, 0, 1},
+    {2, 3, 4, 5, 6, 7, 0, 1}, {0, 1, 2, 3, 4, 5, 6, 7}};
+static const int32_t jr_compress_i[16][4] = {
+    {0, 0, 0, 0}, {0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 0},
+    {2, 0, 0, 0}, {0, 2, 0, 0}, {1, 2, 0, 0}, {0, 1, 2, 0},
+    {3, 0, 0, 0}, {0, 3, 0, 0}, {1, 3, 0, 0}, {0, 1, 3, 0},
+    {2, 3, 0, 0}, {0, 2, 3, 0}, {1, 2, 3, 0}, {0, 1, 2, 3}};
+static inline unsigned compress_d(double *arg, uint32_t *idx, vd a,
+                                  uint32_t base, unsigned mask) {
+  __m256i pd = _mm256_loadu_si256((const __m256i *)jr_compress_d[mask]);
+  __m128i pi = _mm_loadu_si128((const __m128i *)jr_compress_i[mask]);
+  _mm256_storeu_pd(
+      arg, _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(a), pd)));
+  __m128i ix =
+      _mm_add_epi32(_mm_set1_epi32((int)base), _mm_setr_epi32(0, 1, 2, 3));
+  _mm_storeu_si128((__m128i *)idx, _mm_castps_si128(_mm_permutevar_ps(
+                                       _mm_castsi128_ps(ix), pi)));
+  return (unsigned)__builtin_popcount(mask);
+}
+
 #include "kernels/simd_body.h"
 
 const jr_kernels jr_kernels_avx2 = {

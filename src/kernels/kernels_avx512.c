@@ -188,6 +188,17 @@ static inline void d_storeu(double *p, vd v) {
   _mm512_storeu_pd(p, v);
 }
 
+/* Stores the lanes of `a` selected by `mask` contiguously at arg and their
+ * indices base + lane at idx (vcompresspd / vpcompressd); returns how many. */
+static inline unsigned compress_d(double *arg, uint32_t *idx, vd a,
+                                  uint32_t base, unsigned mask) {
+  _mm512_mask_compressstoreu_pd(arg, (__mmask8)mask, a);
+  __m256i ix = _mm256_add_epi32(_mm256_set1_epi32((int)base),
+                                _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  _mm256_mask_compressstoreu_epi32(idx, (__mmask8)mask, ix);
+  return (unsigned)__builtin_popcount(mask);
+}
+
 #include "kernels/simd_body.h"
 
 const jr_kernels jr_kernels_avx512 = {

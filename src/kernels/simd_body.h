@@ -450,7 +450,7 @@ JR_AI xvd v_poly_f64(xvd t, const double *c, int n) {
 /* Pass A for XLD lanes at position i of the block: stores u and the rational
  * log1p value, appends the lanes needing log() to (idx, arg, *m). */
 JR_AI void v_normal_f64_pass_a(xvd u, size_t i, double *ubuf, double *lbuf,
-                               uint16_t *idx, double *arg, size_t *m) {
+                               uint32_t *idx, double *arg, size_t *m) {
   xd_storeu(ubuf + i, u);
   xvd x = xd_mul(u, xd_neg(u));
   xmd small = xd_lt(xd_abs(x), xd_set1(0.41421356237309504880));
@@ -474,15 +474,12 @@ JR_AI void v_normal_f64_pass_a(xvd u, size_t i, double *ubuf, double *lbuf,
   xd_storeu(lbuf + i, r);
   unsigned need = ~xmd_bits(small) & JR_XLD_ALL;
   if (need) {
-    double a[XLD];
-    xd_storeu(a, xd_add(x, xd_set1(1.0)));
-    /* Branch-free append: every lane is written, only needed ones kept. */
+    xvd a = xd_add(x, xd_set1(1.0));
     size_t k = *m;
-    for (int l = 0; l < XLD; l++) {
-      idx[k] = (uint16_t)(i + (size_t)l);
-      arg[k] = a[l];
-      k += (need >> l) & 1u;
-    }
+    for (int j = 0; j < JR_U; j++)
+      k += compress_d(arg + k, idx + k, a.v[j],
+                      (uint32_t)(i + (size_t)(j * VLD)),
+                      (need >> (j * VLD)) & ((1u << VLD) - 1));
     *m = k;
   }
 }
@@ -523,7 +520,7 @@ JR_AI xvd v_uniform_f64(xvi bits) {
 /* n <= JR_F64_BLOCK bits (a multiple of XLD) -> n normals. */
 static void normal_f64_block(const uint64_t *bits, size_t n, double *out) {
   double ubuf[JR_F64_BLOCK], lbuf[JR_F64_BLOCK], arg[JR_F64_BLOCK + XLD];
-  uint16_t idx[JR_F64_BLOCK + XLD];
+  uint32_t idx[JR_F64_BLOCK + XLD];
   size_t m = 0;
   for (size_t i = 0; i < n; i += XLD)
     v_normal_f64_pass_a(v_uniform_f64(xi_loadu(bits + i)), i, ubuf, lbuf, idx,
@@ -638,7 +635,7 @@ void JR_FN(erf_inv_f32)(const float *x, size_t n, float *out) {
 void JR_FN(erf_inv_f64)(const double *x, size_t n, double *out) {
   /* Same passes as normal_f64_block, from x instead of bits. */
   double lbuf[JR_F64_BLOCK], arg[JR_F64_BLOCK + XLD], ubuf[JR_F64_BLOCK];
-  uint16_t idx[JR_F64_BLOCK + XLD];
+  uint32_t idx[JR_F64_BLOCK + XLD];
   for (size_t i0 = 0; i0 < n; i0 += JR_F64_BLOCK) {
     size_t b = n - i0 < JR_F64_BLOCK ? n - i0 : JR_F64_BLOCK, m = 0;
     for (size_t i = 0; i < b; i += XLD)
