@@ -182,8 +182,7 @@ static jr_status jr_mpi_stream(MPI_Comm comm, MPI_File fh,
     int64_t r0 = s->begin + i * lay->block_records, n = 0;
     if (i < nlocal) {
       n = s->end - r0 < lay->block_records ? s->end - r0 : lay->block_records;
-      jr_clear_error(); /* so a silent callback is not blamed on an old message
-                         */
+      jr_clear_error(); /* a silent callback must not inherit a message */
       st = fill(user, r0, r0 + n, buf);
       if (st != JR_OK) {
         if (!jr_last_error()[0])
