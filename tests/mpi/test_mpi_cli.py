@@ -102,6 +102,11 @@ CASES = [
                             "--dtype", "bfloat16", "--legacy"]),
     ("normal_f64_x64", ["normal", "--seed", 4, "--shape", "5,7,3", "--x64",
                         "--dtype", "float64"]),
+    # 16 MiB blocks of float64: 2097152 records; 3 * 2097152 + 2 records
+    # give ranks different block counts (P = 3: 2, 2, 1), so some ranks join
+    # the last collective write with nothing to write.
+    ("normal_f64_blocks", ["normal", "--seed", 17, "--shape", 6291458,
+                           "--x64", "--dtype", "float64"]),
     ("normal_scalar", ["normal", "--seed", 5]),
     ("normal_empty", ["normal", "--seed", 5, "--shape", "0,3"]),
     ("uniform_f32", ["uniform", "--seed", 6, "--shape", 999, "--minval", -2,

@@ -296,6 +296,31 @@ static void test_writer(const char *dir) {
     free(ref);
   }
 
+  /* One-row blocks over 101 rows: the ranks make different numbers of
+   * writes (P = 2: 51 and 50), the short ones join with empty writes. */
+  {
+    const int64_t sh101[2] = {101, 3};
+    fill_args a101 = {jr_key_from_seed(43, 0), 303, 3, -1};
+    jr_mpi_npy_spec s101 = {JR_FLOAT64, 2, sh101, 3, 0, 0, 1, 1};
+    jr_mpi_row_range(comm, sh101[0], &s101.begin, &s101.end);
+    char p101[4096];
+    snprintf(p101, sizeof p101, "%s/lib101_np%d.npy", dir, size);
+    CHECK(jr_mpi_write_npy(comm, p101, &s101, fill_normal, &a101) == JR_OK,
+          "101 rows: %s", jr_last_error());
+    if (rank == 0) {
+      long len = 0;
+      char *d = read_file(p101, &len);
+      double ref[303];
+      jr_normal(NULL, a101.key, JR_FLOAT64, 2, sh101, ref);
+      const long hdr = len - 303 * 8;
+      CHECK(d && hdr >= 64 && hdr % 64 == 0 &&
+                memcmp(d + hdr, ref, 303 * 8) == 0,
+            "101 rows: file length %ld or data differ", len);
+      free(d);
+      unlink(p101);
+    }
+  }
+
   /* No clobbering: the existing file stays as it is. */
   struct stat before, after;
   stat(path, &before);
