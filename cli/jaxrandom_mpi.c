@@ -243,11 +243,24 @@ int main(int argc, char **argv) {
   cli_output_sink = jm_sink;
   cli_input_loader = jm_load_input;
 
-  int help = argc < 2;
+  int help = argc < 2 || strcmp(argv[1], "help") == 0;
   for (int i = 1; i < argc; i++)
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
-        strcmp(argv[i], "help") == 0)
-      help = 1;
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) help = 1;
+  if (!help &&
+      (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
+    if (jm_rank == 0) {
+      char lib[MPI_MAX_LIBRARY_VERSION_STRING];
+      int len = 0;
+      MPI_Get_library_version(lib, &len);
+      char *nl = strchr(lib, '\n');
+      if (nl) *nl = '\0';
+      printf("jaxrandom-mpi %s (library %s, kernels %s; %s)\n",
+             JR_VERSION_STRING, jr_version_string(),
+             jr_isa_name(jr_isa_active()), lib);
+    }
+    MPI_Finalize();
+    return CLI_OK;
+  }
   if (help) { /* the parser would exit() on --help, without MPI_Finalize */
     if (jm_rank == 0) jm_usage(argc < 2 ? stderr : stdout);
     MPI_Finalize();

@@ -122,7 +122,11 @@ typedef struct jr_mpi_npy_spec {
  * - the data go to a temporary file next to `path`, which is synced, closed
  *   and renamed to `path` by rank 0 only when every rank succeeded; on any
  *   failure the temporary file is deleted, so `path` appears whole or not at
- *   all (an existing `path` is left alone unless force).
+ *   all. An existing `path` is refused (JR_E_BAD_ARGUMENT) unless force,
+ *   a directory always; a non-regular target such as /dev/null is written
+ *   directly. During the call rank 0 installs handlers for SIGINT, SIGTERM,
+ *   SIGHUP, SIGPIPE and SIGXFSZ that remove the temporary file, and restores
+ *   the previous handlers before returning. "-" (stdout) is refused.
  * Every rank returns the same status and message (see Conventions). */
 JR_API jr_status jr_mpi_write_npy(MPI_Comm comm, const char *path,
                                   const jr_mpi_npy_spec *spec,
