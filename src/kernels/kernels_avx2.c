@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "kernels/kernels_simd.h"
+#include "kernels/log_table.h"
 
 #define JR_SIMD_PREFIX avx2
 #define VLF 8
@@ -193,6 +194,35 @@ static inline unsigned md_bits(md m) {
 }
 static inline vd d_from_i(vi a) {
   return _mm256_castsi256_pd(a);
+}
+static inline vi d_to_i(vd a) {
+  return _mm256_castpd_si256(a);
+}
+static inline md md_or(md a, md b) {
+  return _mm256_or_pd(a, b);
+}
+static inline md d_nlt(vd a, vd b) {
+  return _mm256_cmp_pd(a, b, _CMP_NLT_UQ);
+}
+static inline md d_gt(vd a, vd b) {
+  return _mm256_cmp_pd(a, b, _CMP_GT_OQ);
+}
+/* Rows j of jr_log_tab (inv, hi, lo, 0) for 4 lanes: four row loads and a
+ * 4x4 transpose (cheaper than three gathers on AMD). */
+static inline void d_table(vi j, vd *inv, vd *hi, vd *lo) {
+  int64_t jj[4];
+  _mm256_storeu_si256((__m256i *)jj, j);
+  __m256d r0 = _mm256_load_pd(jr_log_tab[jj[0]]);
+  __m256d r1 = _mm256_load_pd(jr_log_tab[jj[1]]);
+  __m256d r2 = _mm256_load_pd(jr_log_tab[jj[2]]);
+  __m256d r3 = _mm256_load_pd(jr_log_tab[jj[3]]);
+  __m256d t0 = _mm256_unpacklo_pd(r0, r1); /* inv0 inv1 | lo0 lo1 */
+  __m256d t1 = _mm256_unpackhi_pd(r0, r1); /* hi0 hi1 | 0 0 */
+  __m256d t2 = _mm256_unpacklo_pd(r2, r3);
+  __m256d t3 = _mm256_unpackhi_pd(r2, r3);
+  *inv = _mm256_permute2f128_pd(t0, t2, 0x20);
+  *lo = _mm256_permute2f128_pd(t0, t2, 0x31);
+  *hi = _mm256_permute2f128_pd(t1, t3, 0x20);
 }
 static inline vd d_loadu(const double *p) {
   return _mm256_loadu_pd(p);

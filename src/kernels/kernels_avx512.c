@@ -11,6 +11,7 @@
 
 #include "internal.h"
 #include "kernels/kernels_simd.h"
+#include "kernels/log_table.h"
 
 #define JR_SIMD_PREFIX avx512
 #define VLF 16
@@ -180,6 +181,26 @@ static inline unsigned md_bits(md m) {
 }
 static inline vd d_from_i(vi a) {
   return _mm512_castsi512_pd(a);
+}
+static inline vi d_to_i(vd a) {
+  return _mm512_castpd_si512(a);
+}
+static inline md md_or(md a, md b) {
+  return (md)(a | b);
+}
+static inline md d_nlt(vd a, vd b) {
+  return _mm512_cmp_pd_mask(a, b, _CMP_NLT_UQ);
+}
+static inline md d_gt(vd a, vd b) {
+  return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ);
+}
+/* Rows j of jr_log_tab (inv, hi, lo, 0) for 8 lanes: three gathers. */
+static inline void d_table(vi j, vd *inv, vd *hi, vd *lo) {
+  const double *t = &jr_log_tab[0][0];
+  vi at = _mm512_slli_epi64(j, 2);
+  *inv = _mm512_i64gather_pd(at, t, 8);
+  *hi = _mm512_i64gather_pd(_mm512_add_epi64(at, _mm512_set1_epi64(1)), t, 8);
+  *lo = _mm512_i64gather_pd(_mm512_add_epi64(at, _mm512_set1_epi64(2)), t, 8);
 }
 static inline vd d_loadu(const double *p) {
   return _mm512_loadu_pd(p);

@@ -19,6 +19,15 @@ void jr_avx2_erf_inv_f64(const double *x, size_t n, double *out);
 void jr_avx512_erf_inv_f32(const float *x, size_t n, float *out);
 void jr_avx512_erf_inv_f64(const double *x, size_t n, double *out);
 
+/* The float64 vector log of each set (simd_body.h): out[i] is log(a[i])
+ * rounded from a double-double; fallback[i] = 1 where the kernels call the
+ * C library's log instead (only the other lanes are guaranteed to equal it).
+ * n a multiple of 64. */
+void jr_avx2_log_f64_fast(const double *a, size_t n, double *out,
+                          unsigned char *fallback);
+void jr_avx512_log_f64_fast(const double *a, size_t n, double *out,
+                            unsigned char *fallback);
+
 /* Runs every kernel of `k` on a fixed batch (edge bit patterns, counters that
  * carry inside a vector, odd lengths) and compares with the reference byte
  * for byte: 1 if identical. Costs well under a millisecond. */

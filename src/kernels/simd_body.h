@@ -167,6 +167,18 @@ JR_X2(xmd, xd_eq, xvd, xvd, d_eq)
 JR_X3(xvd, xd_sel, xmd, xvd, xvd, d_sel)
 JR_X2(xmd, xmd_andnot, xmd, xmd, md_andnot)
 JR_X1(xvd, xd_from_i, xvi, d_from_i)
+JR_X1(xvi, xd_to_i, xvd, d_to_i)
+JR_AI vi i_srl64_45(vi a) {
+  return I_SRL64(a, 45);
+}
+JR_AI vi i_srl64_52(vi a) {
+  return I_SRL64(a, 52);
+}
+JR_X1(xvi, xi_srl64_45, xvi, i_srl64_45)
+JR_X1(xvi, xi_srl64_52, xvi, i_srl64_52)
+JR_X2(xmd, xmd_or, xmd, xmd, md_or)
+JR_X2(xmd, xd_nlt, xvd, xvd, d_nlt)
+JR_X2(xmd, xd_gt, xvd, xvd, d_gt)
 /* One bit per lane over the group, lane order. */
 JR_AI unsigned xmd_bits(xmd m) {
   unsigned b = 0;
@@ -447,6 +459,118 @@ JR_AI xvd v_poly_f64(xvd t, const double *c, int n) {
   return p;
 }
 
+/* ---- log(a) for the float64 lanes, exactly as the C library's log.
+ *
+ * glibc's log is not correctly rounded, but its error is below 0.52 ulp (the
+ * bound documented for its implementation since glibc 2.28). Hence where the
+ * exact logarithm lies more than 0.02 ulp away from a rounding midpoint,
+ * glibc returns the correctly rounded value: the other neighbour would be more
+ * than 0.52 ulp away. v_log_f64_fast computes log(a) as hi + lo with an
+ * absolute error below 2^-63 (relative below 2^-61, < 0.004 ulp), rounds it,
+ * and flags the lanes whose rounding remainder exceeds 0.45 ulp, i.e. whose
+ * exact value may lie within 0.05 - 0.004 ulp of a midpoint, plus results
+ * that are powers of two and inputs outside [2^-1022, 0.75): the caller
+ * computes those with the C library's log. Elsewhere the result is the
+ * correctly rounded logarithm, which is glibc's. (In the kernels a = 1 - u^2
+ * is at most 0.586, so the range limit only matters for the test hooks.)
+ *
+ * Method: a = 2^k m, m in [1, 2), k <= -1. With j the top 7 bits of m's
+ * fraction, the table (log_table.h) gives inv ~ 1/c_j, c_j the middle of the
+ * j-th of 128 intervals, and -log(inv) as a double-double. Then
+ * m * inv = 1 + r exactly as ph + pl (fma), r = (ph - 1) + pl with ph - 1
+ * exact (Sterbenz), |r| < 0.0045, and
+ *   log(a) = k ln2 + (-log inv) + log1p(r),
+ *   log1p(r) = r_h + r_l (1 - r_h) + r_h^2 (-1/2 + r_h/3 - ... + r_h^5/7)
+ * (truncation < 2^-65; the polynomial term is < 2^-16, so its rounding errors
+ * are < 2^-66). k ln2_hi is exact (ln2_hi has 42 bits); the large terms are
+ * added with Fast2Sum (|k ln2| >= ln2 > -log inv >= 0, and
+ * |k ln2 - log inv| >= |log a| - 0.0045 > 0.28 > |r_h|), the small ones in
+ * plain double (each error < 2^-68). |log a| > 0.28 on [2^-1022, 0.75). */
+#include "kernels/log_table.h"
+
+JR_AI xvd v_log_f64_fast(xvd a, unsigned *bad) {
+  xvi b = xd_to_i(a);
+  /* biased exponent as an exact double via the 2^52 magic number */
+  xvd e = xd_sub(
+      xd_from_i(xi_or(xi_srl64_52(b), xi_set1_64(0x4330000000000000ull))),
+      xd_set1(0x1p52));
+  xvd k = xd_sub(e, xd_set1(1023.0));
+  xvd m = xd_from_i(xi_or(xi_and(b, xi_set1_64(0x000FFFFFFFFFFFFFull)),
+                          xi_set1_64(0x3FF0000000000000ull)));
+  xvi j = xi_and(xi_srl64_45(b), xi_set1_64(127));
+  xvd inv, ch, cl;
+  for (int g = 0; g < JR_U; g++)
+    d_table(j.v[g], &inv.v[g], &ch.v[g], &cl.v[g]);
+  xvd ph = xd_mul(m, inv);
+  xvd rl = xd_fma(m, inv, xd_neg(ph));
+  xvd rh = xd_sub(ph, xd_set1(1.0));
+  xvd p = xd_fma(xd_set1(1.0 / 7), rh, xd_set1(-1.0 / 6));
+  p = xd_fma(p, rh, xd_set1(1.0 / 5));
+  p = xd_fma(p, rh, xd_set1(-1.0 / 4));
+  p = xd_fma(p, rh, xd_set1(1.0 / 3));
+  p = xd_fma(p, rh, xd_set1(-1.0 / 2));
+  xvd q = xd_mul(xd_mul(rh, rh), p);
+  xvd ka = xd_mul(k, xd_set1(0x1.62e42fefa3800p-1));
+  xvd s1 = xd_add(ka, ch);
+  xvd e1 = xd_sub(ch, xd_sub(s1, ka));
+  xvd s2 = xd_add(s1, rh);
+  xvd e2 = xd_sub(rh, xd_sub(s2, s1));
+  xvd lo = xd_add(q, xd_sub(rl, xd_mul(rl, rh)));
+  lo = xd_add(lo, xd_add(cl, xd_mul(k, xd_set1(0x1.ef35793c76730p-45))));
+  lo = xd_add(lo, xd_add(e1, e2));
+  xvd r = xd_add(s2, lo);
+  xvd delta = xd_sub(lo, xd_sub(r, s2));
+  /* ulp(r) = 2^(exponent of r) * 2^-52 */
+  xvd ar = xd_abs(r);
+  xvd p2 = xd_from_i(xi_and(xd_to_i(ar), xi_set1_64(0x7FF0000000000000ull)));
+  xmd out = xmd_or(xd_nlt(a, xd_set1(0.75)), xd_lt(a, xd_set1(0x1p-1022)));
+  out = xmd_or(out, xd_eq(ar, p2));
+  out = xmd_or(out, xd_gt(xd_abs(delta), xd_mul(p2, xd_set1(0.45 * 0x1p-52))));
+  *bad = xmd_bits(out);
+  return r;
+}
+
+/* Pass B: lbuf[idx[k]] = log(arg[k]) for k < m, as the C library computes
+ * it: the vector log where it provably agrees, log() elsewhere. arg has room
+ * for XLD - 1 padding entries. */
+static void jr_log_list(double *arg, size_t m, const uint32_t *idx,
+                        double *lbuf) {
+  /* The flagged lanes (about 10%) are compacted into a second list, so the
+   * log() calls run in a loop without data-dependent branches. */
+  double fbarg[JR_F64_BLOCK + XLD];
+  uint32_t fbpos[JR_F64_BLOCK + XLD];
+  size_t f = 0;
+  for (size_t k = m; k % XLD; k++)
+    arg[k] = 0.5; /* padding, unused */
+  for (size_t k = 0; k < m; k += XLD) {
+    double r[XLD];
+    unsigned bad;
+    xvd a = xd_loadu(arg + k);
+    xd_storeu(r, v_log_f64_fast(a, &bad));
+    size_t n = m - k < XLD ? m - k : XLD;
+    bad &= JR_XLD_ALL >> (XLD - n);
+    for (size_t l = 0; l < n; l++)
+      lbuf[idx[k + l]] = r[l];
+    for (int g = 0; g < JR_U; g++)
+      f += compress_d(fbarg + f, fbpos + f, a.v[g],
+                      (uint32_t)(k + (size_t)(g * VLD)),
+                      (bad >> (g * VLD)) & ((1u << VLD) - 1));
+  }
+  for (size_t t = 0; t < f; t++)
+    lbuf[idx[fbpos[t]]] = log(fbarg[t]);
+}
+
+/* Test hook: the vector log and its fallback flags, n a multiple of 64. */
+void JR_FN(log_f64_fast)(const double *a, size_t n, double *out,
+                         unsigned char *fallback) {
+  for (size_t i = 0; i < n; i += XLD) {
+    unsigned bad;
+    xd_storeu(out + i, v_log_f64_fast(xd_loadu(a + i), &bad));
+    for (int l = 0; l < XLD; l++)
+      fallback[i + (size_t)l] = (bad >> l) & 1u;
+  }
+}
+
 /* Pass A for XLD lanes at position i of the block: stores u and the rational
  * log1p value, appends the lanes needing log() to (idx, arg, *m). */
 JR_AI void v_normal_f64_pass_a(xvd u, size_t i, double *ubuf, double *lbuf,
@@ -520,13 +644,14 @@ JR_AI xvd v_uniform_f64(xvi bits) {
 /* n <= JR_F64_BLOCK bits (a multiple of XLD) -> n normals. */
 static void normal_f64_block(const uint64_t *bits, size_t n, double *out) {
   double ubuf[JR_F64_BLOCK], lbuf[JR_F64_BLOCK], arg[JR_F64_BLOCK + XLD];
-  uint32_t idx[JR_F64_BLOCK + XLD];
+  /* Zeroed only because the compiler cannot see that the compress stores
+   * write every entry below m (costs ~1 KB of stores per 256 elements). */
+  uint32_t idx[JR_F64_BLOCK + XLD] = {0};
   size_t m = 0;
   for (size_t i = 0; i < n; i += XLD)
     v_normal_f64_pass_a(v_uniform_f64(xi_loadu(bits + i)), i, ubuf, lbuf, idx,
                         arg, &m);
-  for (size_t k = 0; k < m; k++)
-    lbuf[idx[k]] = log(arg[k]);
+  jr_log_list(arg, m, idx, lbuf);
   for (size_t i = 0; i < n; i += XLD)
     xd_storeu(out + i,
               v_normal_f64_pass_c(xd_loadu(ubuf + i), xd_loadu(lbuf + i)));
@@ -640,8 +765,7 @@ void JR_FN(erf_inv_f64)(const double *x, size_t n, double *out) {
     size_t b = n - i0 < JR_F64_BLOCK ? n - i0 : JR_F64_BLOCK, m = 0;
     for (size_t i = 0; i < b; i += XLD)
       v_normal_f64_pass_a(xd_loadu(x + i0 + i), i, ubuf, lbuf, idx, arg, &m);
-    for (size_t k = 0; k < m; k++)
-      lbuf[idx[k]] = log(arg[k]);
+    jr_log_list(arg, m, idx, lbuf);
     for (size_t i = 0; i < b; i += XLD)
       xd_storeu(out + i0 + i,
                 v_erf_inv_f64_c(xd_loadu(ubuf + i), xd_loadu(lbuf + i), 1));
