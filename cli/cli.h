@@ -101,6 +101,8 @@ typedef struct cli_output {
 int cli_write_output(const cli_opts *o, const cli_output *spec);
 /* Shortest decimal that reads back as the same value of the dtype. */
 int cli_format_value(jr_dtype dtype, const void *elem, char *buf, size_t cap);
+/* 1 if s ends with suffix (lower case), ignoring ASCII case. */
+int cli_ends_with(const char *s, const char *suffix);
 
 /* ---- hooks for jaxrandom-mpi (cli/jaxrandom_mpi.c), which reuses this
  * parser and these subcommands with its own collective writer */

@@ -6,17 +6,6 @@
 
 #include "cli.h"
 
-static int cli_has_suffix(const char *s, const char *suffix) {
-  size_t n = strlen(s), k = strlen(suffix);
-  if (n < k) return 0;
-  for (size_t i = 0; i < k; i++) {
-    char c = s[n - k + i];
-    if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
-    if (c != suffix[i]) return 0;
-  }
-  return 1;
-}
-
 /* Converts `a` in place to float dtype `to` (float32 or float64). */
 static int cli_convert(const cli_opts *o, jr_ndarray *a, jr_dtype to,
                        const char *what) {
@@ -45,9 +34,9 @@ int cli_load_input(const cli_opts *o, const char *spec, const char *what,
   jr_status st;
   int text = 0;
   a->data = NULL;
-  if (cli_has_suffix(spec, ".npy")) {
+  if (cli_ends_with(spec, ".npy")) {
     st = jr_npy_load(spec, a);
-  } else if (cli_has_suffix(spec, ".csv")) {
+  } else if (cli_ends_with(spec, ".csv")) {
     st = jr_csv_load(spec, a);
     text = 1;
     /* A CSV is a matrix; for the mean, one row or one column is a vector. */

@@ -19,7 +19,8 @@ static double cli_now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static int cli_ends_with(const char *s, const char *suffix) {
+/* Case-insensitive suffix test for file extensions. */
+int cli_ends_with(const char *s, const char *suffix) {
   size_t n = strlen(s), k = strlen(suffix);
   if (n < k) return 0;
   for (size_t i = 0; i < k; i++) {
