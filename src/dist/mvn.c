@@ -741,6 +741,18 @@ static void jr_sample_small(void *arg, int64_t begin, int64_t end) {
     goto done;
   }
   const void **mptr = fptr + brows;
+  /* Byte steps hoisted out of the row loop (no call per row). */
+  const char *fbase = job->mvn->factor, *mbase = job->mvn->mean;
+  const size_t fbytes = (size_t)job->mvn->fstride * rsize,
+               mbytes = (size_t)n * rsize;
+  /* One factor and one mean for every row (the common shape=(rows,) case):
+   * the pointer arrays are filled once. */
+  const int shared = p->cov_count == 1 && p->mean_count == 1;
+  if (shared)
+    for (int64_t k = 0; k < brows; k++) {
+      fptr[k] = fbase;
+      mptr[k] = mbase;
+    }
   jr_row_cursor cur;
   jr_cursor_init(p, job->row0 + begin, &cur);
   for (int64_t r = begin; r < end; r += brows) {
@@ -750,9 +762,9 @@ static void jr_sample_small(void *arg, int64_t begin, int64_t end) {
       jr_set_status(job, st);
       goto done;
     }
-    for (int64_t k = 0; k < cnt; k++) {
-      fptr[k] = jr_factor_at(job->mvn, cur.ci);
-      mptr[k] = jr_mean_at(job->mvn, cur.mi);
+    for (int64_t k = 0; !shared && k < cnt; k++) {
+      fptr[k] = fbase + (size_t)cur.ci * fbytes;
+      mptr[k] = mbase + (size_t)cur.mi * mbytes;
       jr_cursor_next(p, &cur);
     }
     jr_transform_block blk = {p->rdtype,

@@ -2,7 +2,13 @@
  * with -mavx2 -mfma). Lanes are output components i of one row: lane i runs
  * acc = fma(F[i][j], z[j], acc) for j = 0, 1, ... from +0, then mean[i] + acc,
  * the very chain of jr_transform_rows, so the bytes are identical. Up to four
- * vectors of components are live at once (all of them for n <= 16). */
+ * vectors of components are live at once (all of them for n <= 16).
+ *
+ * A row's last, partial vector is stored whole (the lanes past n spill into
+ * the next rows of this block, which are written afterwards) while it stays
+ * inside the block: a masked store (vmaskmov) costs several times a plain
+ * one on Zen. Only the block's last rows use the masked store, so nothing
+ * outside the block is ever written. */
 #include <immintrin.h>
 
 #include "linalg/transform.h"
@@ -20,7 +26,7 @@ static inline __m256i jr_mask64(int64_t k) {
 /* Components [i0, i0 + 8 nv) of one row (nv <= 4), float32. */
 static inline void jr_row_f32(int nv, int64_t n, int64_t np, int64_t i0,
                               const float *ft, const float *zr, const float *m,
-                              float *o) {
+                              float *o, int over) {
   __m256 acc[4];
   for (int v = 0; v < 4; v++)
     acc[v] = _mm256_setzero_ps();
@@ -34,6 +40,10 @@ static inline void jr_row_f32(int nv, int64_t n, int64_t np, int64_t i0,
     const int64_t i = i0 + 8 * v;
     if (n - i >= 8) {
       _mm256_storeu_ps(o + i, _mm256_add_ps(_mm256_loadu_ps(m + i), acc[v]));
+    } else if (over) {
+      const __m256i k = jr_mask32(n - i);
+      _mm256_storeu_ps(o + i,
+                       _mm256_add_ps(_mm256_maskload_ps(m + i, k), acc[v]));
     } else {
       const __m256i k = jr_mask32(n - i);
       _mm256_maskstore_ps(o + i, k,
@@ -44,7 +54,7 @@ static inline void jr_row_f32(int nv, int64_t n, int64_t np, int64_t i0,
 
 static inline void jr_row_f64(int nv, int64_t n, int64_t np, int64_t i0,
                               const double *ft, const double *zr,
-                              const double *m, double *o) {
+                              const double *m, double *o, int over) {
   __m256d acc[4];
   for (int v = 0; v < 4; v++)
     acc[v] = _mm256_setzero_pd();
@@ -58,6 +68,10 @@ static inline void jr_row_f64(int nv, int64_t n, int64_t np, int64_t i0,
     const int64_t i = i0 + 4 * v;
     if (n - i >= 4) {
       _mm256_storeu_pd(o + i, _mm256_add_pd(_mm256_loadu_pd(m + i), acc[v]));
+    } else if (over) {
+      const __m256i k = jr_mask64(n - i);
+      _mm256_storeu_pd(o + i,
+                       _mm256_add_pd(_mm256_maskload_pd(m + i, k), acc[v]));
     } else {
       const __m256i k = jr_mask64(n - i);
       _mm256_maskstore_pd(o + i, k,
@@ -73,11 +87,11 @@ static inline void jr_row_f64(int nv, int64_t n, int64_t np, int64_t i0,
     const int64_t nvec = np / (W);                                             \
     int64_t c = 0;                                                             \
     for (; c + 4 <= nvec; c += 4)                                              \
-      ROW(4, n, np, c *(W), ft, zr, m, o);                                     \
+      ROW(4, n, np, c *(W), ft, zr, m, o, over);                               \
     switch (nvec - c) {                                                        \
-    case 3: ROW(3, n, np, c *(W), ft, zr, m, o); break;                        \
-    case 2: ROW(2, n, np, c *(W), ft, zr, m, o); break;                        \
-    case 1: ROW(1, n, np, c *(W), ft, zr, m, o); break;                        \
+    case 3: ROW(3, n, np, c *(W), ft, zr, m, o, over); break;                  \
+    case 2: ROW(2, n, np, c *(W), ft, zr, m, o, over); break;                  \
+    case 1: ROW(1, n, np, c *(W), ft, zr, m, o, over); break;                  \
     default: break;                                                            \
     }                                                                          \
   } while (0)
@@ -89,6 +103,7 @@ void jr_transform_rows_avx2(const jr_transform_block *b) {
       const float *ft = b->factor_t[r], *m = b->mean[r];
       const float *zr = (const float *)b->z + r * n;
       float *o = (float *)b->out + r * n;
+      const int over = (r + 1) * n + 8 <= b->rows * n;
       JR_ROW(8, jr_row_f32);
     }
   } else {
@@ -96,6 +111,7 @@ void jr_transform_rows_avx2(const jr_transform_block *b) {
       const double *ft = b->factor_t[r], *m = b->mean[r];
       const double *zr = (const double *)b->z + r * n;
       double *o = (double *)b->out + r * n;
+      const int over = (r + 1) * n + 4 <= b->rows * n;
       JR_ROW(4, jr_row_f64);
     }
   }
