@@ -21,9 +21,12 @@
  *   store_bits64(uint64_t *out, vi y0, vi y1): 2*VLD words (y0 << 32) | y1
  *   f_set1 f_add f_sub f_mul f_div f_fma(a,b,c)=a*b+c f_sqrt f_neg f_abs
  *   f_lt f_eq f_nlt(= !(a<b)) f_nge(= !(a>=b)) f_sel(m, t, f)=m?t:f mf_any
- *   f_from_i(vi bits) f_to_i(vf) f_cvt(vi int32 -> float) f_storeu
- *   d_* the same for doubles, plus md_and, md_andnot(a,b)=a&~b, md_bits(m)
- *   (one bit per lane), d_loadu, d_storeu
+ *   f_from_i(vi bits) f_to_i(vf) f_cvt(vi int32 -> float) f_loadu f_storeu
+ *   d_* the same for doubles (d_gt, d_nlt, d_to_i, d_from_i, ...), plus
+ *   md_or, md_andnot(a,b)=a&~b, md_bits(m) (one bit per lane), d_loadu,
+ *   d_storeu; d_table(j, &inv, &hi, &lo): rows j of jr_log_tab;
+ *   compress_d(arg, idx, a, base, mask): the masked lanes of a to arg and
+ *   base + lane to idx, contiguously; returns how many
  */
 #ifndef JR_SIMD_PREFIX
 #error "define the ISA primitives before including simd_body.h"
