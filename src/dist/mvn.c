@@ -453,6 +453,72 @@ void jr_mvn_free(jr_mvn *mvn) {
   free(mvn);
 }
 
+/* Stores the factor f (n x n row-major in P) as the sampler reads it, in R
+ * at dst: padded transpose for the small path, else row-major; work (n^2
+ * doubles) holds the widening when P != R (exact). */
+static void jr_factor_put(jr_dtype P, jr_dtype R, int64_t n, int small,
+                          const void *f, double *work, void *dst) {
+  const int64_t nn = n * n;
+  const void *fr = f;
+  if (P != R) { /* float32 factor, float64 result: widen (exact) */
+    for (int64_t k = 0; k < nn; k++)
+      work[k] = ((const float *)f)[k];
+    fr = work;
+  }
+  if (small)
+    jr_xform_transpose(R, n, fr, dst);
+  else
+    memcpy(dst, fr, (size_t)nn * jr_dtype_size(R));
+}
+
+/* The factor of one covariance c (n x n in P) as the sampler stores it (see
+ * jr_factor_put); f (n^2 in P) receives it in P first. The one function
+ * behind jr_mvn_create and the one-shot path, so a factor has the same bytes
+ * either way. */
+static jr_status jr_factor_store(jr_method method, jr_dtype P, jr_dtype R,
+                                 int64_t n, int small, const void *c, void *f,
+                                 double *work, void *dst, int *failed) {
+  jr_status st = jr_linalg_factor(method, P, n, c, f, failed);
+  if (st != JR_OK) return st;
+  jr_factor_put(P, R, n, small, f, work, dst);
+  return JR_OK;
+}
+
+/* Matrices per chunk of jr_factor_chunk: its buffers stay in L1/L2. */
+enum { JR_FACTOR_CHUNK = 256 };
+
+/* jr_factor_store for cnt contiguous covariances c (cnt
+ * n^2 in P), the factor of matrix k to dst + k * dstep bytes. The own small
+ * Cholesky runs over the whole chunk (several matrices per vector, the same
+ * bytes); a matrix it leaves (not positive definite, non-finite) goes
+ * through jr_factor_store like any other, so every factor is
+ * jr_linalg_factor's. fb: cnt n^2 in P; ok: cnt; f, work as for
+ * jr_factor_store. */
+static jr_status jr_factor_chunk(jr_method method, jr_dtype P, jr_dtype R,
+                                 int64_t n, int small, int64_t cnt,
+                                 const char *c, char *fb, unsigned char *ok,
+                                 void *f, double *work, char *dst,
+                                 size_t dstep) {
+  const size_t mbytes = (size_t)(n * n) * jr_dtype_size(P);
+  if (method == JR_CHOLESKY && n >= 1 && n <= JR_CHOL_OWN_MAX &&
+      jr_own_chol_ok())
+    jr_chol_small_batch(P, n, cnt, c, fb, ok);
+  else
+    memset(ok, 0, (size_t)cnt);
+  for (int64_t k = 0; k < cnt; k++) {
+    char *d = dst + (size_t)k * dstep;
+    if (ok[k]) {
+      jr_factor_put(P, R, n, small, fb + (size_t)k * mbytes, work, d);
+    } else {
+      int failed;
+      jr_status st = jr_factor_store(
+          method, P, R, n, small, c + (size_t)k * mbytes, f, work, d, &failed);
+      if (st != JR_OK) return st;
+    }
+  }
+  return JR_OK;
+}
+
 static jr_status jr_mvn_build(const jr_ctx *ctx, const jr_array *mean,
                               const jr_array *cov, jr_method method,
                               jr_mvn *m) {
@@ -510,6 +576,31 @@ static jr_status jr_mvn_build(const jr_ctx *ctx, const jr_array *mean,
           i = n; /* one report per batch element */
         }
       }
+  /* Without validation, many small Cholesky factors are made a chunk at a
+   * time (jr_factor_chunk: several matrices per vector, the same bytes). */
+  if (!check && method == JR_CHOLESKY && n >= 1 && n <= JR_CHOL_OWN_MAX &&
+      p->cov_count > 1) {
+    const size_t cbytes = (size_t)(JR_FACTOR_CHUNK * nn) * psize;
+    char *cb = malloc(cbytes), *fb = malloc(cbytes);
+    unsigned char *ok = malloc(JR_FACTOR_CHUNK);
+    st = cb && fb && ok ? JR_OK
+                        : jr_fail(JR_E_OUT_OF_MEMORY,
+                                  "multivariate_normal: out of memory");
+    for (int64_t b = 0; st == JR_OK && b < p->cov_count; b += JR_FACTOR_CHUNK) {
+      const int64_t left = p->cov_count - b,
+                    cnt = left < JR_FACTOR_CHUNK ? left : JR_FACTOR_CHUNK;
+      st = jr_view_copy("cov", cov, b * nn, cnt * nn, P, P, cb);
+      if (st == JR_OK)
+        st = jr_factor_chunk(
+            method, P, R, n, m->small, cnt, cb, fb, ok, f, work,
+            (char *)m->factor + (size_t)(b * m->fstride) * rsize,
+            (size_t)m->fstride * rsize);
+    }
+    free(cb);
+    free(fb);
+    free(ok);
+    goto done;
+  }
   for (int64_t b = 0; b < p->cov_count; b++) {
     int failed;
     const int64_t reported = rep.count;
@@ -518,25 +609,16 @@ static jr_status jr_mvn_build(const jr_ctx *ctx, const jr_array *mean,
     if (check &&
         (st = jr_validate_cov(&rep, method, n, b, P, c, work)) != JR_OK)
       goto done;
-    if ((st = jr_linalg_factor(method, P, n, c, f, &failed)) != JR_OK)
+    void *dst = (char *)m->factor + (size_t)(b * m->fstride) * rsize;
+    if ((st = jr_factor_store(method, P, R, n, m->small, c, f, work, dst,
+                              &failed)) != JR_OK)
       goto done;
     int has_nan = failed;
-    const void *fr = f;
-    if (P != R) { /* float32 factor, float64 result: widen (exact) */
-      for (int64_t k = 0; k < nn; k++)
-        work[k] = ((const float *)f)[k];
-      fr = work;
-    }
     if (check)
       for (int64_t k = 0; k < nn; k++) {
-        double v = jr_get(R, fr, k);
+        double v = jr_get(R, P != R ? (const void *)work : f, k);
         if (v != v) has_nan = 1;
       }
-    void *dst = (char *)m->factor + (size_t)(b * m->fstride) * rsize;
-    if (m->small)
-      jr_xform_transpose(R, n, fr, dst);
-    else
-      memcpy(dst, fr, (size_t)nn * rsize);
     /* A valid-looking covariance can still give NaN (cholesky of a singular
      * matrix, eigh with an eigenvalue rounded below 0): report it too. */
     if (check && has_nan && rep.count == reported) {
@@ -782,6 +864,173 @@ done:
   free(fptr);
 }
 
+/* ---- one-shot sampling with one covariance per row
+ *
+ * jr_multivariate_normal with a small n and as many covariances as rows (W4:
+ * 10^5 4 x 4 matrices, one sample each) would spend most of its time in
+ * jr_mvn_create storing every factor and a copy of the mean (about 16 MB of
+ * fresh pages for W4, first-touched at ~1 GB/s in this VM) for one use each.
+ * Instead each worker factors a block of rows into a cache-resident buffer
+ * and samples that block at once. The factor of every row comes from
+ * jr_factor_store (the function jr_mvn_create uses), z from jr_draw_z and the
+ * transform from the same kernel, so the bytes are those of
+ * jr_mvn_create + jr_mvn_sample_rows (tested). */
+typedef struct {
+  jr_sample_job base; /* base.mvn is &shell: the plan, no stored factors */
+  jr_mvn shell;
+  const jr_array *mean, *cov;
+  jr_method method;
+  const void *mean_all; /* whole mean in R when mean is broadcast, else NULL */
+} jr_oneshot_job;
+
+static void jr_sample_oneshot(void *arg, int64_t begin, int64_t end) {
+  jr_oneshot_job *job = arg;
+  const jr_mvn_plan *p = &job->shell.plan;
+  const int64_t n = p->n, nn = n * n, fstride = job->shell.fstride;
+  const jr_dtype P = p->fdtype, R = p->rdtype;
+  const size_t rsize = jr_dtype_size(R), psize = jr_dtype_size(P);
+  const int64_t brows = JR_MVN_BLOCK / n; /* n <= 16: >= 128 rows */
+  char *zr = malloc((size_t)(brows * n) * rsize);
+  char *zraw = p->zdtype == R
+                   ? NULL
+                   : malloc((size_t)(brows * n) * jr_dtype_size(p->zdtype));
+  char *fbuf = malloc((size_t)(brows * fstride) * rsize);
+  char *mbuf = malloc((size_t)(brows * n) * rsize);
+  char *cbuf = malloc((size_t)(brows * nn) * psize);
+  char *fb = malloc((size_t)(brows * nn) * psize);
+  unsigned char *ok = malloc((size_t)brows);
+  char *f = malloc((size_t)nn * psize);
+  double *work = malloc((size_t)nn * sizeof *work);
+  const void **fptr = malloc(sizeof *fptr * (size_t)brows * 2);
+  if (!zr || (!zraw && p->zdtype != R) || !fbuf || !mbuf || !cbuf || !fb ||
+      !ok || !f || !work || !fptr) {
+    jr_set_status(&job->base, JR_E_OUT_OF_MEMORY);
+    goto done;
+  }
+  const void **mptr = fptr + brows;
+  for (int64_t k = 0; k < brows; k++)
+    fptr[k] = fbuf + (size_t)(k * fstride) * rsize;
+  jr_row_cursor cur;
+  jr_cursor_init(p, begin, &cur);
+  for (int64_t r = begin; r < end; r += brows) {
+    const int64_t cnt = end - r < brows ? end - r : brows;
+    /* cov batch element of row r is r (cov_count == rows) */
+    jr_status st = jr_view_copy("cov", job->cov, r * nn, cnt * nn, P, P, cbuf);
+    if (st == JR_OK)
+      st = jr_factor_chunk(job->method, P, R, n, 1, cnt, cbuf, fb, ok, f, work,
+                           fbuf, (size_t)fstride * rsize);
+    if (st == JR_OK && !job->mean_all) {
+      st = jr_view_copy("mean", job->mean, r * n, cnt * n, P, R, mbuf);
+      for (int64_t k = 0; k < cnt; k++)
+        mptr[k] = mbuf + (size_t)(k * n) * rsize;
+    } else if (st == JR_OK) {
+      for (int64_t k = 0; k < cnt; k++) {
+        mptr[k] = (const char *)job->mean_all + (size_t)(cur.mi * n) * rsize;
+        jr_cursor_next(p, &cur);
+      }
+    }
+    if (st == JR_OK) st = jr_draw_z(&job->base, r, cnt, zraw, zr);
+    if (st != JR_OK) {
+      jr_set_status(&job->base, st);
+      goto done;
+    }
+    jr_transform_block blk = {R,
+                              n,
+                              cnt,
+                              zr,
+                              fptr,
+                              mptr,
+                              (char *)job->base.out + (size_t)(r * n) * rsize};
+    job->base.xform(&blk);
+  }
+done:
+  free(zr);
+  free(zraw);
+  free(fbuf);
+  free(mbuf);
+  free(cbuf);
+  free(fb);
+  free(ok);
+  free(f);
+  free(work);
+  free(fptr);
+}
+
+/* 1 if jr_multivariate_normal takes the one-shot path: cholesky, the small
+ * exact path, no validation (it reports per batch element before sampling),
+ * contiguous inputs and one covariance per row. Not eigh/svd: OpenBLAS's
+ * syevd gave other bytes with its thread count set to 1 in our workers than
+ * on the caller's thread (a test caught it), and their cost is LAPACK's
+ * anyway, not the stored factors. */
+static int jr_oneshot_applies(const jr_ctx *ctx, const jr_mvn_plan *p,
+                              const jr_array *mean, const jr_array *cov,
+                              jr_method method) {
+  return method == JR_CHOLESKY && ctx->check == JR_CHECK_IGNORE && p->n >= 1 &&
+         p->n <= JR_XFORM_SMALL_MAX && p->rows > 1 && p->cov_count == p->rows &&
+         !mean->strides && !cov->strides;
+}
+
+static jr_status jr_mvn_oneshot(const jr_ctx *ctx, jr_key key,
+                                const jr_mvn_plan *p, const jr_array *mean,
+                                const jr_array *cov, jr_method method,
+                                void *out) {
+  jr_status st;
+  /* kernel-selection and mode errors on the caller's thread */
+  if ((st = jr_normal_range(ctx, key, p->zdtype, p->rows * p->n, 0, 0, NULL)) !=
+      JR_OK)
+    return st;
+  jr_oneshot_job *job = calloc(1, sizeof *job);
+  void *mean_all = NULL;
+  if (!job)
+    return jr_fail(JR_E_OUT_OF_MEMORY, "multivariate_normal: out of memory");
+  job->shell.plan = *p;
+  job->shell.small = 1;
+  job->shell.lower = method == JR_CHOLESKY;
+  job->shell.fstride = p->n * jr_xform_pad(p->rdtype, p->n);
+  job->base.mvn = &job->shell;
+  job->base.inner = *ctx;
+  job->base.inner.threads = 1;
+  job->base.key = key;
+  job->base.row0 = 0;
+  job->base.row1 = p->rows;
+  job->base.out = out;
+  job->base.xform = jr_transform_for_isa(jr_isa_active());
+  atomic_init(&job->base.status, JR_OK);
+  job->mean = mean;
+  job->cov = cov;
+  job->method = method;
+  if (p->mean_count != p->rows) { /* broadcast mean: fewer rows, copy once */
+    const int64_t me = p->mean_count * p->n;
+    mean_all = malloc(me ? (size_t)me * jr_dtype_size(p->rdtype) : 1);
+    if (!mean_all) {
+      free(job);
+      return jr_fail(JR_E_OUT_OF_MEMORY, "multivariate_normal: out of memory");
+    }
+    if ((st = jr_view_copy("mean", mean, 0, me, p->fdtype, p->rdtype,
+                           mean_all)) != JR_OK)
+      goto done;
+    job->mean_all = mean_all;
+  }
+  /* Work per row: z, the transform and a factorization (~ n^2). */
+  int64_t work;
+  if (!jr_mul_i64(p->rows, p->n * (p->n + 2), &work)) work = INT64_MAX;
+  /* LAPACK (a matrix the own Cholesky leaves to it, eigh, svd) runs in our
+   * workers: OpenBLAS single-threaded meanwhile, as on the BLAS path. */
+  jr_blas_enter();
+  st = jr_parallel_for(jr_ctx_threads(ctx, work), p->rows, jr_sample_oneshot,
+                       job);
+  jr_blas_leave();
+  if (st == JR_OK && atomic_load(&job->base.status) != JR_OK) {
+    st = (jr_status)atomic_load(&job->base.status);
+    jr_fail(st, "multivariate_normal: a worker failed (%s)",
+            jr_status_string(st));
+  }
+done:
+  free(mean_all);
+  free(job);
+  return st;
+}
+
 /* Larger n: absolute blocks k0 + [begin, end) of JR_XFORM_GEMM_ROWS rows
  * (block k holds rows [k G, k G + G)). In each block, every run of rows sharing
  * a factor is one BLAS call over the whole run: z of the rows asked for, zero
@@ -943,6 +1192,10 @@ jr_status jr_multivariate_normal(const jr_ctx *ctx, jr_key key,
   if (out->strides)
     return jr_fail(JR_E_BAD_ARGUMENT, "multivariate_normal: out must be "
                                       "C-contiguous (strides NULL)");
+  const jr_ctx *cx = jr_ctx_or_default(ctx);
+  if (jr_check_ctx(cx) == JR_OK &&
+      jr_oneshot_applies(cx, &p, mean, cov, method))
+    return jr_mvn_oneshot(cx, key, &p, mean, cov, method, out->data);
   jr_mvn *m;
   if ((st = jr_mvn_create(ctx, mean, cov, shape_ndim, shape, dtype, method,
                           &m)) != JR_OK)

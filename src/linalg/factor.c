@@ -193,6 +193,24 @@ int jr_own_chol_ok(void) {
 JR_DEFINE_CHOL_SMALL(jr_chol_small_s, float, s, jr_factor_out_f32)
 JR_DEFINE_CHOL_SMALL(jr_chol_small_d, double, d, jr_factor_out_f64)
 
+void jr_chol_small_batch(jr_dtype dtype, int64_t n, int64_t count,
+                         const void *cov, void *f, unsigned char *ok) {
+#if defined(JR_HAVE_AVX2_CHOL)
+  if (jr_isa_active() != JR_ISA_REF) {
+    jr_chol_small_batch_avx2(dtype, n, count, cov, f, ok);
+    return;
+  }
+#endif
+  const int64_t nn = n * n;
+  for (int64_t e = 0; e < count; e++)
+    ok[e] =
+        (unsigned char)(dtype == JR_FLOAT32
+                            ? jr_chol_small_s(n, (const float *)cov + e * nn,
+                                              (float *)f + e * nn)
+                            : jr_chol_small_d(n, (const double *)cov + e * nn,
+                                              (double *)f + e * nn));
+}
+
 /* One factorization in T with LAPACK prefix X (s or d). The _work entry
  * points call LAPACK directly, as JAX's CPU kernels do: LAPACKE's high-level
  * wrappers would refuse NaN inputs instead of letting LAPACK produce its

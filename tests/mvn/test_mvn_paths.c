@@ -11,7 +11,13 @@
  *      restored after sampling;
  *  (c) the own small Cholesky (n <= 4): a factor is the same alone, in a
  *      batch and from the test's own LAPACKE call, also for matrices that
- *      fail (NaN factor) or hold NaN/Inf next to good ones.
+ *      fail (NaN factor) or hold NaN/Inf next to good ones;
+ *  (d) jr_multivariate_normal with one covariance per row and n <= 16 (the
+ *      one-shot path that factors and samples block by block for cholesky):
+ *      the bytes of jr_mvn_create + jr_mvn_sample_rows, for every method
+ *      (eigh and svd take create + sample inside), mixed dtypes,
+ *      shared or batched means, failing matrices among good ones, 1-3
+ *      threads and every kernel set.
  */
 #include <cblas.h>
 #include <lapacke.h>
@@ -216,7 +222,7 @@ static void test_blas(void) {
 /* (c) the own small Cholesky against LAPACKE, alone and in a batch. */
 static void test_small_cholesky(void) {
   uint64_t rs = 77;
-  const int64_t count = 500;
+  const int64_t count = 501; /* not a multiple of the 4 or 8 lanes */
   for (int n = 1; n <= 5; n++) {
     for (int pd = 0; pd < 2; pd++) {
       const jr_dtype P = pd ? JR_FLOAT64 : JR_FLOAT32;
@@ -291,9 +297,73 @@ static void test_small_cholesky(void) {
   }
 }
 
+/* (d) the one-shot path against create + sample, byte for byte. */
+static void test_oneshot(void) {
+  uint64_t rs = 555;
+  jr_isa isas[3];
+  const int nisa = isa_list(isas);
+  for (int n = 1; n <= 16; n++) {
+    const jr_dtype Ps[4] = {JR_FLOAT64, JR_FLOAT32, JR_FLOAT32, JR_FLOAT64};
+    const jr_dtype Zs[4] = {JR_FLOAT64, JR_FLOAT32, JR_FLOAT64, JR_FLOAT64};
+    const int v = n % 4;
+    const jr_dtype P = Ps[v], Z = Zs[v];
+    const jr_method method = (jr_method)(n % 3);
+    /* more rows than one block (2048 / n) so blocks and threads split */
+    const int64_t rows = 2048 / n + 300, mb = n % 2 ? rows : 1;
+    const int nn = n * n;
+    double *cv = mt_alloc(sizeof *cv * (size_t)(rows * nn));
+    double *mv = mt_alloc(sizeof *mv * (size_t)(mb * n));
+    make_covs(&rs, n, rows, 1e-3, cv);
+    for (int64_t k = 0; k < mb * n; k++)
+      mv[k] = (double)(mt_next(&rs) >> 11) * 0x1p-49 - 8.0;
+    for (int64_t e = 5; e < rows; e += 97) /* indefinite / NaN matrices */
+      cv[e * nn] = e % 2 || method != JR_CHOLESKY ? -1.0 : (double)NAN;
+    mt_array mean, cov;
+    const int64_t msh[2] = {mb, n}, csh[3] = {rows, n, n};
+    mt_make(&mean, P, mb == 1 ? 1 : 2, mb == 1 ? msh + 1 : msh, mv,
+            MT_CONTIGUOUS);
+    mt_make(&cov, P, 3, csh, cv, MT_CONTIGUOUS);
+    const jr_dtype R = mt_promote(P, Z);
+    const size_t bytes = (size_t)(rows * n) * jr_dtype_size(R);
+    char *want = mt_alloc(bytes), *got = mt_alloc(bytes);
+    const jr_key key = jr_key_from_seed(1000 + n, 0);
+    const int64_t shape[1] = {rows}, oshape[2] = {rows, n};
+    jr_ctx *c1 = mt_ctx(JR_PARTITIONABLE, 1);
+    jr_mvn *m = NULL;
+    CHECK_OK(jr_mvn_create(c1, &mean.view, &cov.view, 1, shape, Z, method, &m));
+    if (m) CHECK_OK(jr_mvn_sample_rows(m, c1, key, 0, rows, want));
+    jr_mvn_free(m);
+    for (int s = 0; s < nisa; s++) {
+      CHECK_OK(jr_isa_select(isas[s]));
+      for (int threads = 1; threads <= 3; threads++) {
+        jr_ctx *ct = mt_ctx(JR_PARTITIONABLE, threads);
+        jr_array o = {got, R, 2, oshape, NULL};
+        memset(got, 0x5a, bytes);
+        CHECK_OK(jr_multivariate_normal(ct, key, &mean.view, &cov.view, 1,
+                                        shape, Z, method, &o));
+        CHECK(!memcmp(want, got, bytes),
+              "n %d %s %s: one-shot (%s, %d threads) differs from create + "
+              "sample",
+              n, mname[method], jr_dtype_name(R), jr_isa_name(isas[s]),
+              threads);
+        jr_ctx_free(ct);
+      }
+    }
+    CHECK_OK(jr_isa_select(JR_ISA_AUTO));
+    jr_ctx_free(c1);
+    mt_free(&mean);
+    mt_free(&cov);
+    free(cv);
+    free(mv);
+    free(want);
+    free(got);
+  }
+}
+
 int main(void) {
   test_small_cholesky();
   test_small();
   test_blas();
+  test_oneshot();
   return mt_finish("test_mvn_paths");
 }

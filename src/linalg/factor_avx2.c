@@ -1,0 +1,103 @@
+/* The own small Cholesky (factor.c, n <= JR_CHOL_OWN_MAX) vectorized ACROSS
+ * matrices with AVX2: lane l of every vector holds the same entry of matrix
+ * l, 4 float64 or 8 float32 matrices at a time (this file only is compiled
+ * with -mavx2 -mfma; factor.c picks it per jr_isa_active()). Each lane runs
+ * exactly the scalar operation sequence of jr_potf2_* in factor.c (products
+ * rounded on their own, in-order sums from 0, vsqrt and vdiv correctly
+ * rounded like sqrt and 1 / x), so its bytes are the scalar path's: the
+ * point is throughput, since one 4 x 4 factorization is a chain of four
+ * square roots and divisions that a single matrix cannot overlap. A lane
+ * that fails (ajj <= 0, or a non-finite entry) is reported and left to the
+ * caller, which takes the scalar route (LAPACK) for that matrix. */
+#include <immintrin.h>
+
+#include "linalg/factor.h"
+
+#define JR_NN (JR_CHOL_OWN_MAX * JR_CHOL_OWN_MAX)
+
+/* V: vector type, T: scalar, W: lanes; the intrinsics by suffix S. */
+#define JR_DEFINE_CHOL_LANES(NAME, V, T, W, S)                                 \
+  static inline void NAME(int n, int64_t cnt, const T *cov, T *f,              \
+                          unsigned char *ok) {                                 \
+    const int nn = n * n;                                                      \
+    _Alignas(32) T raw[JR_NN][W];                                              \
+    _Alignas(32) T res[JR_NN][W];                                              \
+    /* matrices to lanes; missing lanes repeat matrix 0 (discarded) */         \
+    for (int l = 0; l < W; l++) {                                              \
+      const T *c = cov + (l < cnt ? l : 0) * nn;                               \
+      for (int k = 0; k < nn; k++)                                             \
+        raw[k][l] = c[k];                                                      \
+    }                                                                          \
+    V a[JR_NN];                                                                \
+    const V two = _mm256_set1_##S((T)2), zero = _mm256_setzero_##S();          \
+    const V one = _mm256_set1_##S((T)1);                                       \
+    /* column-major a[i + j n] = (cov[i][j] + cov[j][i]) / 2, as jr_load_* */  \
+    for (int i = 0; i < n; i++)                                                \
+      for (int j = 0; j < n; j++)                                              \
+        a[i + j * n] =                                                         \
+            _mm256_div_##S(_mm256_add_##S(_mm256_load_##S(raw[i * n + j]),     \
+                                          _mm256_load_##S(raw[j * n + i])),    \
+                           two);                                               \
+    V bad = zero;                                                              \
+    for (int j = 0; j < n; j++) {                                              \
+      V dot = zero;                                                            \
+      for (int k = 0; k < j; k++)                                              \
+        dot = _mm256_add_##S(dot, _mm256_mul_##S(a[j + k * n], a[j + k * n])); \
+      V ajj = _mm256_sub_##S(a[j + j * n], dot);                               \
+      /* the scalar path stops where ajj <= 0 (NaN goes on) */                 \
+      bad = _mm256_or_##S(bad, _mm256_cmp_##S(ajj, zero, _CMP_LE_OQ));         \
+      ajj = _mm256_sqrt_##S(ajj);                                              \
+      a[j + j * n] = ajj;                                                      \
+      const V r = _mm256_div_##S(one, ajj);                                    \
+      for (int i = j + 1; i < n; i++) {                                        \
+        V t = zero;                                                            \
+        for (int k = 0; k < j; k++)                                            \
+          t = _mm256_add_##S(t, _mm256_mul_##S(a[i + k * n], a[j + k * n]));   \
+        if (j > 0) a[i + j * n] = _mm256_sub_##S(a[i + j * n], t);             \
+        a[i + j * n] = _mm256_mul_##S(a[i + j * n], r);                        \
+      }                                                                        \
+    }                                                                          \
+    /* finite: x * 0 == 0 (Inf and NaN give NaN) */                            \
+    for (int j = 0; j < n; j++)                                                \
+      for (int i = j; i < n; i++)                                              \
+        bad = _mm256_or_##S(bad,                                               \
+                            _mm256_cmp_##S(_mm256_mul_##S(a[i + j * n], zero), \
+                                           zero, _CMP_NEQ_UQ));                \
+    const int badm = _mm256_movemask_##S(bad);                                 \
+    for (int k = 0; k < nn; k++)                                               \
+      _mm256_store_##S(res[k], a[k]);                                          \
+    /* row-major factor, upper triangle zero (jr_factor_out_*) */              \
+    for (int l = 0; l < cnt; l++) {                                            \
+      ok[l] = !((badm >> l) & 1);                                              \
+      T *fl = f + l * nn;                                                      \
+      for (int i = 0; i < n; i++)                                              \
+        for (int k = 0; k < n; k++)                                            \
+          fl[i * n + k] = k > i ? (T)0 : res[i + k * n][l];                    \
+    }                                                                          \
+  }                                                                            \
+  /* constant n per case so the loops unroll into registers */                 \
+  static void NAME##_all(int n, int64_t count, const T *cov, T *f,             \
+                         unsigned char *ok) {                                  \
+    for (int64_t e = 0; e < count; e += W) {                                   \
+      const int64_t cnt = count - e < W ? count - e : W;                       \
+      const T *c = cov + e * n * n;                                            \
+      T *fe = f + e * n * n;                                                   \
+      switch (n) {                                                             \
+      case 1: NAME(1, cnt, c, fe, ok + e); break;                              \
+      case 2: NAME(2, cnt, c, fe, ok + e); break;                              \
+      case 3: NAME(3, cnt, c, fe, ok + e); break;                              \
+      default: NAME(4, cnt, c, fe, ok + e); break;                             \
+      }                                                                        \
+    }                                                                          \
+  }
+_Static_assert(JR_CHOL_OWN_MAX == 4, "the lanes code is unrolled for n <= 4");
+JR_DEFINE_CHOL_LANES(jr_chol_lanes_d, __m256d, double, 4, pd)
+JR_DEFINE_CHOL_LANES(jr_chol_lanes_s, __m256, float, 8, ps)
+
+void jr_chol_small_batch_avx2(jr_dtype dtype, int64_t n, int64_t count,
+                              const void *cov, void *f, unsigned char *ok) {
+  if (dtype == JR_FLOAT32)
+    jr_chol_lanes_s_all((int)n, count, cov, f, ok);
+  else
+    jr_chol_lanes_d_all((int)n, count, cov, f, ok);
+}
