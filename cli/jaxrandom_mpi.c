@@ -13,6 +13,7 @@
  * status and rank 0 prints one message naming the failing rank. Test hook:
  * JAXRANDOM_MPI_TEST_FAIL_RANK=R makes rank R fail while writing its first
  * block. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,7 +233,20 @@ static void jm_usage(FILE *f) {
 }
 
 int main(int argc, char **argv) {
-  if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
+  /* MPI_Init starts helper threads. They inherit these signals blocked, so
+   * a SIGTERM from mpirun always reaches the main thread, whose handler (set
+   * while the output is open) removes the temporary file; otherwise a helper
+   * thread could take it with the default action while the main thread
+   * blocks it around the file's creation. */
+  sigset_t block, old;
+  sigemptyset(&block);
+  const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+    sigaddset(&block, sigs[i]);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
+  int init = MPI_Init(&argc, &argv);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (init != MPI_SUCCESS) {
     fprintf(stderr, "jaxrandom-mpi: error: MPI_Init failed\n");
     return CLI_RUNTIME;
   }

@@ -124,9 +124,15 @@ typedef struct jr_mpi_npy_spec {
  *   failure the temporary file is deleted, so `path` appears whole or not at
  *   all. An existing `path` is refused (JR_E_BAD_ARGUMENT) unless force,
  *   a directory always; a non-regular target such as /dev/null is written
- *   directly. During the call rank 0 installs handlers for SIGINT, SIGTERM,
- *   SIGHUP, SIGPIPE and SIGXFSZ that remove the temporary file, and restores
- *   the previous handlers before returning. "-" (stdout) is refused.
+ *   directly. "-" (stdout) is refused.
+ * - signals: during the call every rank installs handlers for SIGINT,
+ *   SIGTERM, SIGHUP, SIGPIPE and SIGXFSZ that remove the temporary file and
+ *   then die of the signal (mpirun signals every rank, and may SIGKILL the
+ *   others once one has died); the calling thread blocks them until its
+ *   handler knows the file's name. The previous handlers and mask are
+ *   restored before returning. Other threads of the caller should block
+ *   these signals (jaxrandom-mpi blocks them before MPI_Init starts MPI's
+ *   threads).
  * Every rank returns the same status and message (see Conventions). */
 JR_API jr_status jr_mpi_write_npy(MPI_Comm comm, const char *path,
                                   const jr_mpi_npy_spec *spec,

@@ -5,8 +5,10 @@
  * temporary-file discipline are the CLI's (src/io), so the bytes and the
  * no-clobber rules are those of the single-process jaxrandom. */
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "jaxrandom_mpi.h"
@@ -100,6 +102,52 @@ static jr_status jr_mpi_check_args(const char *path, const jr_mpi_npy_spec *s,
   lay->block_records = b < 1 ? 1 : (b > cap ? cap : b);
   return jr_npy_format_header(s->dtype, s->ndim, s->shape, lay->header,
                               sizeof lay->header, &lay->header_len);
+}
+
+/* Signals on ranks other than 0. mpirun ends a job by signalling every rank,
+ * and the first rank to die can get the others killed outright; so every
+ * rank that knows the temporary file removes it when a terminating signal
+ * arrives (rank 0 has the CLI's outfile handlers). The signals are blocked
+ * from the start of the call until the handler knows the name: a signal in
+ * between waits, then removes the file. */
+static const int jr_mpi_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
+#define JR_MPI_NSIGS ((int)(sizeof jr_mpi_sigs / sizeof jr_mpi_sigs[0]))
+static char jr_mpi_sig_tmp[JR_MPI_PATH_MAX];
+static volatile sig_atomic_t jr_mpi_sig_armed;
+static struct sigaction jr_mpi_sig_old[JR_MPI_NSIGS];
+
+static void jr_mpi_on_signal(int sig) {
+  if (jr_mpi_sig_armed) unlink(jr_mpi_sig_tmp); /* async-signal-safe */
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+static void jr_mpi_sig_block(sigset_t *old) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int i = 0; i < JR_MPI_NSIGS; i++)
+    sigaddset(&set, jr_mpi_sigs[i]);
+  pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+static void jr_mpi_sig_arm(const char *tmp) {
+  snprintf(jr_mpi_sig_tmp, sizeof jr_mpi_sig_tmp, "%s", tmp);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = jr_mpi_on_signal;
+  sigemptyset(&sa.sa_mask);
+  for (int i = 0; i < JR_MPI_NSIGS; i++)
+    sigaddset(&sa.sa_mask, jr_mpi_sigs[i]);
+  jr_mpi_sig_armed = 1;
+  for (int i = 0; i < JR_MPI_NSIGS; i++)
+    sigaction(jr_mpi_sigs[i], &sa, &jr_mpi_sig_old[i]);
+}
+
+static void jr_mpi_sig_disarm(void) {
+  if (!jr_mpi_sig_armed) return;
+  for (int i = 0; i < JR_MPI_NSIGS; i++)
+    sigaction(jr_mpi_sigs[i], &jr_mpi_sig_old[i], NULL);
+  jr_mpi_sig_armed = 0;
 }
 
 typedef struct {
@@ -217,12 +265,34 @@ static jr_status jr_mpi_stream(MPI_Comm comm, MPI_File fh,
   return st;
 }
 
+static jr_status jr_mpi_write_npy_blocked(MPI_Comm comm, int rank, int size,
+                                          const char *path,
+                                          const jr_mpi_npy_spec *spec,
+                                          jr_mpi_fill_fn fill, void *user,
+                                          const sigset_t *old_mask);
+
 jr_status jr_mpi_write_npy(MPI_Comm comm, const char *path,
                            const jr_mpi_npy_spec *spec, jr_mpi_fill_fn fill,
                            void *user) {
   int rank, size;
   jr_status st = jr_mpi_comm_info(comm, FN, &rank, &size);
   if (st != JR_OK) return st;
+  /* Blocked before the first collective, so before rank 0 can create the
+   * temporary file; each rank unblocks once its handler is in place. */
+  sigset_t old;
+  jr_mpi_sig_block(&old);
+  st = jr_mpi_write_npy_blocked(comm, rank, size, path, spec, fill, user, &old);
+  pthread_sigmask(SIG_SETMASK, &old, NULL); /* if not restored already */
+  jr_mpi_sig_disarm();
+  return st;
+}
+
+static jr_status jr_mpi_write_npy_blocked(MPI_Comm comm, int rank, int size,
+                                          const char *path,
+                                          const jr_mpi_npy_spec *spec,
+                                          jr_mpi_fill_fn fill, void *user,
+                                          const sigset_t *old_mask) {
+  jr_status st;
   jr_mpi_layout lay;
   st = jr_mpi_agree(comm, jr_mpi_check_args(path, spec, fill, &lay));
   if (st != JR_OK) return st;
@@ -253,6 +323,9 @@ jr_status jr_mpi_write_npy(MPI_Comm comm, const char *path,
     st = jr_mpi_agree(
         comm, rc == MPI_SUCCESS ? JR_OK : jr_mpi_fail_rc(rc, FN, "MPI_Bcast"));
   }
+  /* Every rank knows the temporary file now: arm, then take signals. */
+  if (st == JR_OK && rank != 0 && strcmp(name, path) != 0) jr_mpi_sig_arm(name);
+  pthread_sigmask(SIG_SETMASK, old_mask, NULL);
   MPI_File fh = MPI_FILE_NULL;
   int all_open = 0; /* the collective close needs every rank */
   if (st == JR_OK) {

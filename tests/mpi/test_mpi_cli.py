@@ -9,9 +9,11 @@ usage: test_mpi_cli.py JAXRANDOM JAXRANDOM_MPI NP WORKDIR MPIEXEC [ARGS...]
 import hashlib
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import sys
+import time
 
 JR, JRM = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 NP, WORK = int(sys.argv[3]), os.path.abspath(sys.argv[4])
@@ -273,6 +275,37 @@ if os.path.exists("/dev/null"):
     r = mpirun(["normal", "--seed", 1, "--shape", "1001,3", "--out",
                 "/dev/null"])
     check(r.returncode == 0, "/dev/null: %r" % r.stderr)
+# SIGTERM to mpirun (forwarded to the ranks) while writing: rank 0's
+# handler removes the temporary file; no output appears.
+sigdir = os.path.join(WORK, "signal")
+os.makedirs(sigdir, exist_ok=True)
+out = os.path.join(sigdir, "big.npy")
+e = dict(os.environ)
+proc = subprocess.Popen([str(c) for c in MPIEXEC + [
+    "-np", str(NP), JRM, "normal", "--seed", 0, "--shape", 200000000,
+    "--quiet", "--out", out]], stdin=subprocess.DEVNULL,
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=e)
+deadline = time.time() + 60
+while time.time() < deadline and not temps_left(sigdir) and \
+        proc.poll() is None:
+    time.sleep(0.05)
+started = bool(temps_left(sigdir))
+proc.send_signal(signal.SIGTERM)
+try:
+    rc = proc.wait(timeout=TIMEOUT)
+except subprocess.TimeoutExpired:
+    proc.kill()
+    rc = proc.wait()
+check(started, "signal: the temporary file never appeared")
+check(rc != 0 and not os.path.exists(out) and not temps_left(sigdir),
+      "signal: status %d, left %r" % (rc, os.listdir(sigdir)))
+# --help and --version: once, status 0.
+r = mpirun(["--help"])
+check(r.returncode == 0 and r.stdout.count("usage:") == 1,
+      "--help: %d %r" % (r.returncode, r.stdout))
+r = mpirun(["--version"])
+check(r.returncode == 0 and r.stdout.count("jaxrandom-mpi ") == 1,
+      "--version: %d %r" % (r.returncode, r.stdout))
 # Usage errors: one message, non-zero.
 r = mpirun(["normal", "--seed", 1, "--shape", 10])
 check(r.returncode != 0 and len(error_lines(r.stderr)) == 1 and
