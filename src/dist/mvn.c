@@ -914,15 +914,25 @@ static void jr_sample_oneshot(void *arg, int64_t begin, int64_t end) {
   jr_cursor_init(p, begin, &cur);
   for (int64_t r = begin; r < end; r += brows) {
     const int64_t cnt = end - r < brows ? end - r : brows;
-    /* cov batch element of row r is r (cov_count == rows) */
-    jr_status st = jr_view_copy("cov", job->cov, r * nn, cnt * nn, P, P, cbuf);
+    /* cov batch element of row r is r (cov_count == rows); inputs already
+     * in P (cov) or R (mean) are read in place, not copied */
+    jr_status st = JR_OK;
+    const char *cb = cbuf;
+    if (job->cov->dtype == P)
+      cb = (const char *)job->cov->data + (size_t)(r * nn) * psize;
+    else
+      st = jr_view_copy("cov", job->cov, r * nn, cnt * nn, P, P, cbuf);
     if (st == JR_OK)
-      st = jr_factor_chunk(job->method, P, R, n, 1, cnt, cbuf, fb, ok, f, work,
+      st = jr_factor_chunk(job->method, P, R, n, 1, cnt, cb, fb, ok, f, work,
                            fbuf, (size_t)fstride * rsize);
     if (st == JR_OK && !job->mean_all) {
-      st = jr_view_copy("mean", job->mean, r * n, cnt * n, P, R, mbuf);
+      const char *mb = mbuf;
+      if (job->mean->dtype == R)
+        mb = (const char *)job->mean->data + (size_t)(r * n) * rsize;
+      else
+        st = jr_view_copy("mean", job->mean, r * n, cnt * n, P, R, mbuf);
       for (int64_t k = 0; k < cnt; k++)
-        mptr[k] = mbuf + (size_t)(k * n) * rsize;
+        mptr[k] = mb + (size_t)(k * n) * rsize;
     } else if (st == JR_OK) {
       for (int64_t k = 0; k < cnt; k++) {
         mptr[k] = (const char *)job->mean_all + (size_t)(cur.mi * n) * rsize;

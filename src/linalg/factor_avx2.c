@@ -1,85 +1,107 @@
 /* The own small Cholesky (factor.c, n <= JR_CHOL_OWN_MAX) vectorized ACROSS
  * matrices with AVX2: lane l of every vector holds the same entry of matrix
- * l, 4 float64 or 8 float32 matrices at a time (this file only is compiled
- * with -mavx2 -mfma; factor.c picks it per jr_isa_active()). Each lane runs
- * exactly the scalar operation sequence of jr_potf2_* in factor.c (products
- * rounded on their own, in-order sums from 0, vsqrt and vdiv correctly
- * rounded like sqrt and 1 / x), so its bytes are the scalar path's: the
- * point is throughput, since one 4 x 4 factorization is a chain of four
- * square roots and divisions that a single matrix cannot overlap. A lane
- * that fails (ajj <= 0, or a non-finite entry) is reported and left to the
- * caller, which takes the scalar route (LAPACK) for that matrix. */
+ * l, 4 float64 or 8 float32 matrices per vector (two vectors per step) (this
+ * file only is compiled with -mavx2 -mfma; factor.c picks it per
+ * jr_isa_active()). Each lane runs exactly the scalar operation sequence of
+ * jr_potf2_* in factor.c (products rounded on their own, in-order sums from 0,
+ * vsqrt and vdiv correctly rounded like sqrt and 1 / x), so its bytes are the
+ * scalar path's: the point is throughput, since one 4 x 4 factorization is a
+ * chain of four square roots and divisions that a single matrix cannot overlap.
+ * A lane that fails (ajj <= 0, or a non-finite entry) is reported and left to
+ * the caller, which takes the scalar route (LAPACK) for that matrix. */
 #include <immintrin.h>
 
 #include "linalg/factor.h"
 
 #define JR_NN (JR_CHOL_OWN_MAX * JR_CHOL_OWN_MAX)
 
+/* Inlined into each constant-n case, so the loops unroll and the matrix
+ * lives in registers (a call with a variable n kept it in memory). */
+#if defined(__GNUC__)
+#define JR_INLINE inline __attribute__((always_inline))
+#else
+#define JR_INLINE inline
+#endif
+
 /* V: vector type, T: scalar, W: lanes; the intrinsics by suffix S. */
+/* JR_G groups of W lanes per call: the groups' chains are independent, so
+ * the compiler interleaves them and the sqrt/div latency is hidden. */
+#define JR_G 2
 #define JR_DEFINE_CHOL_LANES(NAME, V, T, W, S)                                 \
-  static inline void NAME(int n, int64_t cnt, const T *cov, T *f,              \
-                          unsigned char *ok) {                                 \
+  static JR_INLINE void NAME(int n, int64_t cnt, const T *cov, T *f,           \
+                             unsigned char *ok) {                              \
     const int nn = n * n;                                                      \
-    _Alignas(32) T raw[JR_NN][W];                                              \
-    _Alignas(32) T res[JR_NN][W];                                              \
+    enum { L = JR_G * W };                                                     \
+    _Alignas(32) T raw[JR_NN][L];                                              \
     /* matrices to lanes; missing lanes repeat matrix 0 (discarded) */         \
-    for (int l = 0; l < W; l++) {                                              \
+    for (int l = 0; l < L; l++) {                                              \
       const T *c = cov + (l < cnt ? l : 0) * nn;                               \
       for (int k = 0; k < nn; k++)                                             \
         raw[k][l] = c[k];                                                      \
     }                                                                          \
-    V a[JR_NN];                                                                \
+    V a[JR_G][JR_NN], bad[JR_G];                                               \
     const V two = _mm256_set1_##S((T)2), zero = _mm256_setzero_##S();          \
     const V one = _mm256_set1_##S((T)1);                                       \
     /* column-major a[i + j n] = (cov[i][j] + cov[j][i]) / 2, as jr_load_* */  \
     for (int i = 0; i < n; i++)                                                \
       for (int j = 0; j < n; j++)                                              \
-        a[i + j * n] =                                                         \
-            _mm256_div_##S(_mm256_add_##S(_mm256_load_##S(raw[i * n + j]),     \
-                                          _mm256_load_##S(raw[j * n + i])),    \
-                           two);                                               \
-    V bad = zero;                                                              \
+        for (int g = 0; g < JR_G; g++)                                         \
+          a[g][i + j * n] = _mm256_div_##S(                                    \
+              _mm256_add_##S(_mm256_load_##S(raw[i * n + j] + g * W),          \
+                             _mm256_load_##S(raw[j * n + i] + g * W)),         \
+              two);                                                            \
+    for (int g = 0; g < JR_G; g++)                                             \
+      bad[g] = zero;                                                           \
     for (int j = 0; j < n; j++) {                                              \
-      V dot = zero;                                                            \
-      for (int k = 0; k < j; k++)                                              \
-        dot = _mm256_add_##S(dot, _mm256_mul_##S(a[j + k * n], a[j + k * n])); \
-      V ajj = _mm256_sub_##S(a[j + j * n], dot);                               \
-      /* the scalar path stops where ajj <= 0 (NaN goes on) */                 \
-      bad = _mm256_or_##S(bad, _mm256_cmp_##S(ajj, zero, _CMP_LE_OQ));         \
-      ajj = _mm256_sqrt_##S(ajj);                                              \
-      a[j + j * n] = ajj;                                                      \
-      const V r = _mm256_div_##S(one, ajj);                                    \
-      for (int i = j + 1; i < n; i++) {                                        \
-        V t = zero;                                                            \
+      V r[JR_G];                                                               \
+      for (int g = 0; g < JR_G; g++) {                                         \
+        V dot = zero;                                                          \
         for (int k = 0; k < j; k++)                                            \
-          t = _mm256_add_##S(t, _mm256_mul_##S(a[i + k * n], a[j + k * n]));   \
-        if (j > 0) a[i + j * n] = _mm256_sub_##S(a[i + j * n], t);             \
-        a[i + j * n] = _mm256_mul_##S(a[i + j * n], r);                        \
+          dot = _mm256_add_##S(                                                \
+              dot, _mm256_mul_##S(a[g][j + k * n], a[g][j + k * n]));          \
+        V ajj = _mm256_sub_##S(a[g][j + j * n], dot);                          \
+        /* the scalar path stops where ajj <= 0 (NaN goes on) */               \
+        bad[g] = _mm256_or_##S(bad[g], _mm256_cmp_##S(ajj, zero, _CMP_LE_OQ)); \
+        ajj = _mm256_sqrt_##S(ajj);                                            \
+        a[g][j + j * n] = ajj;                                                 \
+        r[g] = _mm256_div_##S(one, ajj);                                       \
       }                                                                        \
+      for (int i = j + 1; i < n; i++)                                          \
+        for (int g = 0; g < JR_G; g++) {                                       \
+          V t = zero;                                                          \
+          for (int k = 0; k < j; k++)                                          \
+            t = _mm256_add_##S(                                                \
+                t, _mm256_mul_##S(a[g][i + k * n], a[g][j + k * n]));          \
+          if (j > 0) a[g][i + j * n] = _mm256_sub_##S(a[g][i + j * n], t);     \
+          a[g][i + j * n] = _mm256_mul_##S(a[g][i + j * n], r[g]);             \
+        }                                                                      \
     }                                                                          \
     /* finite: x * 0 == 0 (Inf and NaN give NaN) */                            \
-    for (int j = 0; j < n; j++)                                                \
-      for (int i = j; i < n; i++)                                              \
-        bad = _mm256_or_##S(bad,                                               \
-                            _mm256_cmp_##S(_mm256_mul_##S(a[i + j * n], zero), \
-                                           zero, _CMP_NEQ_UQ));                \
-    const int badm = _mm256_movemask_##S(bad);                                 \
-    for (int k = 0; k < nn; k++)                                               \
-      _mm256_store_##S(res[k], a[k]);                                          \
+    int badm = 0;                                                              \
+    for (int g = 0; g < JR_G; g++) {                                           \
+      for (int j = 0; j < n; j++)                                              \
+        for (int i = j; i < n; i++)                                            \
+          bad[g] = _mm256_or_##S(                                              \
+              bad[g], _mm256_cmp_##S(_mm256_mul_##S(a[g][i + j * n], zero),    \
+                                     zero, _CMP_NEQ_UQ));                      \
+      badm |= _mm256_movemask_##S(bad[g]) << (g * W);                          \
+      for (int k = 0; k < nn; k++) /* raw is free again: the results */        \
+        _mm256_store_##S(raw[k] + g * W, a[g][k]);                             \
+    }                                                                          \
     /* row-major factor, upper triangle zero (jr_factor_out_*) */              \
     for (int l = 0; l < cnt; l++) {                                            \
       ok[l] = !((badm >> l) & 1);                                              \
       T *fl = f + l * nn;                                                      \
       for (int i = 0; i < n; i++)                                              \
         for (int k = 0; k < n; k++)                                            \
-          fl[i * n + k] = k > i ? (T)0 : res[i + k * n][l];                    \
+          fl[i * n + k] = k > i ? (T)0 : raw[i + k * n][l];                    \
     }                                                                          \
   }                                                                            \
   /* constant n per case so the loops unroll into registers */                 \
   static void NAME##_all(int n, int64_t count, const T *cov, T *f,             \
                          unsigned char *ok) {                                  \
-    for (int64_t e = 0; e < count; e += W) {                                   \
-      const int64_t cnt = count - e < W ? count - e : W;                       \
+    for (int64_t e = 0; e < count; e += JR_G * W) {                            \
+      const int64_t cnt = count - e < JR_G * W ? count - e : JR_G * W;         \
       const T *c = cov + e * n * n;                                            \
       T *fe = f + e * n * n;                                                   \
       switch (n) {                                                             \

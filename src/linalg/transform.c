@@ -46,18 +46,38 @@ void jr_transform_rows(const jr_transform_block *block) {
     jr_transform_f64(block);
 }
 
+/* factor_t of one factor in T; inlined per constant n below. */
+#define JR_DEFINE_XT(NAME, T)                                                  \
+  static inline void NAME(int64_t n, int64_t np, const T *f, T *t) {           \
+    for (int64_t j = 0; j < n; j++) {                                          \
+      for (int64_t i = 0; i < n; i++)                                          \
+        t[j * np + i] = f[i * n + j];                                          \
+      for (int64_t i = n; i < np; i++)                                         \
+        t[j * np + i] = (T)0;                                                  \
+    }                                                                          \
+  }
+JR_DEFINE_XT(jr_xt_f32, float)
+JR_DEFINE_XT(jr_xt_f64, double)
+
 void jr_xform_transpose(jr_dtype dtype, int64_t n, const void *factor,
                         void *factor_t) {
-  const int64_t np = jr_xform_pad(dtype, n);
-  for (int64_t j = 0; j < n; j++)
-    for (int64_t i = 0; i < np; i++) {
-      if (dtype == JR_FLOAT32)
-        ((float *)factor_t)[j * np + i] =
-            i < n ? ((const float *)factor)[i * n + j] : 0.0f;
-      else
-        ((double *)factor_t)[j * np + i] =
-            i < n ? ((const double *)factor)[i * n + j] : 0.0;
+  /* One loop per dtype, constant small n (W4 stores 10^5 4 x 4 factors, so
+   * this runs once per sample there). */
+  if (dtype == JR_FLOAT32) {
+    switch (n) {
+    case 2: jr_xt_f32(2, 8, factor, factor_t); break;
+    case 3: jr_xt_f32(3, 8, factor, factor_t); break;
+    case 4: jr_xt_f32(4, 8, factor, factor_t); break;
+    default: jr_xt_f32(n, jr_xform_pad(dtype, n), factor, factor_t); break;
     }
+  } else {
+    switch (n) {
+    case 2: jr_xt_f64(2, 4, factor, factor_t); break;
+    case 3: jr_xt_f64(3, 4, factor, factor_t); break;
+    case 4: jr_xt_f64(4, 4, factor, factor_t); break;
+    default: jr_xt_f64(n, jr_xform_pad(dtype, n), factor, factor_t); break;
+    }
+  }
 }
 
 jr_transform_fn jr_transform_for_isa(jr_isa isa) {
