@@ -855,7 +855,8 @@ static void jr_sample_small(void *arg, int64_t begin, int64_t end) {
                               zr,
                               fptr,
                               mptr,
-                              (char *)job->out + (size_t)(r * n) * rsize};
+                              (char *)job->out + (size_t)(r * n) * rsize,
+                              shared};
     job->xform(&blk);
   }
 done:
@@ -950,7 +951,8 @@ static void jr_sample_oneshot(void *arg, int64_t begin, int64_t end) {
                               zr,
                               fptr,
                               mptr,
-                              (char *)job->base.out + (size_t)(r * n) * rsize};
+                              (char *)job->base.out + (size_t)(r * n) * rsize,
+                              0};
     job->base.xform(&blk);
   }
 done:

@@ -37,6 +37,10 @@ typedef struct jr_transform_block {
   const void *const *factor_t; /* rows pointers, padded transpose */
   const void *const *mean;     /* rows pointers to n */
   void *out;                   /* rows * n */
+  /* 1: every row's factor_t and mean are factor_t[0] and mean[0] (one
+   * covariance and mean for all rows): kernels may keep them in registers.
+   * The bytes are the same either way. */
+  int shared;
 } jr_transform_block;
 
 /* The portable exact transform (the definition of truth). */

@@ -96,7 +96,76 @@ static inline void jr_row_f64(int nv, int64_t n, int64_t np, int64_t i0,
     }                                                                          \
   } while (0)
 
+#if defined(__GNUC__)
+#define JR_INLINE inline __attribute__((always_inline))
+#else
+#define JR_INLINE inline
+#endif
+
+/* One factor and mean for all rows and n within one vector (float32 n <= 8,
+ * float64 n <= 4): the factor's columns and the mean stay in registers and n
+ * is a constant (inlined per n), so a row is n broadcasts, n fmas, an add
+ * and a store. The same chain per lane as jr_row_*. */
+#define JR_DEFINE_SHARED(NAME, T, V, W, S, MASK, MASKLOAD, MASKSTORE, BCAST)   \
+  static JR_INLINE void NAME(int64_t n, int64_t rows, const T *ft, const T *m, \
+                             const T *z, T *out) {                             \
+    V f[W];                                                                    \
+    for (int64_t j = 0; j < n; j++)                                            \
+      f[j] = _mm256_loadu_##S(ft + j * W); /* np == W */                       \
+    const __m256i k = MASK(n);                                                 \
+    const V mv = MASKLOAD(m, k);                                               \
+    /* rows whose whole-vector store stays inside the block */                 \
+    const int64_t full = rows * n >= W ? (rows * n - W) / n : 0;               \
+    int64_t r = 0;                                                             \
+    for (; r < full; r++) {                                                    \
+      V acc = _mm256_setzero_##S();                                            \
+      for (int64_t j = 0; j < n; j++)                                          \
+        acc = _mm256_fmadd_##S(f[j], BCAST(z + r * n + j), acc);               \
+      _mm256_storeu_##S(out + r * n, _mm256_add_##S(mv, acc));                 \
+    }                                                                          \
+    for (; r < rows; r++) {                                                    \
+      V acc = _mm256_setzero_##S();                                            \
+      for (int64_t j = 0; j < n; j++)                                          \
+        acc = _mm256_fmadd_##S(f[j], BCAST(z + r * n + j), acc);               \
+      MASKSTORE(out + r * n, k, _mm256_add_##S(mv, acc));                      \
+    }                                                                          \
+  }
+JR_DEFINE_SHARED(jr_shared_f32, float, __m256, 8, ps, jr_mask32,
+                 _mm256_maskload_ps, _mm256_maskstore_ps, _mm256_broadcast_ss)
+JR_DEFINE_SHARED(jr_shared_f64, double, __m256d, 4, pd, jr_mask64,
+                 _mm256_maskload_pd, _mm256_maskstore_pd, _mm256_broadcast_sd)
+
+/* 1 if handled by the shared-factor kernels. */
+static int jr_transform_shared(const jr_transform_block *b) {
+  const int64_t n = b->n, rows = b->rows;
+  if (b->dtype == JR_FLOAT32) {
+    const float *ft = b->factor_t[0], *m = b->mean[0], *z = b->z;
+    float *o = b->out;
+    switch (n) {
+    case 1: jr_shared_f32(1, rows, ft, m, z, o); return 1;
+    case 2: jr_shared_f32(2, rows, ft, m, z, o); return 1;
+    case 3: jr_shared_f32(3, rows, ft, m, z, o); return 1;
+    case 4: jr_shared_f32(4, rows, ft, m, z, o); return 1;
+    case 5: jr_shared_f32(5, rows, ft, m, z, o); return 1;
+    case 6: jr_shared_f32(6, rows, ft, m, z, o); return 1;
+    case 7: jr_shared_f32(7, rows, ft, m, z, o); return 1;
+    case 8: jr_shared_f32(8, rows, ft, m, z, o); return 1;
+    default: return 0;
+    }
+  }
+  const double *ft = b->factor_t[0], *m = b->mean[0], *z = b->z;
+  double *o = b->out;
+  switch (n) {
+  case 1: jr_shared_f64(1, rows, ft, m, z, o); return 1;
+  case 2: jr_shared_f64(2, rows, ft, m, z, o); return 1;
+  case 3: jr_shared_f64(3, rows, ft, m, z, o); return 1;
+  case 4: jr_shared_f64(4, rows, ft, m, z, o); return 1;
+  default: return 0;
+  }
+}
+
 void jr_transform_rows_avx2(const jr_transform_block *b) {
+  if (b->shared && b->rows > 0 && jr_transform_shared(b)) return;
   const int64_t n = b->n, np = jr_xform_pad(b->dtype, n);
   if (b->dtype == JR_FLOAT32) {
     for (int64_t r = 0; r < b->rows; r++) {

@@ -2,8 +2,9 @@
  * docs/multivariate_normal.md, "Transform paths"):
  *  (a) n <= 16, every kernel set the CPU supports: bitwise the in-order fma
  *      model (XLA's dot) with jr_mvn_factor and jr_normal, batched and
- *      broadcast factors and means, both modes, mixed dtypes; the same bytes
- *      on every kernel set;
+ *      broadcast factors and means, both modes, mixed dtypes, one factor for
+ *      all rows with 1 row to several blocks; the same bytes on every kernel
+ *      set;
  *  (b) n > 16 (BLAS): within 16 eps (|mean_i| + sum_j |F_ij z_j|) of the
  *      long-double sum, cholesky (trmm) and eigh/svd (gemm), factors that
  *      change inside a 128-row block; any row slice and 1-3 threads byte for
@@ -201,6 +202,21 @@ static void test_small(void) {
   }
 }
 
+/* (a) one factor and mean for all rows (the transform keeps them in
+ * registers for n within one vector), 1..3 rows (a block shorter than a
+ * vector) up to several blocks. */
+static void test_shared(void) {
+  uint64_t seed = 900;
+  const int64_t rowss[3] = {1, 3, 1500};
+  for (int n = 1; n <= 9; n++)
+    for (int d = 0; d < 2; d++)
+      for (int k = 0; k < 3; k++) {
+        const jr_dtype P = d ? JR_FLOAT64 : JR_FLOAT32;
+        pcase pc = {n, rowss[k], 1, 1, P, P, JR_CHOLESKY, JR_PARTITIONABLE};
+        run_case(&pc, seed++);
+      }
+}
+
 static void test_blas(void) {
   /* Rows not a multiple of 128; factors shared, or changing every row. */
   const pcase cases[] = {
@@ -363,6 +379,7 @@ static void test_oneshot(void) {
 int main(void) {
   test_small_cholesky();
   test_small();
+  test_shared();
   test_blas();
   test_oneshot();
   return mt_finish("test_mvn_paths");
