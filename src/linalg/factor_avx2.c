@@ -24,6 +24,96 @@
 #endif
 
 /* V: vector type, T: scalar, W: lanes; the intrinsics by suffix S. */
+/* Matrices to lanes, raw[k][l] = entry k of matrix l (missing lanes repeat
+ * matrix 0 and are discarded), and back: f[l] = the row-major factor of lane
+ * l with its upper triangle zero (jr_factor_out_*). Scalar in general. */
+#define JR_DEFINE_LANE_IO(NAME, T, L)                                          \
+  static JR_INLINE void NAME##_in_any(int n, int64_t cnt, const T *cov,        \
+                                      T raw[][L]) {                            \
+    const int nn = n * n;                                                      \
+    for (int l = 0; l < L; l++) {                                              \
+      const T *c = cov + (l < cnt ? l : 0) * nn;                               \
+      for (int k = 0; k < nn; k++)                                             \
+        raw[k][l] = c[k];                                                      \
+    }                                                                          \
+  }                                                                            \
+  static JR_INLINE void NAME##_out_any(int n, int64_t cnt, T raw[][L], T *f) { \
+    const int nn = n * n;                                                      \
+    for (int l = 0; l < cnt; l++) {                                            \
+      T *fl = f + l * nn;                                                      \
+      for (int i = 0; i < n; i++)                                              \
+        for (int k = 0; k < n; k++)                                            \
+          fl[i * n + k] = k > i ? (T)0 : raw[i + k * n][l];                    \
+    }                                                                          \
+  }
+JR_DEFINE_LANE_IO(jr_chol_lanes_d, double, 8)
+JR_DEFINE_LANE_IO(jr_chol_lanes_s, float, 16)
+
+/* 4 x 4 transpose of rows r[0..3]. */
+static JR_INLINE void jr_tr4(__m256d r[4]) {
+  const __m256d t0 = _mm256_unpacklo_pd(r[0], r[1]);
+  const __m256d t1 = _mm256_unpackhi_pd(r[0], r[1]);
+  const __m256d t2 = _mm256_unpacklo_pd(r[2], r[3]);
+  const __m256d t3 = _mm256_unpackhi_pd(r[2], r[3]);
+  r[0] = _mm256_permute2f128_pd(t0, t2, 0x20);
+  r[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+  r[2] = _mm256_permute2f128_pd(t0, t2, 0x31);
+  r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+}
+
+/* float64, n = 4, all 8 lanes (W4's case): whole-vector loads and 4 x 4
+ * transposes instead of 128 scalar moves (whose vector reload also stalled
+ * store forwarding). The same values move; nothing is computed. */
+static JR_INLINE void jr_chol_lanes_d_in(int n, int64_t cnt, const double *cov,
+                                         double raw[][8]) {
+  if (n != 4 || cnt != 8) {
+    jr_chol_lanes_d_in_any(n, cnt, cov, raw);
+    return;
+  }
+  for (int g = 0; g < 2; g++)
+    for (int q = 0; q < 4; q++) {
+      __m256d r[4];
+      for (int l = 0; l < 4; l++)
+        r[l] = _mm256_loadu_pd(cov + (g * 4 + l) * 16 + 4 * q);
+      jr_tr4(r);
+      for (int k = 0; k < 4; k++)
+        _mm256_store_pd(raw[4 * q + k] + g * 4, r[k]);
+    }
+}
+
+static JR_INLINE void jr_chol_lanes_d_out(int n, int64_t cnt, double raw[][8],
+                                          double *f) {
+  if (n != 4 || cnt != 8) {
+    jr_chol_lanes_d_out_any(n, cnt, raw, f);
+    return;
+  }
+  /* keep[i]: lanes k <= i of row i (the upper triangle becomes +0) */
+  const __m256d ones = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+  const __m256d keep[4] = {_mm256_blend_pd(_mm256_setzero_pd(), ones, 0x1),
+                           _mm256_blend_pd(_mm256_setzero_pd(), ones, 0x3),
+                           _mm256_blend_pd(_mm256_setzero_pd(), ones, 0x7),
+                           ones};
+  for (int g = 0; g < 2; g++)
+    for (int i = 0; i < 4; i++) {
+      __m256d r[4]; /* r[k] lanes: entry (i, k) of the group's matrices */
+      for (int k = 0; k < 4; k++)
+        r[k] = _mm256_load_pd(raw[i + 4 * k] + g * 4);
+      jr_tr4(r); /* r[l]: row i of matrix l */
+      for (int l = 0; l < 4; l++)
+        _mm256_storeu_pd(f + (g * 4 + l) * 16 + 4 * i,
+                         _mm256_and_pd(r[l], keep[i]));
+    }
+}
+
+static JR_INLINE void jr_chol_lanes_s_in(int n, int64_t cnt, const float *cov,
+                                         float raw[][16]) {
+  jr_chol_lanes_s_in_any(n, cnt, cov, raw);
+}
+static JR_INLINE void jr_chol_lanes_s_out(int n, int64_t cnt, float raw[][16],
+                                          float *f) {
+  jr_chol_lanes_s_out_any(n, cnt, raw, f);
+}
+
 /* JR_G groups of W lanes per call: the groups' chains are independent, so
  * the compiler interleaves them and the sqrt/div latency is hidden. */
 #define JR_G 2
@@ -33,12 +123,7 @@
     const int nn = n * n;                                                      \
     enum { L = JR_G * W };                                                     \
     _Alignas(32) T raw[JR_NN][L];                                              \
-    /* matrices to lanes; missing lanes repeat matrix 0 (discarded) */         \
-    for (int l = 0; l < L; l++) {                                              \
-      const T *c = cov + (l < cnt ? l : 0) * nn;                               \
-      for (int k = 0; k < nn; k++)                                             \
-        raw[k][l] = c[k];                                                      \
-    }                                                                          \
+    NAME##_in(n, cnt, cov, raw);                                               \
     V a[JR_G][JR_NN], bad[JR_G];                                               \
     const V two = _mm256_set1_##S((T)2), zero = _mm256_setzero_##S();          \
     const V one = _mm256_set1_##S((T)1);                                       \
@@ -88,14 +173,9 @@
       for (int k = 0; k < nn; k++) /* raw is free again: the results */        \
         _mm256_store_##S(raw[k] + g * W, a[g][k]);                             \
     }                                                                          \
-    /* row-major factor, upper triangle zero (jr_factor_out_*) */              \
-    for (int l = 0; l < cnt; l++) {                                            \
+    for (int l = 0; l < cnt; l++)                                              \
       ok[l] = !((badm >> l) & 1);                                              \
-      T *fl = f + l * nn;                                                      \
-      for (int i = 0; i < n; i++)                                              \
-        for (int k = 0; k < n; k++)                                            \
-          fl[i * n + k] = k > i ? (T)0 : raw[i + k * n][l];                    \
-    }                                                                          \
+    NAME##_out(n, cnt, raw, f);                                                \
   }                                                                            \
   /* constant n per case so the loops unroll into registers */                 \
   static void NAME##_all(int n, int64_t count, const T *cov, T *f,             \
