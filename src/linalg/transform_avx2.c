@@ -135,6 +135,56 @@ JR_DEFINE_SHARED(jr_shared_f32, float, __m256, 8, ps, jr_mask32,
 JR_DEFINE_SHARED(jr_shared_f64, double, __m256d, 4, pd, jr_mask64,
                  _mm256_maskload_pd, _mm256_maskstore_pd, _mm256_broadcast_sd)
 
+/* A factor and mean per row, n within one vector: n constant (inlined per
+ * n), the same chain per lane as jr_row_* (W4: 4 x 4 float64, one factor
+ * per row). */
+#define JR_DEFINE_PERROW(NAME, T, V, W, S, MASK, MASKLOAD, MASKSTORE, BCAST)   \
+  static JR_INLINE void NAME(int64_t n, int64_t rows, const void *const *fts,  \
+                             const void *const *ms, const T *z, T *out) {      \
+    const __m256i k = MASK(n);                                                 \
+    const int64_t full = rows * n >= W ? (rows * n - W) / n : 0;               \
+    for (int64_t r = 0; r < rows; r++) {                                       \
+      const T *ft = fts[r];                                                    \
+      V acc = _mm256_setzero_##S();                                            \
+      for (int64_t j = 0; j < n; j++)                                          \
+        acc = _mm256_fmadd_##S(_mm256_loadu_##S(ft + j * W),                   \
+                               BCAST(z + r * n + j), acc);                     \
+      const V res = _mm256_add_##S(MASKLOAD((const T *)ms[r], k), acc);        \
+      if (r < full)                                                            \
+        _mm256_storeu_##S(out + r * n, res);                                   \
+      else                                                                     \
+        MASKSTORE(out + r * n, k, res);                                        \
+    }                                                                          \
+  }
+JR_DEFINE_PERROW(jr_perrow_f32, float, __m256, 8, ps, jr_mask32,
+                 _mm256_maskload_ps, _mm256_maskstore_ps, _mm256_broadcast_ss)
+JR_DEFINE_PERROW(jr_perrow_f64, double, __m256d, 4, pd, jr_mask64,
+                 _mm256_maskload_pd, _mm256_maskstore_pd, _mm256_broadcast_sd)
+
+/* 1 if handled by the per-row one-vector kernels. */
+static int jr_transform_perrow(const jr_transform_block *b) {
+  const int64_t rows = b->rows;
+  const void *const *ft = b->factor_t, *const *m = b->mean;
+  if (b->dtype == JR_FLOAT32) {
+    const float *z = b->z;
+    float *o = b->out;
+    switch (b->n) {
+    case 2: jr_perrow_f32(2, rows, ft, m, z, o); return 1;
+    case 3: jr_perrow_f32(3, rows, ft, m, z, o); return 1;
+    case 4: jr_perrow_f32(4, rows, ft, m, z, o); return 1;
+    default: return 0;
+    }
+  }
+  const double *z = b->z;
+  double *o = b->out;
+  switch (b->n) {
+  case 2: jr_perrow_f64(2, rows, ft, m, z, o); return 1;
+  case 3: jr_perrow_f64(3, rows, ft, m, z, o); return 1;
+  case 4: jr_perrow_f64(4, rows, ft, m, z, o); return 1;
+  default: return 0;
+  }
+}
+
 /* 1 if handled by the shared-factor kernels. */
 static int jr_transform_shared(const jr_transform_block *b) {
   const int64_t n = b->n, rows = b->rows;
@@ -166,6 +216,7 @@ static int jr_transform_shared(const jr_transform_block *b) {
 
 void jr_transform_rows_avx2(const jr_transform_block *b) {
   if (b->shared && b->rows > 0 && jr_transform_shared(b)) return;
+  if (!b->shared && jr_transform_perrow(b)) return;
   const int64_t n = b->n, np = jr_xform_pad(b->dtype, n);
   if (b->dtype == JR_FLOAT32) {
     for (int64_t r = 0; r < b->rows; r++) {

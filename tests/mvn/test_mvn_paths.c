@@ -203,8 +203,8 @@ static void test_small(void) {
 }
 
 /* (a) one factor and mean for all rows (the transform keeps them in
- * registers for n within one vector), 1..3 rows (a block shorter than a
- * vector) up to several blocks. */
+ * registers for n within one vector), and one per row, 1..3 rows (a block
+ * shorter than a vector) up to several blocks. */
 static void test_shared(void) {
   uint64_t seed = 900;
   const int64_t rowss[3] = {1, 3, 1500};
@@ -214,6 +214,10 @@ static void test_shared(void) {
         const jr_dtype P = d ? JR_FLOAT64 : JR_FLOAT32;
         pcase pc = {n, rowss[k], 1, 1, P, P, JR_CHOLESKY, JR_PARTITIONABLE};
         run_case(&pc, seed++);
+        /* and a factor and mean per row (the per-row one-vector kernels) */
+        pcase pr = {n, rowss[k], rowss[k],    rowss[k],
+                    P, P,        JR_CHOLESKY, JR_PARTITIONABLE};
+        run_case(&pr, seed++);
       }
 }
 
