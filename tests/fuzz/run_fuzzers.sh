@@ -7,6 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 build="${1:-$root/_build/fuzz}"
+mkdir -p "$build" && build="$(cd "$build" && pwd)" # absolute: the runs cd into it
 secs="${2:-60}"
 jobs="${JR_JOBS:-2}"
 CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
