@@ -1,7 +1,8 @@
 /* Samples a correlated 3-D normal distribution with jaxrandom and prints it:
- * the same numbers as
+ * the numbers of
  *   jax.random.multivariate_normal(jax.random.key(0), mean, cov, (5,))
- * in JAX >= 0.5 on CPU (float32, method='cholesky'). */
+ * in JAX >= 0.5 on CPU (float32, method='cholesky'), to within the rounding
+ * of the factor and the dot product (docs/multivariate_normal.md). */
 #include <stdio.h>
 
 #include "jaxrandom.h"
