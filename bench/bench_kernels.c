@@ -33,8 +33,23 @@ static void cpu_model(char *buf, size_t cap) {
   fclose(f);
 }
 
-enum { BITS32, NORMAL_F32, NORMAL_F64, NKIND };
-static const char *kind_name[NKIND] = {"bits32", "normal_f32", "normal_f64"};
+enum {
+  BITS32,
+  NORMAL_F32,
+  NORMAL_F64,
+  NORMAL_F16,
+  NORMAL_BF16,
+  UNIFORM_F32,
+  UNIFORM_F64,
+  NKIND
+};
+static const char *kind_name[NKIND] = {
+    "bits32",      "normal_f32",  "normal_f64", "normal_f16",
+    "normal_bf16", "uniform_f32", "uniform_f64"};
+/* the dtype of each kind for the public API */
+static const jr_dtype kind_dtype[NKIND] = {JR_UINT32,  JR_FLOAT32,  JR_FLOAT64,
+                                           JR_FLOAT16, JR_BFLOAT16, JR_FLOAT32,
+                                           JR_FLOAT64};
 
 static size_t n_elems;
 static int reps;
@@ -54,8 +69,16 @@ static double bench_table(const jr_kernels *k, int kind) {
         k->bits32(key, i, m, buf);
       else if (kind == NORMAL_F32)
         k->normal_f32(key, i, m, buf);
-      else
+      else if (kind == NORMAL_F64)
         k->normal_f64(key, i, m, buf);
+      else if (kind == NORMAL_F16)
+        k->normal_f16(key, i, m, buf);
+      else if (kind == NORMAL_BF16)
+        k->normal_bf16(key, i, m, buf);
+      else if (kind == UNIFORM_F32)
+        k->uniform_f32(key, i, m, -1.0f, 3.0f, buf);
+      else
+        k->uniform_f64(key, i, m, -1.0, 3.0, buf);
     }
     double rate = (double)n_elems / (now() - t0) / 1e6;
     if (rate > best) best = rate;
@@ -71,10 +94,11 @@ static double bench_api(int kind, int threads, void *out) {
   double best = 0;
   for (int r = 0; r < reps; r++) {
     double t0 = now();
-    jr_status st = kind == BITS32 ? jr_random_bits(c, key, 32, 1, &n, out)
-                   : kind == NORMAL_F32
-                       ? jr_normal(c, key, JR_FLOAT32, 1, &n, out)
-                       : jr_normal(c, key, JR_FLOAT64, 1, &n, out);
+    jr_status st =
+        kind == BITS32 ? jr_random_bits(c, key, 32, 1, &n, out)
+        : kind >= UNIFORM_F32
+            ? jr_uniform(c, key, kind_dtype[kind], 1, &n, -1.0, 3.0, out)
+            : jr_normal(c, key, kind_dtype[kind], 1, &n, out);
     double rate = (double)n_elems / (now() - t0) / 1e6;
     if (st != JR_OK) {
       fprintf(stderr, "bench: %s\n", jr_last_error());

@@ -153,6 +153,25 @@ typedef struct jr_kernels {
   void (*normal_f32_from_bits)(const uint32_t *bits, size_t count, float *out);
   void (*normal_f64_from_bits)(const uint64_t *bits, size_t count,
                                double *out);
+  /* float16 / bfloat16 normals (output: the 16-bit patterns). Fused: element
+   * i uses the low 16 / 8 bits of bits32's word i. From bits: one uint16 /
+   * uint8 of random bits per element (legacy mode). */
+  void (*normal_f16)(jr_key key, uint64_t start, size_t count, uint16_t *out);
+  void (*normal_bf16)(jr_key key, uint64_t start, size_t count, uint16_t *out);
+  void (*normal_f16_from_bits)(const uint16_t *bits, size_t count,
+                               uint16_t *out);
+  void (*normal_bf16_from_bits)(const uint8_t *bits, size_t count,
+                                uint16_t *out);
+  /* uniform over [lo, hi) (spec 6): max(lo, fma(f, hi - lo, lo)) with XLA's
+   * NaN-propagating max; bits as for the normals. */
+  void (*uniform_f32)(jr_key key, uint64_t start, size_t count, float lo,
+                      float hi, float *out);
+  void (*uniform_f64)(jr_key key, uint64_t start, size_t count, double lo,
+                      double hi, double *out);
+  void (*uniform_f32_from_bits)(const uint32_t *bits, size_t count, float lo,
+                                float hi, float *out);
+  void (*uniform_f64_from_bits)(const uint64_t *bits, size_t count, double lo,
+                                double hi, double *out);
 } jr_kernels;
 
 /* The active table; fails with JR_E_BAD_ISA if JAXRANDOM_ISA asks for an

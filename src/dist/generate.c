@@ -77,33 +77,18 @@ static float jr_maxf(float a, float b) { /* XLA max: NaN propagates */
   if (b != b) return b;
   return a > b ? a : b;
 }
-static double jr_maxd(double a, double b) {
-  if (a != a) return a;
-  if (b != b) return b;
-  return a > b ? a : b;
-}
 
 /* uniform (spec 6), one block of ready bits -> out. */
 static void jr_uniform_block(const jr_gen_job *job, const void *bits, size_t n,
                              void *dst) {
   switch (job->dtype) {
-  case JR_FLOAT32: {
-    float lo = (float)job->minval, hi = (float)job->maxval, d = hi - lo;
-    for (size_t i = 0; i < n; i++) {
-      float f = jr_bits_f32((((const uint32_t *)bits)[i] >> 9) | 0x3F800000u) - 1.0f;
-      ((float *)dst)[i] = jr_maxf(lo, fmaf(f, d, lo));
-    }
+  case JR_FLOAT32: /* the kernel table (scalar loop: kernels_ref.c) */
+    job->kern->uniform_f32_from_bits(bits, n, (float)job->minval,
+                                     (float)job->maxval, dst);
     break;
-  }
-  case JR_FLOAT64: {
-    double lo = job->minval, hi = job->maxval, d = hi - lo;
-    for (size_t i = 0; i < n; i++) {
-      double f = jr_bits_f64((((const uint64_t *)bits)[i] >> 12) |
-                             0x3FF0000000000000ull) - 1.0;
-      ((double *)dst)[i] = jr_maxd(lo, fma(f, d, lo));
-    }
+  case JR_FLOAT64:
+    job->kern->uniform_f64_from_bits(bits, n, job->minval, job->maxval, dst);
     break;
-  }
   case JR_FLOAT16: {
     /* float16 arithmetic in float32, rounded to float16 after each op.
      * minval/maxval reach float16 through float32, as a Python float does in
@@ -141,14 +126,8 @@ static void jr_normal_block(const jr_gen_job *job, const void *bits, size_t n,
   switch (job->dtype) {
   case JR_FLOAT32: job->kern->normal_f32_from_bits(bits, n, dst); break;
   case JR_FLOAT64: job->kern->normal_f64_from_bits(bits, n, dst); break;
-  case JR_FLOAT16:
-    for (size_t i = 0; i < n; i++)
-      ((uint16_t *)dst)[i] = jr_ref_normal_f16(((const uint16_t *)bits)[i]);
-    break;
-  case JR_BFLOAT16:
-    for (size_t i = 0; i < n; i++)
-      ((uint16_t *)dst)[i] = jr_ref_normal_bf16(((const uint8_t *)bits)[i]);
-    break;
+  case JR_FLOAT16: job->kern->normal_f16_from_bits(bits, n, dst); break;
+  case JR_BFLOAT16: job->kern->normal_bf16_from_bits(bits, n, dst); break;
   default:
     break;
   }
@@ -171,6 +150,20 @@ static void jr_gen_range(void *arg, int64_t begin, int64_t end) {
     } else if (job->kind == JR_KIND_NORMAL && job->mode == JR_PARTITIONABLE &&
                job->dtype == JR_FLOAT64) {
       job->kern->normal_f64(job->key, a, n, (double *)dst);
+    } else if (job->kind == JR_KIND_UNIFORM && job->mode == JR_PARTITIONABLE &&
+               job->dtype == JR_FLOAT32) {
+      job->kern->uniform_f32(job->key, a, n, (float)job->minval,
+                             (float)job->maxval, (float *)dst);
+    } else if (job->kind == JR_KIND_UNIFORM && job->mode == JR_PARTITIONABLE &&
+               job->dtype == JR_FLOAT64) {
+      job->kern->uniform_f64(job->key, a, n, job->minval, job->maxval,
+                             (double *)dst);
+    } else if (job->kind == JR_KIND_NORMAL && job->mode == JR_PARTITIONABLE &&
+               job->dtype == JR_FLOAT16) {
+      job->kern->normal_f16(job->key, a, n, (uint16_t *)dst);
+    } else if (job->kind == JR_KIND_NORMAL && job->mode == JR_PARTITIONABLE &&
+               job->dtype == JR_BFLOAT16) {
+      job->kern->normal_bf16(job->key, a, n, (uint16_t *)dst);
     } else {
       jr_bits_block(job, a, n, bits);
       if (job->kind == JR_KIND_UNIFORM)

@@ -47,6 +47,7 @@ static inline void i_storeu(void *p, vi v) {
   _mm256_storeu_si256((__m256i *)p, v);
 }
 #define I_SRL(x, r) _mm256_srli_epi32(x, r)
+#define I_SLL(x, r) _mm256_slli_epi32(x, r)
 #define I_SRL64(x, r) _mm256_srli_epi64(x, r)
 /* No vector rotate in AVX2: shifts and or, except rotations by whole bytes,
  * which are one byte shuffle. */
@@ -271,4 +272,12 @@ const jr_kernels jr_kernels_avx2 = {
     k_normal_f64,
     k_normal_f32_from_bits,
     k_normal_f64_from_bits,
+    k_normal_f16,
+    k_normal_bf16,
+    k_normal_f16_from_bits,
+    k_normal_bf16_from_bits,
+    k_uniform_f32,
+    k_uniform_f64,
+    k_uniform_f32_from_bits,
+    k_uniform_f64_from_bits,
 };

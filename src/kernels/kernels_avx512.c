@@ -51,6 +51,7 @@ static inline void i_storeu(void *p, vi v) {
   _mm512_storeu_si512(p, v);
 }
 #define I_SRL(x, r) _mm512_srli_epi32(x, r)
+#define I_SLL(x, r) _mm512_slli_epi32(x, r)
 #define I_SRL64(x, r) _mm512_srli_epi64(x, r)
 #define I_ROTL(x, r) _mm512_rol_epi32(x, r) /* one instruction here */
 
@@ -223,7 +224,19 @@ static inline unsigned compress_d(double *arg, uint32_t *idx, vd a,
 #include "kernels/simd_body.h"
 
 const jr_kernels jr_kernels_avx512 = {
-    JR_ISA_AVX512,          k_bits32,     k_bits64,
-    k_normal_f32,           k_normal_f64, k_normal_f32_from_bits,
+    JR_ISA_AVX512,
+    k_bits32,
+    k_bits64,
+    k_normal_f32,
+    k_normal_f64,
+    k_normal_f32_from_bits,
     k_normal_f64_from_bits,
+    k_normal_f16,
+    k_normal_bf16,
+    k_normal_f16_from_bits,
+    k_normal_bf16_from_bits,
+    k_uniform_f32,
+    k_uniform_f64,
+    k_uniform_f32_from_bits,
+    k_uniform_f64_from_bits,
 };

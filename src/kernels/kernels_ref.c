@@ -1,6 +1,8 @@
 /* The portable reference kernels: the definition of truth. Scalar loops over
  * the scalar transforms in src/math; every SIMD kernel must match them bit
  * for bit. */
+#include <math.h>
+
 #include "internal.h"
 
 static void ref_bits32(jr_key key, uint64_t start, size_t n, uint32_t *out) {
@@ -47,9 +49,102 @@ static void ref_normal_f64(jr_key key, uint64_t start, size_t n, double *out) {
   }
 }
 
+static void ref_normal_f16_from_bits(const uint16_t *bits, size_t n,
+                                     uint16_t *out) {
+  for (size_t i = 0; i < n; i++)
+    out[i] = jr_ref_normal_f16(bits[i]);
+}
+
+static void ref_normal_bf16_from_bits(const uint8_t *bits, size_t n,
+                                      uint16_t *out) {
+  for (size_t i = 0; i < n; i++)
+    out[i] = jr_ref_normal_bf16(bits[i]);
+}
+
+/* 16-bit dtypes draw 16 / 8 bits per element: bits32 truncated (spec 6). */
+static void ref_normal_f16(jr_key key, uint64_t start, size_t n,
+                           uint16_t *out) {
+  uint32_t bits[256];
+  for (size_t i = 0; i < n; i += 256) {
+    size_t m = n - i < 256 ? n - i : 256;
+    ref_bits32(key, start + i, m, bits);
+    for (size_t j = 0; j < m; j++)
+      out[i + j] = jr_ref_normal_f16((uint16_t)bits[j]);
+  }
+}
+
+static void ref_normal_bf16(jr_key key, uint64_t start, size_t n,
+                            uint16_t *out) {
+  uint32_t bits[256];
+  for (size_t i = 0; i < n; i += 256) {
+    size_t m = n - i < 256 ? n - i : 256;
+    ref_bits32(key, start + i, m, bits);
+    for (size_t j = 0; j < m; j++)
+      out[i + j] = jr_ref_normal_bf16((uint8_t)bits[j]);
+  }
+}
+
+/* uniform (spec 6): XLA's max, which returns a NaN operand. */
+static float ref_maxf(float a, float b) {
+  if (a != a) return a;
+  if (b != b) return b;
+  return a > b ? a : b;
+}
+static double ref_maxd(double a, double b) {
+  if (a != a) return a;
+  if (b != b) return b;
+  return a > b ? a : b;
+}
+
+static void ref_uniform_f32_from_bits(const uint32_t *bits, size_t n, float lo,
+                                      float hi, float *out) {
+  float d = hi - lo;
+  for (size_t i = 0; i < n; i++) {
+    float f = jr_bits_f32((bits[i] >> 9) | 0x3F800000u) - 1.0f;
+    out[i] = ref_maxf(lo, fmaf(f, d, lo));
+  }
+}
+
+static void ref_uniform_f64_from_bits(const uint64_t *bits, size_t n, double lo,
+                                      double hi, double *out) {
+  double d = hi - lo;
+  for (size_t i = 0; i < n; i++) {
+    double f = jr_bits_f64((bits[i] >> 12) | 0x3FF0000000000000ull) - 1.0;
+    out[i] = ref_maxd(lo, fma(f, d, lo));
+  }
+}
+
+static void ref_uniform_f32(jr_key key, uint64_t start, size_t n, float lo,
+                            float hi, float *out) {
+  uint32_t bits[256];
+  for (size_t i = 0; i < n; i += 256) {
+    size_t m = n - i < 256 ? n - i : 256;
+    ref_bits32(key, start + i, m, bits);
+    ref_uniform_f32_from_bits(bits, m, lo, hi, out + i);
+  }
+}
+
+static void ref_uniform_f64(jr_key key, uint64_t start, size_t n, double lo,
+                            double hi, double *out) {
+  uint64_t bits[256];
+  for (size_t i = 0; i < n; i += 256) {
+    size_t m = n - i < 256 ? n - i : 256;
+    ref_bits64(key, start + i, m, bits);
+    ref_uniform_f64_from_bits(bits, m, lo, hi, out + i);
+  }
+}
+
 const jr_kernels jr_kernels_ref = {
     JR_ISA_REF,     ref_bits32,
     ref_bits64,     ref_normal_f32,
     ref_normal_f64, ref_normal_f32_from_bits,
     ref_normal_f64_from_bits,
+    ref_normal_f16,
+    ref_normal_bf16,
+    ref_normal_f16_from_bits,
+    ref_normal_bf16_from_bits,
+    ref_uniform_f32,
+    ref_uniform_f64,
+    ref_uniform_f32_from_bits,
+    ref_uniform_f64_from_bits,
 };

@@ -67,5 +67,40 @@ int jr_kernels_self_check(const jr_kernels *k) {
   r->normal_f64_from_bits(bits64, N_FROM - 3, a.d);
   k->normal_f64_from_bits(bits64, N_FROM - 3, b.d);
   if (memcmp(a.d, b.d, (N_FROM - 3) * sizeof(double))) return 0;
+
+  /* 16-bit normals: fused, and from the low halves / bytes of the same words
+   * (the edge patterns' low bits include 0, all ones and 0x01FF / 0x0200). */
+  uint16_t h16[N_FROM], o16a[N_FROM], o16b[N_FROM];
+  uint8_t h8[N_FROM];
+  for (size_t i = 0; i < N_FROM; i++) {
+    h16[i] = (uint16_t)(bits32[i] ^ (bits32[i] >> 16));
+    h8[i] = (uint8_t)(bits32[i] ^ (bits32[i] >> 24));
+  }
+  r->normal_f16(key, start32, N_NORM, o16a);
+  k->normal_f16(key, start32, N_NORM, o16b);
+  if (memcmp(o16a, o16b, N_NORM * sizeof(uint16_t))) return 0;
+  r->normal_bf16(key, start32, N_NORM, o16a);
+  k->normal_bf16(key, start32, N_NORM, o16b);
+  if (memcmp(o16a, o16b, N_NORM * sizeof(uint16_t))) return 0;
+  r->normal_f16_from_bits(h16, N_FROM - 3, o16a);
+  k->normal_f16_from_bits(h16, N_FROM - 3, o16b);
+  if (memcmp(o16a, o16b, (N_FROM - 3) * sizeof(uint16_t))) return 0;
+  r->normal_bf16_from_bits(h8, N_FROM - 3, o16a);
+  k->normal_bf16_from_bits(h8, N_FROM - 3, o16b);
+  if (memcmp(o16a, o16b, (N_FROM - 3) * sizeof(uint16_t))) return 0;
+
+  /* uniform: an ordinary range, then lo > hi, fused and from bits. */
+  r->uniform_f32(key, start32, N_NORM, -1.5f, 2.25f, a.f);
+  k->uniform_f32(key, start32, N_NORM, -1.5f, 2.25f, b.f);
+  if (memcmp(a.f, b.f, N_NORM * sizeof(float))) return 0;
+  r->uniform_f64(key, start64, N_NORM, -1.5, 2.25, a.d);
+  k->uniform_f64(key, start64, N_NORM, -1.5, 2.25, b.d);
+  if (memcmp(a.d, b.d, N_NORM * sizeof(double))) return 0;
+  r->uniform_f32_from_bits(bits32, N_FROM - 3, 3.0f, -0.75f, a.f);
+  k->uniform_f32_from_bits(bits32, N_FROM - 3, 3.0f, -0.75f, b.f);
+  if (memcmp(a.f, b.f, (N_FROM - 3) * sizeof(float))) return 0;
+  r->uniform_f64_from_bits(bits64, N_FROM - 3, 3.0, -0.75, a.d);
+  k->uniform_f64_from_bits(bits64, N_FROM - 3, 3.0, -0.75, b.d);
+  if (memcmp(a.d, b.d, (N_FROM - 3) * sizeof(double))) return 0;
   return 1;
 }

@@ -15,7 +15,7 @@
  *   vi (integer vector), vf (VLF floats), vd (VLD doubles), mf / md (masks)
  *   VLF, VLD: lanes; JR_SIMD_PREFIX: name prefix (avx2, avx512)
  *   i_set1(u32) i_set1_64(u64) i_add(a,b) i_sub(a,b) i_xor i_or i_and
- *   I_ROTL(x, r) (r a constant) I_SRL(x, r) I_SRL64(x, r)
+ *   I_ROTL(x, r) (r a constant) I_SRL(x, r) I_SLL(x, r) I_SRL64(x, r)
  *   ctr(uint64_t start, vi *hi, vi *lo): counters of start .. start+VLF-1
  *   i_loadu(p) i_storeu(p, v)
  *   store_bits64(uint64_t *out, vi y0, vi y1): 2*VLD words (y0 << 32) | y1
@@ -404,6 +404,102 @@ JR_AI xvf v_normal_f32(xvi bits) {
   return xf_mul(xf_set1(jr_bits_f32(JR_SQRT2_F32_BITS)), v_erf_inv_f32(u, 0));
 }
 
+/* ---- float16 / bfloat16 normals (spec 6, 7): float32 arithmetic rounded to
+ * the 16-bit type after each operation, exactly as jr_ref_normal_f16/bf16.
+ * The conversions are jr_f32_to_f16 / jr_f16_to_f32 / jr_f32_to_bf16 branch
+ * by branch in integer ops and selects (no F16C: one code path for both
+ * ISAs, and no extra CPU feature to dispatch on). The branch masks come from
+ * float compares of |x|, whose order matches the bit patterns' for non-NaN.
+ * Lanes hold the 16-bit patterns in their low half. */
+static inline vi v1_f32_to_f16(vf x) {
+  const vf ax = f_abs(x);
+  const vi ai = f_to_i(ax);
+  const vi sign = i_and(I_SRL(f_to_i(x), 16), i_set1(0x8000u));
+  /* normal: add the exponent rebias and the round-to-even increment */
+  const vi odd = i_and(I_SRL(ai, 13), i_set1(1u));
+  const vi nrm = I_SRL(
+      i_add(i_add(ai, i_set1(((uint32_t)(15 - 127) << 23) + 0xFFFu)), odd), 13);
+  /* below 2^-14: ax + 0.5 has its ulp at 2^-24, the FPU rounds */
+  const vi sub =
+      i_sub(f_to_i(f_add(ax, f_set1(0.5f))), i_set1(jr_f32_bits(0.5f)));
+  const vi nan = i_or(i_set1(0x7E00u), i_and(I_SRL(ai, 13), i_set1(0x3FFu)));
+  vf r = f_from_i(nrm);
+  r = f_sel(f_lt(ax, f_set1(0x1p-14f)), f_from_i(sub), r);
+  /* >= 65520 rounds to inf (f_nlt also takes NaN, replaced next) */
+  r = f_sel(f_nlt(ax, f_set1(65520.0f)), f_from_i(i_set1(0x7C00u)), r);
+  r = f_sel(f_eq(ax, ax), r, f_from_i(nan));
+  return i_or(sign, f_to_i(r));
+}
+
+static inline vf v1_f16_to_f32(vi h) {
+  const vi sign = I_SLL(i_and(h, i_set1(0x8000u)), 16);
+  const vi e = i_and(I_SRL(h, 10), i_set1(0x1Fu));
+  const vi m = i_and(h, i_set1(0x3FFu));
+  const vi ms = I_SLL(m, 13);
+  const vf ef = f_cvt(e);
+  vf r = f_from_i(i_or(I_SLL(i_add(e, i_set1(112u)), 23), ms));
+  r = f_sel(f_eq(ef, f_set1(31.0f)), f_from_i(i_or(i_set1(0x7F800000u), ms)),
+            r);
+  /* zero or subnormal: m * 2^-24, exact */
+  r = f_sel(f_eq(ef, f_set1(0.0f)), f_mul(f_cvt(m), f_set1(0x1p-24f)), r);
+  return f_from_i(i_or(f_to_i(r), sign));
+}
+
+static inline vi v1_f32_to_bf16(vf x) {
+  const vi xi = f_to_i(x);
+  const vi r = I_SRL(
+      i_add(i_add(xi, i_set1(0x7FFFu)), i_and(I_SRL(xi, 16), i_set1(1u))), 16);
+  const vi nan = i_or(I_SRL(xi, 16), i_set1(0x40u));
+  return f_to_i(f_sel(f_eq(x, x), f_from_i(r), f_from_i(nan)));
+}
+
+static inline vf v1_bf16_to_f32(vi h) {
+  return f_from_i(I_SLL(h, 16));
+}
+static inline vf v1_round_f16(vf x) {
+  return v1_f16_to_f32(v1_f32_to_f16(x));
+}
+static inline vf v1_round_bf16(vf x) {
+  return v1_bf16_to_f32(v1_f32_to_bf16(x));
+}
+/* Random bits (low 16 / 8 of each lane) -> f = the mantissa field in [0, 1),
+ * exactly f16_to_f32((b >> 6) | 0x3C00) - 1 and bf16_to_f32((b >> 1) |
+ * 0x3F80) - 1 (both conversions of a normal number are a shift). */
+static inline vi v1_f16_one(vi b) {
+  return i_or(I_SLL(i_and(I_SRL(b, 6), i_set1(0x3FFu)), 13),
+              i_set1(0x3F800000u));
+}
+static inline vi v1_bf16_one(vi b) {
+  return i_or(I_SLL(i_and(I_SRL(b, 1), i_set1(0x7Fu)), 16),
+              i_set1(0x3F800000u));
+}
+JR_X1(xvf, xf_round_f16, xvf, v1_round_f16)
+JR_X1(xvf, xf_round_bf16, xvf, v1_round_bf16)
+JR_X1(xvi, xf_to_f16, xvf, v1_f32_to_f16)
+JR_X1(xvi, xf_to_bf16, xvf, v1_f32_to_bf16)
+JR_X1(xvi, xi_f16_one, xvi, v1_f16_one)
+JR_X1(xvi, xi_bf16_one, xvi, v1_bf16_one)
+
+/* u = round(fma(f, round(1 - lo), lo)), clamped below at lo; then
+ * round(erf_inv(u)) and round(SQRT2_16 * e), SQRT2_16 the dtype's SQRT2 in
+ * float32. The constants are the reference's after rounding: lo = -(1 -
+ * 2^-11) (f16) / -(1 - 2^-8) (bf16), and 1 - lo rounds (a tie, to even) to
+ * 2 in both. As for float32, |u| < 1 and u*(-u) + 1 >= 2^-10 from bits, so
+ * erf_inv runs without the special-case selects (general = 0); the
+ * exhaustive tests over all 2^16 / 2^8 inputs confirm every result. */
+JR_AI xvi v_normal_16(xvi b, int bf) {
+  const float lo = bf ? -(1.0f - 0x1p-8f) : -(1.0f - 0x1p-11f);
+  xvf f = xf_sub(xf_from_i(bf ? xi_bf16_one(b) : xi_f16_one(b)), xf_set1(1.0f));
+  xvf u = xf_fma(f, xf_set1(2.0f), xf_set1(lo));
+  u = bf ? xf_round_bf16(u) : xf_round_f16(u);
+  u = xf_sel(xf_lt(u, xf_set1(lo)), xf_set1(lo), u);
+  xvf e = v_erf_inv_f32(u, 0);
+  e = bf ? xf_round_bf16(e) : xf_round_f16(e);
+  /* 0x3DA8 (f16) and 0x3FB5 (bf16) are both 1.4140625 in float32 */
+  xvf r = xf_mul(xf_set1(jr_bits_f32(0x3FB50000u)), e);
+  return bf ? xf_to_bf16(r) : xf_to_f16(r);
+}
+
 /* ---- float64: log1p (7b) with the C library's log (7c), erf_inv (7a).
  *
  * log1p's else branch (|x| >= sqrt(2)-1, ~36% of lanes) must return exactly
@@ -748,6 +844,148 @@ static void k_normal_f64(jr_key key, uint64_t start, size_t n, double *out) {
     size_t m = n - i < JR_F64_BLOCK ? n - i : JR_F64_BLOCK;
     k_bits64(key, start + i, m, bits);
     k_normal_f64_from_bits(bits, m, out + i);
+  }
+}
+
+/* 16-bit normals over a block of at most JR_F16_BLOCK elements whose random
+ * bits sit in the low half of 32-bit words (as bits32 yields them); the
+ * results are narrowed to uint16 through a 32-bit buffer. */
+enum { JR_F16_BLOCK = 256 };
+static void normal_16_block(uint32_t *b32, size_t n, uint16_t *out, int bf) {
+  uint32_t r[JR_F16_BLOCK + XLF];
+  size_t pad = (n + XLF - 1) / XLF * XLF;
+  for (size_t i = n; i < pad; i++)
+    b32[i] = 0; /* b32 has room for it */
+  for (size_t i = 0; i < pad; i += XLF) {
+    xvi y = v_normal_16(xi_loadu(b32 + i), bf);
+    for (int j = 0; j < JR_U; j++)
+      i_storeu(r + i + (size_t)j * VLF, y.v[j]);
+  }
+  for (size_t i = 0; i < n; i++)
+    out[i] = (uint16_t)r[i];
+}
+
+static void k_normal_f16(jr_key key, uint64_t start, size_t n, uint16_t *out) {
+  uint32_t bits[JR_F16_BLOCK + XLF];
+  for (size_t i = 0; i < n; i += JR_F16_BLOCK) {
+    size_t m = n - i < JR_F16_BLOCK ? n - i : JR_F16_BLOCK;
+    k_bits32(key, start + i, m, bits);
+    normal_16_block(bits, m, out + i, 0);
+  }
+}
+
+static void k_normal_bf16(jr_key key, uint64_t start, size_t n, uint16_t *out) {
+  uint32_t bits[JR_F16_BLOCK + XLF];
+  for (size_t i = 0; i < n; i += JR_F16_BLOCK) {
+    size_t m = n - i < JR_F16_BLOCK ? n - i : JR_F16_BLOCK;
+    k_bits32(key, start + i, m, bits);
+    normal_16_block(bits, m, out + i, 1);
+  }
+}
+
+static void k_normal_f16_from_bits(const uint16_t *bits, size_t n,
+                                   uint16_t *out) {
+  uint32_t b[JR_F16_BLOCK + XLF];
+  for (size_t i = 0; i < n; i += JR_F16_BLOCK) {
+    size_t m = n - i < JR_F16_BLOCK ? n - i : JR_F16_BLOCK;
+    for (size_t j = 0; j < m; j++)
+      b[j] = bits[i + j];
+    normal_16_block(b, m, out + i, 0);
+  }
+}
+
+static void k_normal_bf16_from_bits(const uint8_t *bits, size_t n,
+                                    uint16_t *out) {
+  uint32_t b[JR_F16_BLOCK + XLF];
+  for (size_t i = 0; i < n; i += JR_F16_BLOCK) {
+    size_t m = n - i < JR_F16_BLOCK ? n - i : JR_F16_BLOCK;
+    for (size_t j = 0; j < m; j++)
+      b[j] = bits[i + j];
+    normal_16_block(b, m, out + i, 1);
+  }
+}
+
+/* ---- uniform (spec 6) over [lo, hi): max(lo, fma(f, hi - lo, lo)) with
+ * XLA's max, as generate.c's scalar loop (now kernels_ref.c). hi - lo is
+ * rounded once, in scalar, as there. XLA's max returns a NaN operand: a NaN
+ * lo is handled before the vector loop (every result is lo, its exact bits);
+ * otherwise `r < lo ? lo : r` (ordered compare) returns r when r is NaN and
+ * r for equal zeros of either sign, as the reference's `lo > r ? lo : r`. */
+JR_AI xvf v_unif_f32(xvi bits, xvf lo, xvf d) {
+  xvf f = xf_sub(xf_from_i(xi_or(xi_srl9(bits), xi_set1(0x3F800000u))),
+                 xf_set1(1.0f));
+  xvf r = xf_fma(f, d, lo);
+  return xf_sel(xf_lt(r, lo), lo, r);
+}
+
+JR_AI xvd v_unif_f64(xvi bits, xvd lo, xvd d) {
+  xvd f = xd_sub(
+      xd_from_i(xi_or(xi_srl64_12(bits), xi_set1_64(0x3FF0000000000000ull))),
+      xd_set1(1.0));
+  xvd r = xd_fma(f, d, lo);
+  return xd_sel(xd_lt(r, lo), lo, r);
+}
+
+static void k_uniform_f32_from_bits(const uint32_t *bits, size_t n, float lo,
+                                    float hi, float *out) {
+  if (lo != lo) { /* XLA max(NaN, x) is the NaN operand itself */
+    for (size_t i = 0; i < n; i++)
+      out[i] = lo;
+    return;
+  }
+  const xvf vlo = xf_set1(lo), d = xf_set1(hi - lo);
+  size_t i = 0;
+  for (; i + XLF <= n; i += XLF)
+    xf_storeu(out + i, v_unif_f32(xi_loadu(bits + i), vlo, d));
+  if (i < n) {
+    uint32_t b[XLF] = {0};
+    float tmp[XLF];
+    memcpy(b, bits + i, (n - i) * sizeof *bits);
+    xf_storeu(tmp, v_unif_f32(xi_loadu(b), vlo, d));
+    memcpy(out + i, tmp, (n - i) * sizeof *out);
+  }
+}
+
+static void k_uniform_f64_from_bits(const uint64_t *bits, size_t n, double lo,
+                                    double hi, double *out) {
+  if (lo != lo) {
+    for (size_t i = 0; i < n; i++)
+      out[i] = lo;
+    return;
+  }
+  const xvd vlo = xd_set1(lo), d = xd_set1(hi - lo);
+  size_t i = 0;
+  for (; i + XLD <= n; i += XLD)
+    xd_storeu(out + i, v_unif_f64(xi_loadu(bits + i), vlo, d));
+  if (i < n) {
+    uint64_t b[XLD] = {0};
+    double tmp[XLD];
+    memcpy(b, bits + i, (n - i) * sizeof *bits);
+    xd_storeu(tmp, v_unif_f64(xi_loadu(b), vlo, d));
+    memcpy(out + i, tmp, (n - i) * sizeof *out);
+  }
+}
+
+/* Fused: hash a 256-element block into L1, then transform it (as the
+ * normals). */
+enum { JR_UNIF_BLOCK = 256 };
+static void k_uniform_f32(jr_key key, uint64_t start, size_t n, float lo,
+                          float hi, float *out) {
+  uint32_t bits[JR_UNIF_BLOCK];
+  for (size_t i = 0; i < n; i += JR_UNIF_BLOCK) {
+    size_t m = n - i < JR_UNIF_BLOCK ? n - i : JR_UNIF_BLOCK;
+    k_bits32(key, start + i, m, bits);
+    k_uniform_f32_from_bits(bits, m, lo, hi, out + i);
+  }
+}
+
+static void k_uniform_f64(jr_key key, uint64_t start, size_t n, double lo,
+                          double hi, double *out) {
+  uint64_t bits[JR_UNIF_BLOCK];
+  for (size_t i = 0; i < n; i += JR_UNIF_BLOCK) {
+    size_t m = n - i < JR_UNIF_BLOCK ? n - i : JR_UNIF_BLOCK;
+    k_bits64(key, start + i, m, bits);
+    k_uniform_f64_from_bits(bits, m, lo, hi, out + i);
   }
 }
 

@@ -1,7 +1,9 @@
 /* Every SIMD kernel set this machine supports must be byte-identical to the
  * portable reference (jr_kernels_ref), which is verified on its own against
  * XLA:CPU data.
- * Usage: test_kernels bits|f32|f64|fused|erfinv|selfcheck|log [midpoints] */
+ * Usage: test_kernels bits|f32|f64|f16|uniform|fused|erfinv|selfcheck|log
+ *        [midpoints]
+ */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -248,6 +250,194 @@ static void test_fused(const jr_kernels *k) {
   free(bd);
 }
 
+/* float16 / bfloat16 normals: every possible input (2^16 / 2^8 patterns)
+ * through the from_bits kernels at every offset into a vector group and
+ * lengths 0..70 (tails), then the fused kernels at random starts (including
+ * starts where the counter's high word changes). */
+static void check16(const jr_kernels *k, const char *what, const uint16_t *a,
+                    const uint16_t *b, size_t n, const void *bits, int bf) {
+  long d = first_diff(a, b, n, 2);
+  CHECK(d < 0, "%s %s n %zu: element %ld bits %04x: %04x, ref %04x",
+        jr_isa_name(k->isa), what, n, d,
+        d < 0 ? 0u
+              : (unsigned)(bf ? ((const uint8_t *)bits)[d]
+                              : ((const uint16_t *)bits)[d]),
+        d < 0 ? 0u : b[d], d < 0 ? 0u : a[d]);
+  CHECK(guard_ok((const unsigned char *)b, n * 2),
+        "%s %s n %zu wrote past the end", jr_isa_name(k->isa), what, n);
+}
+
+static void test_f16(const jr_kernels *k) {
+  const size_t N = 65536 + 64;
+  uint16_t *h = malloc(N * 2), *a = malloc(N * 2), *b = malloc(N * 2 + GUARD);
+  uint8_t *h8 = malloc(N);
+  for (size_t i = 0; i < N; i++) {
+    h[i] = (uint16_t)i;
+    h8[i] = (uint8_t)i;
+  }
+  /* every input, at every alignment of the group and block boundaries */
+  for (size_t off = 0; off < 64; off += 7) {
+    size_t n = 65536 - off % 5;
+    memset(b, 0xA5, n * 2 + GUARD);
+    ref->normal_f16_from_bits(h + off, n, a);
+    k->normal_f16_from_bits(h + off, n, b);
+    check16(k, "normal_f16_from_bits", a, b, n, h + off, 0);
+    /* the reference table is the scalar reference itself */
+    for (size_t i = 0; i < 65536; i++)
+      CHECK(i >= n || a[i] == jr_ref_normal_f16(h[off + i]),
+            "ref table f16 differs at %zu", i);
+    n = 1024 - off % 5;
+    memset(b, 0xA5, n * 2 + GUARD);
+    ref->normal_bf16_from_bits(h8 + off, n, a);
+    k->normal_bf16_from_bits(h8 + off, n, b);
+    check16(k, "normal_bf16_from_bits", a, b, n, h8 + off, 1);
+  }
+  for (size_t n = 0; n <= 70; n++) {
+    uint16_t rb[70];
+    uint8_t rb8[70];
+    for (size_t i = 0; i < n; i++) {
+      uint64_t r = rnd64();
+      rb[i] = (uint16_t)r;
+      rb8[i] = (uint8_t)(r >> 16);
+    }
+    memset(b, 0xA5, n * 2 + GUARD);
+    ref->normal_f16_from_bits(rb, n, a);
+    k->normal_f16_from_bits(rb, n, b);
+    check16(k, "normal_f16_from_bits (tail)", a, b, n, rb, 0);
+    memset(b, 0xA5, n * 2 + GUARD);
+    ref->normal_bf16_from_bits(rb8, n, a);
+    k->normal_bf16_from_bits(rb8, n, b);
+    check16(k, "normal_bf16_from_bits (tail)", a, b, n, rb8, 1);
+  }
+  for (int rep = 0; rep < 300; rep++) {
+    jr_key key = {{(uint32_t)rnd64(), (uint32_t)rnd64()}};
+    uint64_t start = rnd64() >> (rnd64() % 64);
+    if (rep % 4 == 0)
+      start = ((rnd64() % 8) << 32) | (0xFFFFFFFFull - rnd64() % 300);
+    size_t n = rep < 41 ? (size_t)rep : (size_t)(rnd64() % 3000);
+    memset(b, 0xA5, n * 2 + GUARD);
+    ref->normal_f16(key, start, n, a);
+    k->normal_f16(key, start, n, b);
+    long d = first_diff(a, b, n, 2);
+    CHECK(d < 0, "%s fused normal_f16 start %" PRIu64 " n %zu: element %ld",
+          jr_isa_name(k->isa), start, n, d);
+    CHECK(guard_ok((unsigned char *)b, n * 2), "%s normal_f16 n %zu overran",
+          jr_isa_name(k->isa), n);
+    memset(b, 0xA5, n * 2 + GUARD);
+    ref->normal_bf16(key, start, n, a);
+    k->normal_bf16(key, start, n, b);
+    d = first_diff(a, b, n, 2);
+    CHECK(d < 0, "%s fused normal_bf16 start %" PRIu64 " n %zu: element %ld",
+          jr_isa_name(k->isa), start, n, d);
+    CHECK(guard_ok((unsigned char *)b, n * 2), "%s normal_bf16 n %zu overran",
+          jr_isa_name(k->isa), n);
+  }
+  free(h);
+  free(h8);
+  free(a);
+  free(b);
+}
+
+/* uniform over [lo, hi) for every pair of edge bounds (lo > hi, equal,
+ * NaNs with payloads, +-inf, +-0, subnormals, huge) and random pairs, on
+ * edge bit patterns plus random bits at lengths 0..300, and fused at random
+ * starts. Byte for byte, NaNs included. */
+static const double unif_edges[] = {0.0,
+                                    -0.0,
+                                    1.0,
+                                    -1.0,
+                                    0.5,
+                                    -3.25,
+                                    2.0,
+                                    1e-3,
+                                    1e30,
+                                    -1e30,
+                                    3.4028234663852886e38,
+                                    -3.4028234663852886e38,
+                                    1.7976931348623157e308,
+                                    -1.7976931348623157e308,
+                                    1e-40,
+                                    -1e-45,
+                                    5e-324,
+                                    INFINITY,
+                                    -INFINITY,
+                                    NAN,
+                                    -NAN};
+static void test_uniform(const jr_kernels *k) {
+  enum { NB = 300 };
+  uint32_t b32[NB];
+  uint64_t b64[NB];
+  float af[NB], bf[NB + GUARD / 4];
+  double ad[NB], bd[NB + GUARD / 8];
+  const size_t ne = sizeof unif_edges / sizeof *unif_edges;
+  double lo_hi[(sizeof unif_edges / sizeof *unif_edges) + 40];
+  memcpy(lo_hi, unif_edges, sizeof unif_edges);
+  for (size_t i = ne; i < ne + 40; i++) /* random, and a NaN payload */
+    lo_hi[i] = i == ne ? jr_bits_f64(0x7FF4000000000123ull)
+                       : ((double)(int64_t)rnd64()) * 0x1p-60;
+  const size_t nv = ne + 40;
+  for (size_t i = 0; i < NB; i++) {
+    uint64_t r = rnd64();
+    /* edges first: 0, all ones, top mantissa bit only */
+    b32[i] = i == 0 ? 0 : i == 1 ? ~0u : i == 2 ? 0x80000000u : (uint32_t)r;
+    b64[i] = i == 0 ? 0 : i == 1 ? ~0ull : i == 2 ? 1ull << 63 : r;
+  }
+  for (size_t x = 0; x < nv; x++)
+    for (size_t y = 0; y < nv; y++) {
+      size_t n = (x * nv + y) % 7 == 0 ? NB : (x + 3 * y) % 41;
+      float lo = (float)lo_hi[x], hi = (float)lo_hi[y];
+      memset(bf, 0xA5, n * 4 + GUARD);
+      ref->uniform_f32_from_bits(b32, n, lo, hi, af);
+      k->uniform_f32_from_bits(b32, n, lo, hi, bf);
+      long d = first_diff(af, bf, n, 4);
+      CHECK(d < 0, "%s uniform_f32 [%a, %a) n %zu: element %ld: %a, ref %a",
+            jr_isa_name(k->isa), lo, hi, n, d, d < 0 ? 0 : bf[d],
+            d < 0 ? 0 : af[d]);
+      CHECK(guard_ok((unsigned char *)bf, n * 4), "%s uniform_f32 overran",
+            jr_isa_name(k->isa));
+      memset(bd, 0xA5, n * 8 + GUARD);
+      ref->uniform_f64_from_bits(b64, n, lo_hi[x], lo_hi[y], ad);
+      k->uniform_f64_from_bits(b64, n, lo_hi[x], lo_hi[y], bd);
+      d = first_diff(ad, bd, n, 8);
+      CHECK(d < 0, "%s uniform_f64 [%a, %a) n %zu: element %ld: %a, ref %a",
+            jr_isa_name(k->isa), lo_hi[x], lo_hi[y], n, d, d < 0 ? 0 : bd[d],
+            d < 0 ? 0 : ad[d]);
+      CHECK(guard_ok((unsigned char *)bd, n * 8), "%s uniform_f64 overran",
+            jr_isa_name(k->isa));
+    }
+  const size_t maxn = 3000;
+  float *fa = malloc(maxn * 4), *fb = malloc(maxn * 4 + GUARD);
+  double *da = malloc(maxn * 8), *db = malloc(maxn * 8 + GUARD);
+  for (int rep = 0; rep < 300; rep++) {
+    jr_key key = {{(uint32_t)rnd64(), (uint32_t)rnd64()}};
+    uint64_t start = rnd64() >> (rnd64() % 64);
+    if (rep % 4 == 0)
+      start = ((rnd64() % 8) << 32) | (0xFFFFFFFFull - rnd64() % 300);
+    size_t n = rep < 41 ? (size_t)rep : (size_t)(rnd64() % maxn);
+    double lo = lo_hi[rnd64() % nv], hi = lo_hi[rnd64() % nv];
+    memset(fb, 0xA5, n * 4 + GUARD);
+    ref->uniform_f32(key, start, n, (float)lo, (float)hi, fa);
+    k->uniform_f32(key, start, n, (float)lo, (float)hi, fb);
+    long d = first_diff(fa, fb, n, 4);
+    CHECK(d < 0, "%s fused uniform_f32 start %" PRIu64 " n %zu: element %ld",
+          jr_isa_name(k->isa), start, n, d);
+    CHECK(guard_ok((unsigned char *)fb, n * 4), "%s uniform_f32 n %zu overran",
+          jr_isa_name(k->isa), n);
+    memset(db, 0xA5, n * 8 + GUARD);
+    ref->uniform_f64(key, start, n, lo, hi, da);
+    k->uniform_f64(key, start, n, lo, hi, db);
+    d = first_diff(da, db, n, 8);
+    CHECK(d < 0, "%s fused uniform_f64 start %" PRIu64 " n %zu: element %ld",
+          jr_isa_name(k->isa), start, n, d);
+    CHECK(guard_ok((unsigned char *)db, n * 8), "%s uniform_f64 n %zu overran",
+          jr_isa_name(k->isa), n);
+  }
+  free(fa);
+  free(fb);
+  free(da);
+  free(db);
+}
+
 /* The vector erf_inv on inputs the kernels never see (|x| >= 1, NaN, inf,
  * zeros, subnormals) and on random floats: same bits as the scalar
  * reference, except that for NaN results only NaN-ness is compared (the NaN
@@ -335,7 +525,7 @@ static void test_erfinv(jr_isa isa) {
 }
 
 /* The self-check must catch a kernel that is wrong in one element: each of
- * the six slots in turn gets the reference plus a one-bit error, which the
+ * the fourteen slots in turn gets the reference plus a one-bit error, which the
  * self-check has to reject. */
 static void flip(void *p, size_t n, size_t es) {
   if (n) ((unsigned char *)p)[(n / 2) * es] ^= 1;
@@ -365,10 +555,48 @@ static void bad_nf64b(const uint64_t *b, size_t n, double *o) {
   flip(o, n, 8);
 }
 
+static void bad_nf16(jr_key k, uint64_t s, size_t n, uint16_t *o) {
+  jr_kernels_ref.normal_f16(k, s, n, o);
+  flip(o, n, 2);
+}
+static void bad_nbf16(jr_key k, uint64_t s, size_t n, uint16_t *o) {
+  jr_kernels_ref.normal_bf16(k, s, n, o);
+  flip(o, n, 2);
+}
+static void bad_nf16b(const uint16_t *b, size_t n, uint16_t *o) {
+  jr_kernels_ref.normal_f16_from_bits(b, n, o);
+  flip(o, n, 2);
+}
+static void bad_nbf16b(const uint8_t *b, size_t n, uint16_t *o) {
+  jr_kernels_ref.normal_bf16_from_bits(b, n, o);
+  flip(o, n, 2);
+}
+
+static void bad_uf32(jr_key k, uint64_t s, size_t n, float lo, float hi,
+                     float *o) {
+  jr_kernels_ref.uniform_f32(k, s, n, lo, hi, o);
+  flip(o, n, 4);
+}
+static void bad_uf64(jr_key k, uint64_t s, size_t n, double lo, double hi,
+                     double *o) {
+  jr_kernels_ref.uniform_f64(k, s, n, lo, hi, o);
+  flip(o, n, 8);
+}
+static void bad_uf32b(const uint32_t *b, size_t n, float lo, float hi,
+                      float *o) {
+  jr_kernels_ref.uniform_f32_from_bits(b, n, lo, hi, o);
+  flip(o, n, 4);
+}
+static void bad_uf64b(const uint64_t *b, size_t n, double lo, double hi,
+                      double *o) {
+  jr_kernels_ref.uniform_f64_from_bits(b, n, lo, hi, o);
+  flip(o, n, 8);
+}
+
 static void test_self_check_detects(void) {
   CHECK(jr_kernels_self_check(&jr_kernels_ref),
         "the reference fails its own self-check");
-  for (int slot = 0; slot < 6; slot++) {
+  for (int slot = 0; slot < 14; slot++) {
     jr_kernels t = jr_kernels_ref;
     switch (slot) {
     case 0: t.bits32 = bad_bits32; break;
@@ -376,7 +604,15 @@ static void test_self_check_detects(void) {
     case 2: t.normal_f32 = bad_nf32; break;
     case 3: t.normal_f64 = bad_nf64; break;
     case 4: t.normal_f32_from_bits = bad_nf32b; break;
-    default: t.normal_f64_from_bits = bad_nf64b; break;
+    case 5: t.normal_f64_from_bits = bad_nf64b; break;
+    case 6: t.normal_f16 = bad_nf16; break;
+    case 7: t.normal_bf16 = bad_nbf16; break;
+    case 8: t.normal_f16_from_bits = bad_nf16b; break;
+    case 9: t.normal_bf16_from_bits = bad_nbf16b; break;
+    case 10: t.uniform_f32 = bad_uf32; break;
+    case 11: t.uniform_f64 = bad_uf64; break;
+    case 12: t.uniform_f32_from_bits = bad_uf32b; break;
+    default: t.uniform_f64_from_bits = bad_uf64b; break;
     }
     CHECK(!jr_kernels_self_check(&t),
           "self-check accepted a table with a wrong kernel in slot %d", slot);
@@ -499,6 +735,10 @@ int main(int argc, char **argv) {
       test_f32(k);
     else if (strcmp(what, "f64") == 0)
       test_f64(k);
+    else if (strcmp(what, "uniform") == 0)
+      test_uniform(k);
+    else if (strcmp(what, "f16") == 0)
+      test_f16(k);
     else if (strcmp(what, "fused") == 0)
       test_fused(k);
     else if (strcmp(what, "erfinv") == 0)
