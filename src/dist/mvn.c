@@ -1214,7 +1214,7 @@ jr_status jr_multivariate_normal(const jr_ctx *ctx, jr_key key,
     return jr_fail(JR_E_BAD_ARGUMENT, "multivariate_normal: out must be "
                                       "C-contiguous (strides NULL)");
   const jr_ctx *cx = jr_ctx_or_default(ctx);
-  if (jr_check_ctx(cx) == JR_OK &&
+  if (jr_check_ctx(cx) == JR_OK && out->data &&
       jr_oneshot_applies(cx, &p, mean, cov, method))
     return jr_mvn_oneshot(cx, key, &p, mean, cov, method, out->data);
   jr_mvn *m;
