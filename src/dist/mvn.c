@@ -671,7 +671,13 @@ jr_status jr_mvn_create(const jr_ctx *ctx, const jr_array *mean,
   jr_mvn *m = calloc(1, sizeof *m);
   if (!m) return jr_fail(JR_E_OUT_OF_MEMORY, "jr_mvn_create: out of memory");
   st = jr_mvn_make_plan(mean, cov, shape_ndim, shape, dtype, method, &m->plan);
-  if (st == JR_OK) st = jr_mvn_build(ctx, mean, cov, method, m);
+  /* OpenBLAS's syevd/gesdd give thread-count dependent bytes: factor with it
+   * pinned to one thread so factors never depend on the process's setting. */
+  if (st == JR_OK) {
+    jr_blas_enter();
+    st = jr_mvn_build(ctx, mean, cov, method, m);
+    jr_blas_leave();
+  }
   if (st != JR_OK) {
     jr_mvn_free(m);
     return st;

@@ -608,7 +608,13 @@ static void test_jax_legacy(void) {
   mt_free(&cov);
 }
 
+/* OpenBLAS's syevd/gesdd bytes depend on its thread count; jr_mvn_create
+ * factors with OpenBLAS pinned to one thread, so the test's own LAPACKE
+ * calls must run the same way to be comparable byte for byte. */
+void openblas_set_num_threads(int);
+
 int main(void) {
+  openblas_set_num_threads(1);
   test_jax_legacy();
   test_reference();
   test_diagonal_exact();
