@@ -1,6 +1,7 @@
-/* Helpers shared by the multivariate_normal tests: failure counting, input
- * arrays of any dtype (optionally strided), an independent model of JAX's
- * dtype promotion and broadcasting, and a small seeded PRNG. Header-only. */
+/* Helpers shared by the multivariate_normal tests (checks:
+ * tests/common/check.h): input arrays of any dtype (optionally strided), an
+ * independent model of JAX's dtype promotion and broadcasting, and a small
+ * seeded PRNG. Header-only. */
 #ifndef JR_MVN_TEST_H
 #define JR_MVN_TEST_H
 
@@ -11,46 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "jaxrandom.h"
-
-static long mt_checks, mt_failures;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static inline void
-mt_fail_at(const char *file, int line, const char *fmt, ...) {
-  mt_failures++;
-  if (mt_failures > 40) return;
-  va_list ap;
-  va_start(ap, fmt);
-  fprintf(stderr, "%s:%d: FAIL: ", file, line);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  va_end(ap);
-}
-
-#define CHECK(cond, ...)                                                       \
-  do {                                                                         \
-    mt_checks++;                                                               \
-    if (!(cond)) mt_fail_at(__FILE__, __LINE__, __VA_ARGS__);                  \
-  } while (0)
-
-#define CHECK_OK(call)                                                         \
-  do {                                                                         \
-    jr_status mt_st_ = (call);                                                 \
-    CHECK(mt_st_ == JR_OK, "%s returned %d (%s): %s", #call, (int)mt_st_,      \
-          jr_status_string(mt_st_), jr_last_error());                          \
-  } while (0)
-
-static inline int mt_finish(const char *name) {
-  if (mt_failures)
-    fprintf(stderr, "%s: %ld of %ld checks FAILED\n", name, mt_failures,
-            mt_checks);
-  else
-    printf("%s: all %ld checks passed\n", name, mt_checks);
-  return mt_failures ? 1 : 0;
-}
 
 static inline void *mt_alloc(size_t bytes) {
   void *p = calloc(bytes ? bytes : 1, 1);

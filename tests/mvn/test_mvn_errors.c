@@ -330,5 +330,5 @@ int main(void) {
   shape_call_errors();
   call_errors();
   validation();
-  return mt_finish("test_mvn_errors");
+  return tu_finish("test_mvn_errors");
 }

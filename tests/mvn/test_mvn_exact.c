@@ -620,5 +620,5 @@ int main(void) {
   test_diagonal_exact();
   test_slices();
   test_concurrent();
-  return mt_finish("test_mvn_exact");
+  return tu_finish("test_mvn_exact");
 }

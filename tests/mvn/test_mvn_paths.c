@@ -386,5 +386,5 @@ int main(void) {
   test_shared();
   test_blas();
   test_oneshot();
-  return mt_finish("test_mvn_paths");
+  return tu_finish("test_mvn_paths");
 }

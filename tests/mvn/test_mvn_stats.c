@@ -225,5 +225,5 @@ int main(void) {
   test_chi_square_cdf();
   test_regular();
   test_singular();
-  return mt_finish("test_mvn_stats");
+  return tu_finish("test_mvn_stats");
 }
