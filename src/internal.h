@@ -172,6 +172,10 @@ typedef struct jr_kernels {
                                 float hi, float *out);
   void (*uniform_f64_from_bits)(const uint64_t *bits, size_t count, double lo,
                                 double hi, double *out);
+  /* Legacy stream (spec 5): y0 / y1 of threefry(key, (a + i, b + i)) for
+   * i < count, 32-bit wrapping counters; either output may be NULL. */
+  void (*legacy_pairs)(jr_key key, uint32_t a, uint32_t b, size_t count,
+                       uint32_t *y0, uint32_t *y1);
 } jr_kernels;
 
 /* The active table; fails with JR_E_BAD_ISA if JAXRANDOM_ISA asks for an

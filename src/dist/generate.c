@@ -24,6 +24,39 @@ typedef struct {
   jr_legacy_stream legacy;
 } jr_gen_job;
 
+/* Words [start, start + count) of the legacy stream, as jr_legacy_words,
+ * through the kernel table. In one block (under 2^32 - 1 words, n of them,
+ * h = ceil(n / 2)) word w < h is y0 of the hash of (w, w + h) and word
+ * w >= h is y1 of (w - h, w); an odd n pads the count list with 0, so word
+ * h - 1 pairs with 0. Longer streams take the scalar path (split keys). */
+static void jr_legacy_words_k(const jr_gen_job *job, uint64_t start,
+                              size_t count, uint32_t *out) {
+  const jr_legacy_stream *ls = &job->legacy;
+  if (ls->nblocks != 0) {
+    jr_legacy_words(ls, start, count, out);
+    return;
+  }
+  const uint64_t n = ls->words, h = (n + 1) / 2, end = start + count;
+  if (start < h) { /* first half: y0 of (w, w + h) */
+    uint64_t e = end < h ? end : h;
+    uint64_t pad = n % 2 ? h - 1 : UINT64_MAX; /* its partner is 0 */
+    uint64_t e2 = e > pad ? pad : e;
+    if (e2 > start)
+      job->kern->legacy_pairs(job->key, (uint32_t)start, (uint32_t)(start + h),
+                              (size_t)(e2 - start), out, NULL);
+    if (e > pad) {
+      uint32_t y1;
+      jr_threefry_inline(job->key.k[0], job->key.k[1], (uint32_t)pad, 0u,
+                         &out[pad - start], &y1);
+    }
+  }
+  if (end > h) { /* second half: y1 of (w - h, w) */
+    uint64_t s = start > h ? start : h;
+    job->kern->legacy_pairs(job->key, (uint32_t)(s - h), (uint32_t)s,
+                            (size_t)(end - s), NULL, out + (s - start));
+  }
+}
+
 /* Raw random bits of `job->width` for absolute elements [a, a + n), n <=
  * JR_BLOCK, into dst (uint8/16/32/64 by width). */
 static void jr_bits_block(const jr_gen_job *job, uint64_t a, size_t n,
@@ -49,17 +82,24 @@ static void jr_bits_block(const jr_gen_job *job, uint64_t a, size_t n,
   /* Legacy mode (spec 5). */
   const jr_legacy_stream *ls = &job->legacy;
   if (width == 32) {
-    jr_legacy_words(ls, a, n, dst);
+    jr_legacy_words_k(job, a, n, dst);
   } else if (width == 64) { /* high halves first, then the low halves */
     uint32_t lo[JR_BLOCK];
-    jr_legacy_words(ls, a, n, w32);
-    jr_legacy_words(ls, (uint64_t)job->total + a, n, lo);
+    if (ls->nblocks == 0) {
+      /* 2 * total words: the halves are exactly the pairs (a + i,
+       * total + a + i), so one hash gives both words of an element. */
+      job->kern->legacy_pairs(job->key, (uint32_t)a,
+                              (uint32_t)((uint64_t)job->total + a), n, w32, lo);
+    } else {
+      jr_legacy_words(ls, a, n, w32);
+      jr_legacy_words(ls, (uint64_t)job->total + a, n, lo);
+    }
     for (size_t i = 0; i < n; i++)
       ((uint64_t *)dst)[i] = ((uint64_t)w32[i] << 32) | lo[i];
   } else { /* 16 or 8: the words' little-endian bytes, in order */
     const unsigned per = (unsigned)(32 / width);
     uint64_t w0 = a / per, w1 = (a + n - 1) / per;
-    jr_legacy_words(ls, w0, w1 - w0 + 1, w32);
+    jr_legacy_words_k(job, w0, (size_t)(w1 - w0 + 1), w32);
     for (size_t i = 0; i < n; i++) {
       uint64_t e = a + i;
       uint32_t word = w32[e / per - w0];

@@ -239,4 +239,5 @@ const jr_kernels jr_kernels_avx512 = {
     k_uniform_f64,
     k_uniform_f32_from_bits,
     k_uniform_f64_from_bits,
+    k_legacy_pairs,
 };

@@ -134,6 +134,17 @@ static void ref_uniform_f64(jr_key key, uint64_t start, size_t n, double lo,
   }
 }
 
+static void ref_legacy_pairs(jr_key key, uint32_t a, uint32_t b, size_t n,
+                             uint32_t *y0, uint32_t *y1) {
+  for (size_t i = 0; i < n; i++) {
+    uint32_t r0, r1;
+    jr_threefry_inline(key.k[0], key.k[1], a + (uint32_t)i, b + (uint32_t)i,
+                       &r0, &r1);
+    if (y0) y0[i] = r0;
+    if (y1) y1[i] = r1;
+  }
+}
+
 const jr_kernels jr_kernels_ref = {
     JR_ISA_REF,     ref_bits32,
     ref_bits64,     ref_normal_f32,
@@ -147,4 +158,5 @@ const jr_kernels jr_kernels_ref = {
     ref_uniform_f64,
     ref_uniform_f32_from_bits,
     ref_uniform_f64_from_bits,
+    ref_legacy_pairs,
 };

@@ -102,5 +102,12 @@ int jr_kernels_self_check(const jr_kernels *k) {
   r->uniform_f64_from_bits(bits64, N_FROM - 3, 3.0, -0.75, a.d);
   k->uniform_f64_from_bits(bits64, N_FROM - 3, 3.0, -0.75, b.d);
   if (memcmp(a.d, b.d, (N_FROM - 3) * sizeof(double))) return 0;
+
+  /* legacy pairs: both counters wrap 2^32 inside the batch */
+  r->legacy_pairs(key, 0xFFFFFFFFu - 36, 0xFFFFFFFFu - 5, N_BITS, a.u32,
+                  a.u32 + N_BITS);
+  k->legacy_pairs(key, 0xFFFFFFFFu - 36, 0xFFFFFFFFu - 5, N_BITS, b.u32,
+                  b.u32 + N_BITS);
+  if (memcmp(a.u32, b.u32, 2 * N_BITS * sizeof(uint32_t))) return 0;
   return 1;
 }

@@ -257,10 +257,28 @@ JR_AI tvi ti_xor(tvi a, tvi b) {
 
 /* Hashes the counters of elements [start, start + XLT): lane l of vector j
  * is element start + j*VLF + l. */
+JR_AI void tf_core(const tf_sched *s, tvi x0, tvi x1, tvi *y0, tvi *y1);
 JR_AI void tf_x(const tf_sched *s, uint64_t start, tvi *y0, tvi *y1) {
   tvi x0, x1;
   for (int j = 0; j < JR_UT; j++)
     ctr(start + (uint64_t)(j * VLF), &x0.v[j], &x1.v[j]);
+  tf_core(s, x0, x1, y0, y1);
+}
+
+/* Counters (a + l, b + l) for lanes l = 0 .. XLT-1, 32-bit, no carry (the
+ * legacy stream's counters stay below 2^32). */
+JR_AI void tf_pairs(const tf_sched *s, uint32_t a, uint32_t b, tvi *y0,
+                    tvi *y1) {
+  tvi x0, x1;
+  vi dummy;
+  for (int j = 0; j < JR_UT; j++) {
+    ctr((uint64_t)(uint32_t)(a + (uint32_t)(j * VLF)), &dummy, &x0.v[j]);
+    ctr((uint64_t)(uint32_t)(b + (uint32_t)(j * VLF)), &dummy, &x1.v[j]);
+  }
+  tf_core(s, x0, x1, y0, y1);
+}
+
+JR_AI void tf_core(const tf_sched *s, tvi x0, tvi x1, tvi *y0, tvi *y1) {
   x0 = ti_add1(x0, s->k0);
   x1 = ti_add1(x1, s->k1);
   TF_R(13);
@@ -986,6 +1004,35 @@ static void k_uniform_f64(jr_key key, uint64_t start, size_t n, double lo,
     size_t m = n - i < JR_UNIF_BLOCK ? n - i : JR_UNIF_BLOCK;
     k_bits64(key, start + i, m, bits);
     k_uniform_f64_from_bits(bits, m, lo, hi, out + i);
+  }
+}
+
+/* Legacy stream hashing (spec 5): y0 / y1 of threefry(key, (a + i, b + i))
+ * for i < n, 32-bit counters (wrapping, as uint32_t arithmetic); either
+ * output may be NULL. One hash gives a word of each half of the stream. */
+static void k_legacy_pairs(jr_key key, uint32_t a, uint32_t b, size_t n,
+                           uint32_t *y0out, uint32_t *y1out) {
+  tf_sched s;
+  tf_schedule(key, &s);
+  tvi y0, y1;
+  size_t i = 0;
+  for (; i < n; i += XLT) {
+    tf_pairs(&s, a + (uint32_t)i, b + (uint32_t)i, &y0, &y1);
+    size_t m = n - i < XLT ? n - i : XLT;
+    uint32_t t0[XLT], t1[XLT];
+    if (m == XLT) { /* whole group: store directly */
+      for (int j = 0; j < JR_UT; j++) {
+        if (y0out) i_storeu(y0out + i + (size_t)j * VLF, y0.v[j]);
+        if (y1out) i_storeu(y1out + i + (size_t)j * VLF, y1.v[j]);
+      }
+      continue;
+    }
+    for (int j = 0; j < JR_UT; j++) {
+      i_storeu(t0 + (size_t)j * VLF, y0.v[j]);
+      i_storeu(t1 + (size_t)j * VLF, y1.v[j]);
+    }
+    if (y0out) memcpy(y0out + i, t0, m * sizeof *t0);
+    if (y1out) memcpy(y1out + i, t1, m * sizeof *t1);
   }
 }
 

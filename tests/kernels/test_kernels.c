@@ -1,8 +1,8 @@
 /* Every SIMD kernel set this machine supports must be byte-identical to the
  * portable reference (jr_kernels_ref), which is verified on its own against
  * XLA:CPU data.
- * Usage: test_kernels bits|f32|f64|f16|uniform|fused|erfinv|selfcheck|log
- *        [midpoints]
+ * Usage: test_kernels
+ * bits|f32|f64|f16|uniform|legacy|fused|erfinv|selfcheck|log [midpoints]
  */
 #include <inttypes.h>
 #include <math.h>
@@ -438,6 +438,99 @@ static void test_uniform(const jr_kernels *k) {
   free(db);
 }
 
+/* Legacy mode (spec 5): the pair-hashing kernel against the reference
+ * (counters that wrap 2^32 inside a vector, NULL outputs, tails), then the
+ * library's legacy bits for every width, odd and even totals (odd word
+ * counts pad the count list) and random slices, with the kernel set
+ * selected, against the scalar jr_legacy_words. */
+static void test_legacy(const jr_kernels *k) {
+  enum { NP = 1000 };
+  uint32_t a0[NP], a1[NP], b0[NP + GUARD / 4], b1[NP + GUARD / 4];
+  for (int rep = 0; rep < 200; rep++) {
+    jr_key key = {{(uint32_t)rnd64(), (uint32_t)rnd64()}};
+    uint32_t a = (uint32_t)rnd64(), b = (uint32_t)rnd64();
+    if (rep % 3 == 0) a = 0xFFFFFFFFu - (uint32_t)(rnd64() % 64);
+    if (rep % 5 == 0) b = 0xFFFFFFFFu - (uint32_t)(rnd64() % 64);
+    size_t n = rep < 71 ? (size_t)rep : (size_t)(rnd64() % NP);
+    memset(b0, 0xA5, n * 4 + GUARD);
+    memset(b1, 0xA5, n * 4 + GUARD);
+    ref->legacy_pairs(key, a, b, n, a0, a1);
+    k->legacy_pairs(key, a, b, n, rep % 7 == 1 ? NULL : b0,
+                    rep % 7 == 2 ? NULL : b1);
+    if (rep % 7 != 1)
+      CHECK(first_diff(a0, b0, n, 4) < 0 &&
+                guard_ok((unsigned char *)b0, n * 4),
+            "%s legacy_pairs y0 a %08x b %08x n %zu", jr_isa_name(k->isa), a, b,
+            n);
+    else
+      CHECK(b0[0] == 0xA5A5A5A5u, "%s legacy_pairs wrote y0 = NULL",
+            jr_isa_name(k->isa));
+    if (rep % 7 != 2)
+      CHECK(first_diff(a1, b1, n, 4) < 0 &&
+                guard_ok((unsigned char *)b1, n * 4),
+            "%s legacy_pairs y1 a %08x b %08x n %zu", jr_isa_name(k->isa), a, b,
+            n);
+  }
+  jr_ctx *c = jr_ctx_create();
+  jr_ctx_set_int(c, JR_PARAM_MODE, JR_LEGACY);
+  const int64_t totals[] = {1,  2,    3,    7,    8,    31,
+                            33, 1023, 1025, 2047, 4099, 5000};
+  const size_t maxt = 5000, maxw = 2 * 5000;
+  uint32_t *W = malloc(maxw * 4);
+  uint64_t *got = malloc(maxt * 8 + GUARD), *want = malloc(maxt * 8);
+  for (size_t ti = 0; ti < sizeof totals / sizeof *totals; ti++)
+    for (int width = 8; width <= 64; width *= 2) {
+      const int64_t total = totals[ti];
+      const uint64_t words = ((uint64_t)total * (uint64_t)(width / 8) + 3) / 4;
+      jr_key key = {{(uint32_t)rnd64(), (uint32_t)rnd64()}};
+      jr_legacy_stream ls;
+      jr_legacy_stream_init(&ls, key, words);
+      jr_legacy_words(&ls, 0, words, W);
+      const unsigned per = width < 32 ? (unsigned)(32 / width) : 1;
+      for (int rep = 0; rep < 6; rep++) {
+        int64_t start = rep == 0 ? 0 : (int64_t)(rnd64() % (uint64_t)total);
+        int64_t count =
+            rep == 0 ? total
+                     : (int64_t)(rnd64() % (uint64_t)(total - start + 1));
+        jr_ctx_set_int(c, JR_PARAM_THREADS, 1 + rep % 2);
+        size_t es = (size_t)width / 8;
+        memset(got, 0xA5, (size_t)count * es + GUARD);
+        CHECK(jr_random_bits_range(c, key, width, total, start, count, got) ==
+                  JR_OK,
+              "legacy bits: %s", jr_last_error());
+        for (int64_t i = 0; i < count; i++) {
+          uint64_t e = (uint64_t)(start + i), v;
+          if (width == 64)
+            v = ((uint64_t)W[e] << 32) | W[(uint64_t)total + e];
+          else if (width == 32)
+            v = W[e];
+          else
+            v = (W[e / per] >> (width * (int)(e % per))) &
+                (width == 16 ? 0xFFFFu : 0xFFu);
+          if (width == 64)
+            want[i] = v;
+          else if (width == 32)
+            ((uint32_t *)want)[i] = (uint32_t)v;
+          else if (width == 16)
+            ((uint16_t *)want)[i] = (uint16_t)v;
+          else
+            ((uint8_t *)want)[i] = (uint8_t)v;
+        }
+        long d = first_diff(want, got, (size_t)count, es);
+        CHECK(d < 0,
+              "%s legacy bits width %d total %" PRId64 " [%" PRId64
+              ", +%" PRId64 "): element %ld",
+              jr_isa_name(k->isa), width, total, start, count, d);
+        CHECK(guard_ok((unsigned char *)got, (size_t)count * es),
+              "%s legacy bits overran", jr_isa_name(k->isa));
+      }
+    }
+  free(W);
+  free(got);
+  free(want);
+  jr_ctx_free(c);
+}
+
 /* The vector erf_inv on inputs the kernels never see (|x| >= 1, NaN, inf,
  * zeros, subnormals) and on random floats: same bits as the scalar
  * reference, except that for NaN results only NaN-ness is compared (the NaN
@@ -525,7 +618,7 @@ static void test_erfinv(jr_isa isa) {
 }
 
 /* The self-check must catch a kernel that is wrong in one element: each of
- * the fourteen slots in turn gets the reference plus a one-bit error, which the
+ * the fifteen slots in turn gets the reference plus a one-bit error, which the
  * self-check has to reject. */
 static void flip(void *p, size_t n, size_t es) {
   if (n) ((unsigned char *)p)[(n / 2) * es] ^= 1;
@@ -593,10 +686,16 @@ static void bad_uf64b(const uint64_t *b, size_t n, double lo, double hi,
   flip(o, n, 8);
 }
 
+static void bad_lp(jr_key k, uint32_t a, uint32_t b, size_t n, uint32_t *y0,
+                   uint32_t *y1) {
+  jr_kernels_ref.legacy_pairs(k, a, b, n, y0, y1);
+  if (y1) flip(y1, n, 4);
+}
+
 static void test_self_check_detects(void) {
   CHECK(jr_kernels_self_check(&jr_kernels_ref),
         "the reference fails its own self-check");
-  for (int slot = 0; slot < 14; slot++) {
+  for (int slot = 0; slot < 15; slot++) {
     jr_kernels t = jr_kernels_ref;
     switch (slot) {
     case 0: t.bits32 = bad_bits32; break;
@@ -612,7 +711,8 @@ static void test_self_check_detects(void) {
     case 10: t.uniform_f32 = bad_uf32; break;
     case 11: t.uniform_f64 = bad_uf64; break;
     case 12: t.uniform_f32_from_bits = bad_uf32b; break;
-    default: t.uniform_f64_from_bits = bad_uf64b; break;
+    case 13: t.uniform_f64_from_bits = bad_uf64b; break;
+    default: t.legacy_pairs = bad_lp; break;
     }
     CHECK(!jr_kernels_self_check(&t),
           "self-check accepted a table with a wrong kernel in slot %d", slot);
@@ -735,6 +835,8 @@ int main(int argc, char **argv) {
       test_f32(k);
     else if (strcmp(what, "f64") == 0)
       test_f64(k);
+    else if (strcmp(what, "legacy") == 0)
+      test_legacy(k);
     else if (strcmp(what, "uniform") == 0)
       test_uniform(k);
     else if (strcmp(what, "f16") == 0)
