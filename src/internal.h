@@ -176,6 +176,16 @@ typedef struct jr_kernels {
    * i < count, 32-bit wrapping counters; either output may be NULL. */
   void (*legacy_pairs)(jr_key key, uint32_t a, uint32_t b, size_t count,
                        uint32_t *y0, uint32_t *y1);
+  /* float16 / bfloat16 uniform: lo, hi already rounded to the dtype; bits
+   * as for the 16-bit normals. */
+  void (*uniform_f16)(jr_key key, uint64_t start, size_t count, float lo,
+                      float hi, uint16_t *out);
+  void (*uniform_bf16)(jr_key key, uint64_t start, size_t count, float lo,
+                       float hi, uint16_t *out);
+  void (*uniform_f16_from_bits)(const uint16_t *bits, size_t count, float lo,
+                                float hi, uint16_t *out);
+  void (*uniform_bf16_from_bits)(const uint8_t *bits, size_t count, float lo,
+                                 float hi, uint16_t *out);
 } jr_kernels;
 
 /* The active table; fails with JR_E_BAD_ISA if JAXRANDOM_ISA asks for an

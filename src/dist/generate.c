@@ -112,10 +112,18 @@ static void jr_bits_block(const jr_gen_job *job, uint64_t a, size_t n,
   }
 }
 
-static float jr_maxf(float a, float b) { /* XLA max: NaN propagates */
-  if (a != a) return a;
-  if (b != b) return b;
-  return a > b ? a : b;
+/* float16 / bfloat16 bounds: arithmetic is float32 rounded to the dtype
+ * after each op (kernels). minval/maxval reach the dtype through float32, as
+ * a Python float does in JAX with x64 disabled (a float32 constant first). */
+static float jr_round16(float x, int bf) {
+  return bf ? jr_bf16_to_f32(jr_f32_to_bf16(x))
+            : jr_f16_to_f32(jr_f32_to_f16(x));
+}
+static float jr_lo16(const jr_gen_job *job, int bf) {
+  return jr_round16((float)job->minval, bf);
+}
+static float jr_hi16(const jr_gen_job *job, int bf) {
+  return jr_round16((float)job->maxval, bf);
 }
 
 /* uniform (spec 6), one block of ready bits -> out. */
@@ -129,33 +137,14 @@ static void jr_uniform_block(const jr_gen_job *job, const void *bits, size_t n,
   case JR_FLOAT64:
     job->kern->uniform_f64_from_bits(bits, n, job->minval, job->maxval, dst);
     break;
-  case JR_FLOAT16: {
-    /* float16 arithmetic in float32, rounded to float16 after each op.
-     * minval/maxval reach float16 through float32, as a Python float does in
-     * JAX with x64 disabled (it becomes a float32 constant first). */
-    float lo = jr_f16_to_f32(jr_f32_to_f16((float)job->minval));
-    float hi = jr_f16_to_f32(jr_f32_to_f16((float)job->maxval));
-    float d = jr_f16_to_f32(jr_f32_to_f16(hi - lo));
-    for (size_t i = 0; i < n; i++) {
-      uint16_t b = ((const uint16_t *)bits)[i];
-      float f = jr_f16_to_f32((uint16_t)((b >> 6) | 0x3C00u)) - 1.0f;
-      float r = jr_f16_to_f32(jr_f32_to_f16(fmaf(f, d, lo)));
-      ((uint16_t *)dst)[i] = jr_f32_to_f16(jr_maxf(lo, r));
-    }
+  case JR_FLOAT16: /* 8 (bf16) / 16 random bits per element (spec 6) */
+    job->kern->uniform_f16_from_bits(bits, n, jr_lo16(job, 0), jr_hi16(job, 0),
+                                     dst);
     break;
-  }
-  case JR_BFLOAT16: {
-    float lo = jr_bf16_to_f32(jr_f32_to_bf16((float)job->minval));
-    float hi = jr_bf16_to_f32(jr_f32_to_bf16((float)job->maxval));
-    float d = jr_bf16_to_f32(jr_f32_to_bf16(hi - lo));
-    for (size_t i = 0; i < n; i++) {
-      uint8_t b = ((const uint8_t *)bits)[i]; /* 8 random bits (spec 6) */
-      float f = jr_bf16_to_f32((uint16_t)((b >> 1) | 0x3F80u)) - 1.0f;
-      float r = jr_bf16_to_f32(jr_f32_to_bf16(fmaf(f, d, lo)));
-      ((uint16_t *)dst)[i] = jr_f32_to_bf16(jr_maxf(lo, r));
-    }
+  case JR_BFLOAT16:
+    job->kern->uniform_bf16_from_bits(bits, n, jr_lo16(job, 1), jr_hi16(job, 1),
+                                      dst);
     break;
-  }
   default:
     break;
   }
@@ -198,6 +187,14 @@ static void jr_gen_range(void *arg, int64_t begin, int64_t end) {
                job->dtype == JR_FLOAT64) {
       job->kern->uniform_f64(job->key, a, n, job->minval, job->maxval,
                              (double *)dst);
+    } else if (job->kind == JR_KIND_UNIFORM && job->mode == JR_PARTITIONABLE &&
+               job->dtype == JR_FLOAT16) {
+      job->kern->uniform_f16(job->key, a, n, jr_lo16(job, 0), jr_hi16(job, 0),
+                             (uint16_t *)dst);
+    } else if (job->kind == JR_KIND_UNIFORM && job->mode == JR_PARTITIONABLE &&
+               job->dtype == JR_BFLOAT16) {
+      job->kern->uniform_bf16(job->key, a, n, jr_lo16(job, 1), jr_hi16(job, 1),
+                              (uint16_t *)dst);
     } else if (job->kind == JR_KIND_NORMAL && job->mode == JR_PARTITIONABLE &&
                job->dtype == JR_FLOAT16) {
       job->kern->normal_f16(job->key, a, n, (uint16_t *)dst);

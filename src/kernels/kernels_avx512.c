@@ -240,4 +240,8 @@ const jr_kernels jr_kernels_avx512 = {
     k_uniform_f32_from_bits,
     k_uniform_f64_from_bits,
     k_legacy_pairs,
+    k_uniform_f16,
+    k_uniform_bf16,
+    k_uniform_f16_from_bits,
+    k_uniform_bf16_from_bits,
 };

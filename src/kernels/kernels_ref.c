@@ -145,6 +145,54 @@ static void ref_legacy_pairs(jr_key key, uint32_t a, uint32_t b, size_t n,
   }
 }
 
+/* float16 / bfloat16 uniform: float32 arithmetic rounded to the dtype after
+ * each op; lo and hi arrive rounded (the loop generate.c had). */
+static void ref_uniform_f16_from_bits(const uint16_t *bits, size_t n, float lo,
+                                      float hi, uint16_t *out) {
+  float d = jr_f16_to_f32(jr_f32_to_f16(hi - lo));
+  for (size_t i = 0; i < n; i++) {
+    float f = jr_f16_to_f32((uint16_t)((bits[i] >> 6) | 0x3C00u)) - 1.0f;
+    float r = jr_f16_to_f32(jr_f32_to_f16(fmaf(f, d, lo)));
+    out[i] = jr_f32_to_f16(ref_maxf(lo, r));
+  }
+}
+
+static void ref_uniform_bf16_from_bits(const uint8_t *bits, size_t n,
+                                       float lo, float hi, uint16_t *out) {
+  float d = jr_bf16_to_f32(jr_f32_to_bf16(hi - lo));
+  for (size_t i = 0; i < n; i++) {
+    float f = jr_bf16_to_f32((uint16_t)((bits[i] >> 1) | 0x3F80u)) - 1.0f;
+    float r = jr_bf16_to_f32(jr_f32_to_bf16(fmaf(f, d, lo)));
+    out[i] = jr_f32_to_bf16(ref_maxf(lo, r));
+  }
+}
+
+static void ref_uniform_f16(jr_key key, uint64_t start, size_t n, float lo,
+                            float hi, uint16_t *out) {
+  uint32_t bits[256];
+  uint16_t b16[256];
+  for (size_t i = 0; i < n; i += 256) {
+    size_t m = n - i < 256 ? n - i : 256;
+    ref_bits32(key, start + i, m, bits);
+    for (size_t j = 0; j < m; j++)
+      b16[j] = (uint16_t)bits[j];
+    ref_uniform_f16_from_bits(b16, m, lo, hi, out + i);
+  }
+}
+
+static void ref_uniform_bf16(jr_key key, uint64_t start, size_t n, float lo,
+                             float hi, uint16_t *out) {
+  uint32_t bits[256];
+  uint8_t b8[256];
+  for (size_t i = 0; i < n; i += 256) {
+    size_t m = n - i < 256 ? n - i : 256;
+    ref_bits32(key, start + i, m, bits);
+    for (size_t j = 0; j < m; j++)
+      b8[j] = (uint8_t)bits[j];
+    ref_uniform_bf16_from_bits(b8, m, lo, hi, out + i);
+  }
+}
+
 const jr_kernels jr_kernels_ref = {
     JR_ISA_REF,     ref_bits32,
     ref_bits64,     ref_normal_f32,
@@ -159,4 +207,8 @@ const jr_kernels jr_kernels_ref = {
     ref_uniform_f32_from_bits,
     ref_uniform_f64_from_bits,
     ref_legacy_pairs,
+    ref_uniform_f16,
+    ref_uniform_bf16,
+    ref_uniform_f16_from_bits,
+    ref_uniform_bf16_from_bits,
 };

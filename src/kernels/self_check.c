@@ -103,6 +103,20 @@ int jr_kernels_self_check(const jr_kernels *k) {
   k->uniform_f64_from_bits(bits64, N_FROM - 3, 3.0, -0.75, b.d);
   if (memcmp(a.d, b.d, (N_FROM - 3) * sizeof(double))) return 0;
 
+  /* 16-bit uniform over [-2.5, 7) (exact in both dtypes), then lo > hi */
+  r->uniform_f16(key, start32, N_NORM, -2.5f, 7.0f, o16a);
+  k->uniform_f16(key, start32, N_NORM, -2.5f, 7.0f, o16b);
+  if (memcmp(o16a, o16b, N_NORM * sizeof(uint16_t))) return 0;
+  r->uniform_bf16(key, start32, N_NORM, -2.5f, 7.0f, o16a);
+  k->uniform_bf16(key, start32, N_NORM, -2.5f, 7.0f, o16b);
+  if (memcmp(o16a, o16b, N_NORM * sizeof(uint16_t))) return 0;
+  r->uniform_f16_from_bits(h16, N_FROM - 3, 3.0f, -0.75f, o16a);
+  k->uniform_f16_from_bits(h16, N_FROM - 3, 3.0f, -0.75f, o16b);
+  if (memcmp(o16a, o16b, (N_FROM - 3) * sizeof(uint16_t))) return 0;
+  r->uniform_bf16_from_bits(h8, N_FROM - 3, 3.0f, -0.75f, o16a);
+  k->uniform_bf16_from_bits(h8, N_FROM - 3, 3.0f, -0.75f, o16b);
+  if (memcmp(o16a, o16b, (N_FROM - 3) * sizeof(uint16_t))) return 0;
+
   /* legacy pairs: both counters wrap 2^32 inside the batch */
   r->legacy_pairs(key, 0xFFFFFFFFu - 36, 0xFFFFFFFFu - 5, N_BITS, a.u32,
                   a.u32 + N_BITS);

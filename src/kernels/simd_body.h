@@ -1007,6 +1007,85 @@ static void k_uniform_f64(jr_key key, uint64_t start, size_t n, double lo,
   }
 }
 
+/* ---- float16 / bfloat16 uniform (spec 6), as generate.c's scalar loop:
+ * lo and hi arrive rounded to the dtype, d = round(hi - lo) once in scalar,
+ * then per element round(fma(f, d, lo)), XLA's max with lo, and the
+ * conversion. A NaN lo makes every result round(lo) (handled in scalar);
+ * otherwise the ordered `r < lo ? lo : r` matches the reference's max. */
+JR_AI xvi v_unif_16(xvi b, xvf lo, xvf d, int bf) {
+  xvf f = xf_sub(xf_from_i(bf ? xi_bf16_one(b) : xi_f16_one(b)), xf_set1(1.0f));
+  xvf r = xf_fma(f, d, lo);
+  r = bf ? xf_round_bf16(r) : xf_round_f16(r);
+  r = xf_sel(xf_lt(r, lo), lo, r);
+  return bf ? xf_to_bf16(r) : xf_to_f16(r);
+}
+
+static void unif_16_block(uint32_t *b32, size_t n, float lo, float hi,
+                          uint16_t *out, int bf) {
+  if (lo != lo) {
+    uint16_t v = bf ? jr_f32_to_bf16(lo) : jr_f32_to_f16(lo);
+    for (size_t i = 0; i < n; i++)
+      out[i] = v;
+    return;
+  }
+  const float d = bf ? jr_bf16_to_f32(jr_f32_to_bf16(hi - lo))
+                     : jr_f16_to_f32(jr_f32_to_f16(hi - lo));
+  const xvf vlo = xf_set1(lo), vd = xf_set1(d);
+  uint32_t r[JR_F16_BLOCK + XLF];
+  size_t pad = (n + XLF - 1) / XLF * XLF;
+  for (size_t i = n; i < pad; i++)
+    b32[i] = 0; /* b32 has room for it */
+  for (size_t i = 0; i < pad; i += XLF) {
+    xvi y = v_unif_16(xi_loadu(b32 + i), vlo, vd, bf);
+    for (int j = 0; j < JR_U; j++)
+      i_storeu(r + i + (size_t)j * VLF, y.v[j]);
+  }
+  for (size_t i = 0; i < n; i++)
+    out[i] = (uint16_t)r[i];
+}
+
+static void k_uniform_f16(jr_key key, uint64_t start, size_t n, float lo,
+                          float hi, uint16_t *out) {
+  uint32_t bits[JR_F16_BLOCK + XLF];
+  for (size_t i = 0; i < n; i += JR_F16_BLOCK) {
+    size_t m = n - i < JR_F16_BLOCK ? n - i : JR_F16_BLOCK;
+    k_bits32(key, start + i, m, bits);
+    unif_16_block(bits, m, lo, hi, out + i, 0);
+  }
+}
+
+static void k_uniform_bf16(jr_key key, uint64_t start, size_t n, float lo,
+                           float hi, uint16_t *out) {
+  uint32_t bits[JR_F16_BLOCK + XLF];
+  for (size_t i = 0; i < n; i += JR_F16_BLOCK) {
+    size_t m = n - i < JR_F16_BLOCK ? n - i : JR_F16_BLOCK;
+    k_bits32(key, start + i, m, bits);
+    unif_16_block(bits, m, lo, hi, out + i, 1);
+  }
+}
+
+static void k_uniform_f16_from_bits(const uint16_t *bits, size_t n, float lo,
+                                    float hi, uint16_t *out) {
+  uint32_t b[JR_F16_BLOCK + XLF];
+  for (size_t i = 0; i < n; i += JR_F16_BLOCK) {
+    size_t m = n - i < JR_F16_BLOCK ? n - i : JR_F16_BLOCK;
+    for (size_t j = 0; j < m; j++)
+      b[j] = bits[i + j];
+    unif_16_block(b, m, lo, hi, out + i, 0);
+  }
+}
+
+static void k_uniform_bf16_from_bits(const uint8_t *bits, size_t n, float lo,
+                                     float hi, uint16_t *out) {
+  uint32_t b[JR_F16_BLOCK + XLF];
+  for (size_t i = 0; i < n; i += JR_F16_BLOCK) {
+    size_t m = n - i < JR_F16_BLOCK ? n - i : JR_F16_BLOCK;
+    for (size_t j = 0; j < m; j++)
+      b[j] = bits[i + j];
+    unif_16_block(b, m, lo, hi, out + i, 1);
+  }
+}
+
 /* Legacy stream hashing (spec 5): y0 / y1 of threefry(key, (a + i, b + i))
  * for i < n, 32-bit counters (wrapping, as uint32_t arithmetic); either
  * output may be NULL. One hash gives a word of each half of the stream. */

@@ -438,6 +438,68 @@ static void test_uniform(const jr_kernels *k) {
   free(db);
 }
 
+/* float16 / bfloat16 uniform: every bf16 input (256) for every pair of
+ * bounds, every float16 input (2^16) for every 16th pair, and the fused
+ * kernels at random starts; bounds rounded to the dtype as generate.c does. */
+static void test_uniform16(const jr_kernels *k) {
+  const size_t ne = sizeof unif_edges / sizeof *unif_edges, N = 65536;
+  uint16_t *h = malloc(N * 2), *a = malloc(N * 2), *b = malloc(N * 2 + GUARD);
+  uint8_t h8[256];
+  for (size_t i = 0; i < N; i++)
+    h[i] = (uint16_t)i;
+  for (size_t i = 0; i < 256; i++)
+    h8[i] = (uint8_t)i;
+  for (size_t x = 0; x < ne; x++)
+    for (size_t y = 0; y < ne; y++) {
+      float lo = jr_bf16_to_f32(jr_f32_to_bf16((float)unif_edges[x]));
+      float hi = jr_bf16_to_f32(jr_f32_to_bf16((float)unif_edges[y]));
+      size_t n = 256 - (x + y) % 9;
+      memset(b, 0xA5, n * 2 + GUARD);
+      ref->uniform_bf16_from_bits(h8, n, lo, hi, a);
+      k->uniform_bf16_from_bits(h8, n, lo, hi, b);
+      check16(k, "uniform_bf16_from_bits", a, b, n, h8, 1);
+      lo = jr_f16_to_f32(jr_f32_to_f16((float)unif_edges[x]));
+      hi = jr_f16_to_f32(jr_f32_to_f16((float)unif_edges[y]));
+      n = (x * ne + y) % 16 == 0 ? N : 300 - (x + y) % 9;
+      memset(b, 0xA5, n * 2 + GUARD);
+      ref->uniform_f16_from_bits(h + (N - n), n, lo, hi, a);
+      k->uniform_f16_from_bits(h + (N - n), n, lo, hi, b);
+      check16(k, "uniform_f16_from_bits", a, b, n, h + (N - n), 0);
+    }
+  for (int rep = 0; rep < 300; rep++) {
+    jr_key key = {{(uint32_t)rnd64(), (uint32_t)rnd64()}};
+    uint64_t start = rnd64() >> (rnd64() % 64);
+    if (rep % 4 == 0)
+      start = ((rnd64() % 8) << 32) | (0xFFFFFFFFull - rnd64() % 300);
+    size_t n = rep < 41 ? (size_t)rep : (size_t)(rnd64() % 3000);
+    double l = unif_edges[rnd64() % ne], u = unif_edges[rnd64() % ne];
+    if (rep % 2) l = -2.5, u = 7.0;
+    float lo = jr_f16_to_f32(jr_f32_to_f16((float)l));
+    float hi = jr_f16_to_f32(jr_f32_to_f16((float)u));
+    memset(b, 0xA5, n * 2 + GUARD);
+    ref->uniform_f16(key, start, n, lo, hi, a);
+    k->uniform_f16(key, start, n, lo, hi, b);
+    long d = first_diff(a, b, n, 2);
+    CHECK(d < 0, "%s fused uniform_f16 start %" PRIu64 " n %zu: element %ld",
+          jr_isa_name(k->isa), start, n, d);
+    CHECK(guard_ok((unsigned char *)b, n * 2), "%s uniform_f16 overran",
+          jr_isa_name(k->isa));
+    lo = jr_bf16_to_f32(jr_f32_to_bf16((float)l));
+    hi = jr_bf16_to_f32(jr_f32_to_bf16((float)u));
+    memset(b, 0xA5, n * 2 + GUARD);
+    ref->uniform_bf16(key, start, n, lo, hi, a);
+    k->uniform_bf16(key, start, n, lo, hi, b);
+    d = first_diff(a, b, n, 2);
+    CHECK(d < 0, "%s fused uniform_bf16 start %" PRIu64 " n %zu: element %ld",
+          jr_isa_name(k->isa), start, n, d);
+    CHECK(guard_ok((unsigned char *)b, n * 2), "%s uniform_bf16 overran",
+          jr_isa_name(k->isa));
+  }
+  free(h);
+  free(a);
+  free(b);
+}
+
 /* Legacy mode (spec 5): the pair-hashing kernel against the reference
  * (counters that wrap 2^32 inside a vector, NULL outputs, tails), then the
  * library's legacy bits for every width, odd and even totals (odd word
@@ -618,7 +680,7 @@ static void test_erfinv(jr_isa isa) {
 }
 
 /* The self-check must catch a kernel that is wrong in one element: each of
- * the fifteen slots in turn gets the reference plus a one-bit error, which the
+ * the nineteen slots in turn gets the reference plus a one-bit error, which the
  * self-check has to reject. */
 static void flip(void *p, size_t n, size_t es) {
   if (n) ((unsigned char *)p)[(n / 2) * es] ^= 1;
@@ -692,10 +754,31 @@ static void bad_lp(jr_key k, uint32_t a, uint32_t b, size_t n, uint32_t *y0,
   if (y1) flip(y1, n, 4);
 }
 
+static void bad_uf16(jr_key k, uint64_t s, size_t n, float lo, float hi,
+                     uint16_t *o) {
+  jr_kernels_ref.uniform_f16(k, s, n, lo, hi, o);
+  flip(o, n, 2);
+}
+static void bad_ubf16(jr_key k, uint64_t s, size_t n, float lo, float hi,
+                      uint16_t *o) {
+  jr_kernels_ref.uniform_bf16(k, s, n, lo, hi, o);
+  flip(o, n, 2);
+}
+static void bad_uf16b(const uint16_t *b, size_t n, float lo, float hi,
+                      uint16_t *o) {
+  jr_kernels_ref.uniform_f16_from_bits(b, n, lo, hi, o);
+  flip(o, n, 2);
+}
+static void bad_ubf16b(const uint8_t *b, size_t n, float lo, float hi,
+                       uint16_t *o) {
+  jr_kernels_ref.uniform_bf16_from_bits(b, n, lo, hi, o);
+  flip(o, n, 2);
+}
+
 static void test_self_check_detects(void) {
   CHECK(jr_kernels_self_check(&jr_kernels_ref),
         "the reference fails its own self-check");
-  for (int slot = 0; slot < 15; slot++) {
+  for (int slot = 0; slot < 19; slot++) {
     jr_kernels t = jr_kernels_ref;
     switch (slot) {
     case 0: t.bits32 = bad_bits32; break;
@@ -712,7 +795,11 @@ static void test_self_check_detects(void) {
     case 11: t.uniform_f64 = bad_uf64; break;
     case 12: t.uniform_f32_from_bits = bad_uf32b; break;
     case 13: t.uniform_f64_from_bits = bad_uf64b; break;
-    default: t.legacy_pairs = bad_lp; break;
+    case 14: t.legacy_pairs = bad_lp; break;
+    case 15: t.uniform_f16 = bad_uf16; break;
+    case 16: t.uniform_bf16 = bad_ubf16; break;
+    case 17: t.uniform_f16_from_bits = bad_uf16b; break;
+    default: t.uniform_bf16_from_bits = bad_ubf16b; break;
     }
     CHECK(!jr_kernels_self_check(&t),
           "self-check accepted a table with a wrong kernel in slot %d", slot);
@@ -837,9 +924,10 @@ int main(int argc, char **argv) {
       test_f64(k);
     else if (strcmp(what, "legacy") == 0)
       test_legacy(k);
-    else if (strcmp(what, "uniform") == 0)
+    else if (strcmp(what, "uniform") == 0) {
       test_uniform(k);
-    else if (strcmp(what, "f16") == 0)
+      test_uniform16(k);
+    } else if (strcmp(what, "f16") == 0)
       test_f16(k);
     else if (strcmp(what, "fused") == 0)
       test_fused(k);
