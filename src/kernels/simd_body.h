@@ -28,6 +28,8 @@
  *   compress_d(arg, idx, a, base, mask): the masked lanes of a to arg and
  *   base + lane to idx, contiguously; returns how many
  */
+
+#include "math/xla_constants.h" /* erf_inv coefficients, shared with ref */
 #ifndef JR_SIMD_PREFIX
 #error "define the ISA primitives before including simd_body.h"
 #endif
@@ -372,15 +374,6 @@ JR_AI xvf v_log1p_f32(xvf x, int general) {
   return xf_sel(small, r, l);
 }
 
-static const float jr_ei32_a[9] = {
-    2.81022636e-08f,  3.43273939e-07f, -3.5233877e-06f,
-    -4.39150654e-06f, 0.00021858087f,  -0.00125372503f,
-    -0.00417768164f,  0.246640727f,    1.50140941f};
-static const float jr_ei32_b[9] = {
-    -0.000200214257f, 0.000100950558f, 0.00134934322f,
-    -0.00367342844f,  0.00573950773f,  -0.0076224613f,
-    0.00943887047f,   1.00167406f,     2.83297682f};
-
 JR_AI xvf v_erf_inv_f32(xvf x, int general) {
   xvf w = xf_neg(v_log1p_f32(xf_mul(x, xf_neg(x)), general));
   xmf big = xf_nlt(w, xf_set1(5.0f)); /* w >= 5 or NaN: the reference's else */
@@ -389,16 +382,16 @@ JR_AI xvf v_erf_inv_f32(xvf x, int general) {
     /* Both branches share the Horner shape: select t and each coefficient
      * per lane, then run one polynomial. */
     t = xf_sel(big, xf_sub(xf_sqrt(w), xf_set1(3.0f)), t);
-    p = xf_sel(big, xf_set1(jr_ei32_b[0]), xf_set1(jr_ei32_a[0]));
+    p = xf_sel(big, xf_set1(jr_erfinv32_ge5[0]), xf_set1(jr_erfinv32_lt5[0]));
     JR_UNROLL
     for (int i = 1; i < 9; i++)
       p = xf_fma(p, t,
-                 xf_sel(big, xf_set1(jr_ei32_b[i]), xf_set1(jr_ei32_a[i])));
+                 xf_sel(big, xf_set1(jr_erfinv32_ge5[i]), xf_set1(jr_erfinv32_lt5[i])));
   } else {
-    p = xf_set1(jr_ei32_a[0]);
+    p = xf_set1(jr_erfinv32_lt5[0]);
     JR_UNROLL
     for (int i = 1; i < 9; i++)
-      p = xf_fma(p, t, xf_set1(jr_ei32_a[i]));
+      p = xf_fma(p, t, xf_set1(jr_erfinv32_lt5[i]));
   }
   if (!general) return xf_mul(p, x);
   xmf one = xf_eq(xf_abs(x), xf_set1(1.0f));
@@ -530,41 +523,6 @@ JR_AI xvi v_normal_16(xvi b, int bf) {
  *   C (vector): erf_inv's polynomials and the final products. */
 enum { JR_F64_BLOCK = 256 };
 #define JR_XLD_ALL (~0u >> (32 - XLD)) /* one bit per lane of a group */
-
-static const double jr_ei64_a[23] = {
-    -3.6444120640178196996e-21, -1.685059138182016589e-19,
-    1.2858480715256400167e-18,  1.115787767802518096e-17,
-    -1.333171662854620906e-16,  2.0972767875968561637e-17,
-    6.6376381343583238325e-15,  -4.0545662729752068639e-14,
-    -8.1519341976054721522e-14, 2.6335093153082322977e-12,
-    -1.2975133253453532498e-11, -5.4154120542946279317e-11,
-    1.051212273321532285e-09,   -4.1126339803469836976e-09,
-    -2.9070369957882005086e-08, 4.2347877827932403518e-07,
-    -1.3654692000834678645e-06, -1.3882523362786468719e-05,
-    0.0001867342080340571352,   -0.00074070253416626697512,
-    -0.0060336708714301490533,  0.24015818242558961693,
-    1.6536545626831027356};
-static const double jr_ei64_b[19] = {
-    2.2137376921775787049e-09,  9.0756561938885390979e-08,
-    -2.7517406297064545428e-07, 1.8239629214389227755e-08,
-    1.5027403968909827627e-06,  -4.013867526981545969e-06,
-    2.9234449089955446044e-06,  1.2475304481671778723e-05,
-    -4.7318229009055733981e-05, 6.8284851459573175448e-05,
-    2.4031110387097893999e-05,  -0.0003550375203628474796,
-    0.00095328937973738049703,  -0.0016882755560235047313,
-    0.0024914420961078508066,   -0.0037512085075692412107,
-    0.005370914553590063617,    1.0052589676941592334,
-    3.0838856104922207635};
-static const double jr_ei64_c[17] = {
-    -2.7109920616438573243e-11, -2.5556418169965252055e-10,
-    1.5076572693500548083e-09,  -3.7894654401267369937e-09,
-    7.6157012080783393804e-09,  -1.4960026627149240478e-08,
-    2.9147953450901080826e-08,  -6.7711997758452339498e-08,
-    2.2900482228026654717e-07,  -9.9298272942317002539e-07,
-    4.5260625972231537039e-06,  -1.9681778105531670567e-05,
-    7.5995277030017761139e-05,  -0.00021503011930044477347,
-    -0.00013871931833623122026, 1.0103004648645343977,
-    4.8499064014085844221};
 
 JR_AI xvd v_poly_f64(xvd t, const double *c, int n) {
   xvd p = xd_set1(c[0]);
@@ -727,12 +685,12 @@ JR_AI void v_normal_f64_pass_a(xvd u, size_t i, double *ubuf, double *lbuf,
 JR_AI xvd v_erf_inv_f64_c(xvd x, xvd l, int general) {
   xvd w = xd_neg(l);
   xmd a = xd_lt(w, xd_set1(6.25));
-  xvd p = v_poly_f64(xd_sub(w, xd_set1(3.125)), jr_ei64_a, 23);
+  xvd p = v_poly_f64(xd_sub(w, xd_set1(3.125)), jr_erfinv64_lt625, 23);
   if (xmd_bits(a) != JR_XLD_ALL) { /* rare: w >= 6.25 or NaN */
     xvd sw = xd_sqrt(w);
     xmd b = xmd_andnot(xd_lt(w, xd_set1(16.0)), a);
-    xvd pb = v_poly_f64(xd_sub(sw, xd_set1(3.25)), jr_ei64_b, 19);
-    xvd pc = v_poly_f64(xd_sub(sw, xd_set1(5.0)), jr_ei64_c, 17);
+    xvd pb = v_poly_f64(xd_sub(sw, xd_set1(3.25)), jr_erfinv64_lt16, 19);
+    xvd pc = v_poly_f64(xd_sub(sw, xd_set1(5.0)), jr_erfinv64_ge16, 17);
     p = xd_sel(a, p, xd_sel(b, pb, pc));
   }
   if (!general) return xd_mul(p, x); /* |u| < 1 from bits, as for float32 */
