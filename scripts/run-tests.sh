@@ -11,12 +11,20 @@ scripts/deps.sh test
 jobs=$(nproc)
 werror=OFF; [ "${CI:-}" = "true" ] && werror=ON
 run() { echo "== $*" >&2; "$@"; }
-ctest_dir() { (cd "$1" && ctest --output-on-failure -j"$jobs" ${2:+-E "$2"}); }
+summary=$(mktemp); trap 'rm -f "$summary"' EXIT
+# Runs ctest in a build dir; its summary line is kept for the grand total.
+ctest_dir() {
+  (cd "$1" && ctest --output-on-failure -j"$jobs" ${2:+-E "$2"}) | tee -a "$summary"
+}
+total() { # "tests: N passed, M failed" over every ctest run so far
+  awk '/tests passed, [0-9]+ tests failed out of/ {
+         f += $4; t += $NF } END { printf "tests: %d passed, %d failed\n", t - f, f }' "$summary"
+}
 
 run cmake -S . -B _build/release -DCMAKE_BUILD_TYPE=Release -DJR_WERROR=$werror -DJR_ENABLE_MPI=ON >/dev/null
 run cmake --build _build/release -j"$jobs"
 ctest_dir _build/release
-[ "${JR_QUICK:-0}" = 1 ] && exit 0
+[ "${JR_QUICK:-0}" = 1 ] && { total; exit 0; }
 
 run cmake -S . -B _build/clang -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release -DJR_WERROR=$werror >/dev/null
 run cmake --build _build/clang -j"$jobs"
@@ -34,3 +42,4 @@ if [ "${JR_FUZZ_SECONDS:-60}" != 0 ] && [ -x tests/fuzz/run_fuzzers.sh ]; then
   run tests/fuzz/run_fuzzers.sh _build/fuzz "${JR_FUZZ_SECONDS:-60}"
 fi
 echo "jaxrandom: all test builds passed" >&2
+total
