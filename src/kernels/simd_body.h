@@ -725,9 +725,25 @@ static void normal_f64_block(const uint64_t *bits, size_t n, double *out) {
     v_normal_f64_pass_a(v_uniform_f64(xi_loadu(bits + i)), i, ubuf, lbuf, idx,
                         arg, &m);
   jr_log_list(arg, m, idx, lbuf);
-  for (size_t i = 0; i < n; i += XLD)
+  /* Pass C without the rare branch in the loop: groups with a lane
+   * w >= 6.25 or NaN are noted and recomputed with the full function
+   * afterwards, which gives every lane the same bits. */
+  _Static_assert(JR_F64_BLOCK / XLD <= 64, "one bit per group of a block");
+  uint64_t rare = 0;
+  for (size_t i = 0; i < n; i += XLD) {
+    xvd w = xd_neg(xd_loadu(lbuf + i));
+    xvd p = v_poly_f64(xd_sub(w, xd_set1(3.125)), jr_erfinv64_lt625, 23);
+    rare |= (uint64_t)(xmd_bits(xd_lt(w, xd_set1(6.25))) != JR_XLD_ALL)
+            << (i / XLD);
+    xd_storeu(out + i, xd_mul(xd_set1(jr_bits_f64(JR_SQRT2_F64_BITS)),
+                              xd_mul(p, xd_loadu(ubuf + i))));
+  }
+  while (rare) {
+    size_t i = (size_t)__builtin_ctzll(rare) * XLD;
+    rare &= rare - 1;
     xd_storeu(out + i,
               v_normal_f64_pass_c(xd_loadu(ubuf + i), xd_loadu(lbuf + i)));
+  }
 }
 
 /* ---- the kernels */
