@@ -9,7 +9,7 @@ for w in "${want[@]}"; do
     build) pkgs+=(build-essential cmake pkg-config liblapacke-dev libopenblas-dev) ;;
     test)  pkgs+=(build-essential cmake pkg-config liblapacke-dev libopenblas-dev
                   librandom123-dev python3-numpy clang libclang-rt-dev
-                  libopenmpi-dev openmpi-bin) ;;
+                  libopenmpi-dev openmpi-bin libsimde-dev) ;;
     bench) pkgs+=(build-essential cmake pkg-config liblapacke-dev libopenblas-dev
                   libgsl-dev python3-numpy) ;;
     mpi)   pkgs+=(libopenmpi-dev openmpi-bin) ;;

@@ -32,8 +32,12 @@ int jr_isa_supported(jr_isa isa) {
 #if defined(JR_HAVE_AVX512) && (defined(__x86_64__) || defined(__i386__))
   case JR_ISA_AVX512:
     __builtin_cpu_init();
+#if defined(JR_EMULATE_AVX512) /* test build: SIMDe runs the set on AVX2 */
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
            __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma");
+#endif
 #endif
   default: return 0;
   }

@@ -2,10 +2,15 @@
  * with -mavx512f -mavx512dq -mavx512vl -mfma (this file only) and selected
  * at run time. The algorithm is simd_body.h, shared with the AVX2 kernels
  * (which the test suite runs wherever AVX2 exists); this file supplies the
- * vector primitives. Not run on the development machine (no AVX-512): the
- * dispatcher's self-check compares it with the reference before first use
- * and falls back to AVX2 if any byte differs. */
+ * vector primitives. On CPUs without AVX-512 (the development machine) it
+ * runs only in the test-only emulated build (-DJR_EMULATE_AVX512=ON: SIMDe,
+ * avx512_simde.h). The dispatcher's self-check compares it with the
+ * reference before first use and falls back to AVX2 if any byte differs. */
+#if defined(JR_EMULATE_AVX512)
+#include "kernels/avx512_simde.h" /* test only: SIMDe emulates AVX-512 */
+#else
 #include <immintrin.h>
+#endif
 #include <math.h>
 #include <string.h>
 
