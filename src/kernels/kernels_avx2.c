@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "kernels/kernels_simd.h"
+#include "kernels/lane_tables.h"
 #include "kernels/log_table.h"
 
 #define JR_SIMD_PREFIX avx2
@@ -260,6 +261,28 @@ static inline unsigned compress_d(double *arg, uint32_t *idx, vd a,
   _mm_storeu_si128((__m128i *)idx, _mm_castps_si128(_mm_permutevar_ps(
                                        _mm_castsi128_ps(ix), pi)));
   return (unsigned)__builtin_popcount(mask);
+}
+
+static inline unsigned mf_bits(mf m) {
+  return (unsigned)_mm256_movemask_ps(m);
+}
+/* float32 compress / expand by an 8-bit lane mask (tables in
+ * lane_tables.h): the same contracts as compress_v / expand_d below. */
+static inline unsigned compress_f(float *arg, vf a, unsigned mask) {
+  __m256i p = _mm256_cvtepu8_epi32(
+      _mm_loadl_epi64((const __m128i *)jr_compress8[mask]));
+  _mm256_storeu_ps(arg, _mm256_permutevar8x32_ps(a, p));
+  return (unsigned)__builtin_popcount(mask);
+}
+static inline vf expand_f(const float *list, unsigned mask, vf other) {
+  __m256i p =
+      _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)jr_expand8[mask]));
+  vf e = _mm256_permutevar8x32_ps(_mm256_loadu_ps(list), p);
+  /* bit l of mask into the sign bit of lane l, which blendv reads */
+  __m256i sel =
+      _mm256_sllv_epi32(_mm256_set1_epi32((int)mask),
+                        _mm256_setr_epi32(31, 30, 29, 28, 27, 26, 25, 24));
+  return _mm256_blendv_ps(other, e, _mm256_castsi256_ps(sel));
 }
 
 /* Stores the lanes of `a` selected by `mask` contiguously at arg (writes

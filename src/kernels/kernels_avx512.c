@@ -217,6 +217,17 @@ static inline void d_storeu(double *p, vd v) {
  * reported for Zen 4 and 5 (llvm/llvm-project#206849). Entries past the
  * selected ones are written with unspecified values; callers leave room. */
 
+static inline unsigned mf_bits(mf m) {
+  return (unsigned)m;
+}
+/* float32: the same contracts as compress_v / expand_d below (16 lanes). */
+static inline unsigned compress_f(float *arg, vf a, unsigned mask) {
+  _mm512_storeu_ps(arg, _mm512_mask_compress_ps(a, (__mmask16)mask, a));
+  return (unsigned)__builtin_popcount(mask);
+}
+static inline vf expand_f(const float *list, unsigned mask, vf other) {
+  return _mm512_mask_expand_ps(other, (__mmask16)mask, _mm512_loadu_ps(list));
+}
 /* The lanes of `a` selected by `mask` contiguously at arg and base + lane at
  * idx (writes 8 entries of each); returns how many. */
 static inline unsigned compress_d(double *arg, uint32_t *idx, vd a,

@@ -350,8 +350,8 @@ JR_AI xvf v_log_f32(xvf in, int general) {
   return x;
 }
 
-JR_AI xvf v_log1p_f32(xvf x, int general) {
-  xmf small = xf_lt(xf_abs(x), xf_set1((float)0.41421356237309504880));
+/* log1p's rational branch (|x| < sqrt(2) - 1) */
+JR_AI xvf v_log1p_f32_small(xvf x) {
   xvf x2 = xf_mul(x, x);
   /* The reference starts from num = den = 0; its first step fma(0, x, c)
    * gives c exactly for the finite x that take this branch. */
@@ -368,14 +368,21 @@ JR_AI xvf v_log1p_f32(xvf x, int general) {
   den = xf_fma(den, x, xf_set1((float)2.1642788614495947685003E2));
   num = xf_fma(num, x, xf_set1((float)2.0039553499201281259648E1));
   den = xf_fma(den, x, xf_set1((float)6.0118660497603843919306E1));
-  xvf r = xf_add(
+  return xf_add(
       x, xf_fma(xf_mul(x, x2), xf_div(num, den), xf_mul(xf_set1(-0.5f), x2)));
-  xvf l = v_log_f32(xf_add(x, xf_set1(1.0f)), general);
-  return xf_sel(small, r, l);
 }
 
-JR_AI xvf v_erf_inv_f32(xvf x, int general) {
-  xvf w = xf_neg(v_log1p_f32(xf_mul(x, xf_neg(x)), general));
+JR_AI xmf v_log1p_f32_is_small(xvf x) {
+  return xf_lt(xf_abs(x), xf_set1((float)0.41421356237309504880));
+}
+
+JR_AI xvf v_log1p_f32(xvf x, int general) {
+  return xf_sel(v_log1p_f32_is_small(x), v_log1p_f32_small(x),
+                v_log_f32(xf_add(x, xf_set1(1.0f)), general));
+}
+
+/* erf_inv(x) given w = -log1p(x*(-x)) */
+JR_AI xvf v_erf_inv_f32_w(xvf x, xvf w, int general) {
   xmf big = xf_nlt(w, xf_set1(5.0f)); /* w >= 5 or NaN: the reference's else */
   xvf t = xf_sub(w, xf_set1(2.5f)), p;
   if (xmf_any(big)) {
@@ -399,6 +406,11 @@ JR_AI xvf v_erf_inv_f32(xvf x, int general) {
   return xf_sel(one, xf_mul(x, xf_set1(INFINITY)), xf_mul(p, x));
 }
 
+JR_AI xvf v_erf_inv_f32(xvf x, int general) {
+  return v_erf_inv_f32_w(x, xf_neg(v_log1p_f32(xf_mul(x, xf_neg(x)), general)),
+                         general);
+}
+
 /* bits -> normal (spec 6, 7): u = fma(f, 1 - lo, lo), clamped below at lo.
  * From bits, f is in [0, 1 - 2^-23], so u = 2f + lo is in
  * [lo, 1 - 3*2^-24]: the clamp never fires (fma is monotonic and 2f >= 0),
@@ -407,13 +419,16 @@ JR_AI xvf v_erf_inv_f32(xvf x, int general) {
  * clamp and log's special cases and subnormal flush are therefore dead here
  * and skipped (general = 0); every result is still the reference's, which
  * the exhaustive test over all 2^23 inputs confirms. */
-JR_AI xvf v_normal_f32(xvi bits) {
+JR_AI xvf v_normal_u_f32(xvi bits) {
   const float lo = jr_bits_f32(0xBF7FFFFFu);
   const float span = 1.0f - lo; /* rounds to 2, as in the reference */
   xvf f = xf_sub(xf_from_i(xi_or(xi_srl9(bits), xi_set1(0x3F800000u))),
                  xf_set1(1.0f));
-  xvf u = xf_fma(f, xf_set1(span), xf_set1(lo));
-  return xf_mul(xf_set1(jr_bits_f32(JR_SQRT2_F32_BITS)), v_erf_inv_f32(u, 0));
+  return xf_fma(f, xf_set1(span), xf_set1(lo));
+}
+JR_AI xvf v_normal_f32(xvi bits) {
+  return xf_mul(xf_set1(jr_bits_f32(JR_SQRT2_F32_BITS)),
+                v_erf_inv_f32(v_normal_u_f32(bits), 0));
 }
 
 /* ---- float16 / bfloat16 normals (spec 6, 7): float32 arithmetic rounded to
@@ -807,8 +822,57 @@ static void k_bits64(jr_key key, uint64_t start, size_t n, uint64_t *out) {
 
 enum { JR_F32_BLOCK = JR_F64_BLOCK };
 _Static_assert(JR_F32_BLOCK % XLF == 0, "whole groups per block");
+/* n <= JR_F32_BLOCK bits (a multiple of XLF) -> n normals, in three passes
+ * as for float64: (A) u, the rational branch of log1p for every lane, and
+ * a dense list of the log arguments x + 1 of the lanes that need them
+ * (about 36%); (B) log over the list, in place; (C) the logs expanded back
+ * into their lanes, erf_inv's polynomial and the products. Computing both
+ * branches for every lane cost about 30 more vector operations per vector. */
+static void normal_f32_block(const uint32_t *bits, size_t n, float *out) {
+  float ubuf[JR_F32_BLOCK], lbuf[JR_F32_BLOCK], arg[JR_F32_BLOCK + XLF];
+  uint16_t need[JR_F32_BLOCK / VLF];
+  size_t m = 0;
+  for (size_t i = 0; i < n; i += XLF) {
+    xvf u = v_normal_u_f32(xi_loadu(bits + i));
+    xf_storeu(ubuf + i, u);
+    xvf x = xf_mul(u, xf_neg(u));
+    xf_storeu(lbuf + i, v_log1p_f32_small(x));
+    xmf small = v_log1p_f32_is_small(x);
+    xvf a = xf_add(x, xf_set1(1.0f));
+    for (int j = 0; j < JR_U; j++) {
+      unsigned b = ~mf_bits(small.v[j]) & ((1u << VLF) - 1);
+      need[i / VLF + (size_t)j] = (uint16_t)b;
+      m += compress_f(arg + m, a.v[j], b);
+    }
+  }
+  for (size_t k = m; k % XLF; k++)
+    arg[k] = 0.5f; /* padding, unused */
+  /* x + 1 from bits is a normal number in [2^-23, 1): general = 0 */
+  for (size_t k = 0; k < m; k += XLF)
+    xf_storeu(arg + k, v_log_f32(xf_loadu(arg + k), 0));
+  size_t k = 0;
+  for (size_t i = 0; i < n; i += XLF) {
+    xvf l = xf_loadu(lbuf + i);
+    for (int j = 0; j < JR_U; j++) {
+      unsigned b = need[i / VLF + (size_t)j];
+      l.v[j] = expand_f(arg + k, b, l.v[j]);
+      k += (unsigned)__builtin_popcount(b);
+    }
+    xf_storeu(out + i,
+              xf_mul(xf_set1(jr_bits_f32(JR_SQRT2_F32_BITS)),
+                     v_erf_inv_f32_w(xf_loadu(ubuf + i), xf_neg(l), 0)));
+  }
+}
+
 static void k_normal_f32_from_bits(const uint32_t *bits, size_t n, float *out) {
   size_t i = 0;
+  for (; i + JR_F32_BLOCK <= n; i += JR_F32_BLOCK)
+    normal_f32_block(bits + i, JR_F32_BLOCK, out + i);
+  if (i + XLF <= n) {
+    size_t full = (n - i) / XLF * XLF;
+    normal_f32_block(bits + i, full, out + i);
+    i += full;
+  }
   for (; i + XLF <= n; i += XLF)
     xf_storeu(out + i, v_normal_f32(xi_loadu(bits + i)));
   if (i < n) {
