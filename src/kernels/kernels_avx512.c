@@ -215,15 +215,44 @@ static inline void d_storeu(double *p, vd v) {
   _mm512_storeu_pd(p, v);
 }
 
-/* Stores the lanes of `a` selected by `mask` contiguously at arg and their
- * indices base + lane at idx (vcompresspd / vpcompressd); returns how many. */
+/* Compress and expand in registers, then plain stores: the compressing
+ * store to memory (vcompresspd m512{k}) is microcoded and slow on AMD Zen 4
+ * (llvm/llvm-project#133568). Merge-masking with the source itself avoids
+ * the zero-masking forms' false dependency on the destination register
+ * reported for Zen 4 and 5 (llvm/llvm-project#206849). Entries past the
+ * selected ones are written with unspecified values; callers leave room. */
+
+static inline unsigned mf_bits(mf m) {
+  return (unsigned)m;
+}
+/* float32: the same contracts as compress_v / expand_d below (16 lanes). */
+static inline unsigned compress_f(float *arg, vf a, unsigned mask) {
+  _mm512_storeu_ps(arg, _mm512_mask_compress_ps(a, (__mmask16)mask, a));
+  return (unsigned)__builtin_popcount(mask);
+}
+static inline vf expand_f(const float *list, unsigned mask, vf other) {
+  return _mm512_mask_expand_ps(other, (__mmask16)mask, _mm512_loadu_ps(list));
+}
+/* The lanes of `a` selected by `mask` contiguously at arg and base + lane at
+ * idx (writes 8 entries of each); returns how many. */
 static inline unsigned compress_d(double *arg, uint32_t *idx, vd a,
                                   uint32_t base, unsigned mask) {
-  _mm512_mask_compressstoreu_pd(arg, (__mmask8)mask, a);
+  __mmask8 k = (__mmask8)mask;
+  _mm512_storeu_pd(arg, _mm512_mask_compress_pd(a, k, a));
   __m256i ix = _mm256_add_epi32(_mm256_set1_epi32((int)base),
                                 _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-  _mm256_mask_compressstoreu_epi32(idx, (__mmask8)mask, ix);
+  _mm256_storeu_si256((__m256i *)idx, _mm256_mask_compress_epi32(ix, k, ix));
   return (unsigned)__builtin_popcount(mask);
+}
+/* The same without the indices. */
+static inline unsigned compress_v(double *arg, vd a, unsigned mask) {
+  _mm512_storeu_pd(arg, _mm512_mask_compress_pd(a, (__mmask8)mask, a));
+  return (unsigned)__builtin_popcount(mask);
+}
+/* The inverse: lane l takes the next entry of `list` where bit l of `mask`
+ * is set, `other` elsewhere (reads 8 entries). */
+static inline vd expand_d(const double *list, unsigned mask, vd other) {
+  return _mm512_mask_expand_pd(other, (__mmask8)mask, _mm512_loadu_pd(list));
 }
 
 #include "kernels/simd_body.h"

@@ -350,8 +350,8 @@ JR_AI xvf v_log_f32(xvf in, int general) {
   return x;
 }
 
-JR_AI xvf v_log1p_f32(xvf x, int general) {
-  xmf small = xf_lt(xf_abs(x), xf_set1((float)0.41421356237309504880));
+/* log1p's rational branch (|x| < sqrt(2) - 1) */
+JR_AI xvf v_log1p_f32_small(xvf x) {
   xvf x2 = xf_mul(x, x);
   /* The reference starts from num = den = 0; its first step fma(0, x, c)
    * gives c exactly for the finite x that take this branch. */
@@ -368,14 +368,21 @@ JR_AI xvf v_log1p_f32(xvf x, int general) {
   den = xf_fma(den, x, xf_set1((float)2.1642788614495947685003E2));
   num = xf_fma(num, x, xf_set1((float)2.0039553499201281259648E1));
   den = xf_fma(den, x, xf_set1((float)6.0118660497603843919306E1));
-  xvf r = xf_add(
+  return xf_add(
       x, xf_fma(xf_mul(x, x2), xf_div(num, den), xf_mul(xf_set1(-0.5f), x2)));
-  xvf l = v_log_f32(xf_add(x, xf_set1(1.0f)), general);
-  return xf_sel(small, r, l);
 }
 
-JR_AI xvf v_erf_inv_f32(xvf x, int general) {
-  xvf w = xf_neg(v_log1p_f32(xf_mul(x, xf_neg(x)), general));
+JR_AI xmf v_log1p_f32_is_small(xvf x) {
+  return xf_lt(xf_abs(x), xf_set1((float)0.41421356237309504880));
+}
+
+JR_AI xvf v_log1p_f32(xvf x, int general) {
+  return xf_sel(v_log1p_f32_is_small(x), v_log1p_f32_small(x),
+                v_log_f32(xf_add(x, xf_set1(1.0f)), general));
+}
+
+/* erf_inv(x) given w = -log1p(x*(-x)) */
+JR_AI xvf v_erf_inv_f32_w(xvf x, xvf w, int general) {
   xmf big = xf_nlt(w, xf_set1(5.0f)); /* w >= 5 or NaN: the reference's else */
   xvf t = xf_sub(w, xf_set1(2.5f)), p;
   if (xmf_any(big)) {
@@ -386,7 +393,8 @@ JR_AI xvf v_erf_inv_f32(xvf x, int general) {
     JR_UNROLL
     for (int i = 1; i < 9; i++)
       p = xf_fma(p, t,
-                 xf_sel(big, xf_set1(jr_erfinv32_ge5[i]), xf_set1(jr_erfinv32_lt5[i])));
+                 xf_sel(big, xf_set1(jr_erfinv32_ge5[i]),
+                        xf_set1(jr_erfinv32_lt5[i])));
   } else {
     p = xf_set1(jr_erfinv32_lt5[0]);
     JR_UNROLL
@@ -398,6 +406,11 @@ JR_AI xvf v_erf_inv_f32(xvf x, int general) {
   return xf_sel(one, xf_mul(x, xf_set1(INFINITY)), xf_mul(p, x));
 }
 
+JR_AI xvf v_erf_inv_f32(xvf x, int general) {
+  return v_erf_inv_f32_w(x, xf_neg(v_log1p_f32(xf_mul(x, xf_neg(x)), general)),
+                         general);
+}
+
 /* bits -> normal (spec 6, 7): u = fma(f, 1 - lo, lo), clamped below at lo.
  * From bits, f is in [0, 1 - 2^-23], so u = 2f + lo is in
  * [lo, 1 - 3*2^-24]: the clamp never fires (fma is monotonic and 2f >= 0),
@@ -406,13 +419,16 @@ JR_AI xvf v_erf_inv_f32(xvf x, int general) {
  * clamp and log's special cases and subnormal flush are therefore dead here
  * and skipped (general = 0); every result is still the reference's, which
  * the exhaustive test over all 2^23 inputs confirms. */
-JR_AI xvf v_normal_f32(xvi bits) {
+JR_AI xvf v_normal_u_f32(xvi bits) {
   const float lo = jr_bits_f32(0xBF7FFFFFu);
   const float span = 1.0f - lo; /* rounds to 2, as in the reference */
   xvf f = xf_sub(xf_from_i(xi_or(xi_srl9(bits), xi_set1(0x3F800000u))),
                  xf_set1(1.0f));
-  xvf u = xf_fma(f, xf_set1(span), xf_set1(lo));
-  return xf_mul(xf_set1(jr_bits_f32(JR_SQRT2_F32_BITS)), v_erf_inv_f32(u, 0));
+  return xf_fma(f, xf_set1(span), xf_set1(lo));
+}
+JR_AI xvf v_normal_f32(xvi bits) {
+  return xf_mul(xf_set1(jr_bits_f32(JR_SQRT2_F32_BITS)),
+                v_erf_inv_f32(v_normal_u_f32(bits), 0));
 }
 
 /* ---- float16 / bfloat16 normals (spec 6, 7): float32 arithmetic rounded to
@@ -521,7 +537,12 @@ JR_AI xvi v_normal_16(xvi b, int bf) {
  *   B: log over that list: v_log_f64_fast where it provably equals the C
  *     library's log, log() itself for the ~10% of lanes it flags;
  *   C (vector): erf_inv's polynomials and the final products. */
-enum { JR_F64_BLOCK = 256 };
+/* Blocks are whole hashing groups (XLT: 48 with AVX2, 48 with AVX-512) and
+ * whole transform groups (XLF = 32, XLD = 16), so no block hashes a padded
+ * tail into scratch (with 256 every block did). */
+enum { JR_F64_BLOCK = 288 };
+_Static_assert(JR_F64_BLOCK % XLT == 0 && JR_F64_BLOCK % XLD == 0,
+               "whole groups per block");
 #define JR_XLD_ALL (~0u >> (32 - XLD)) /* one bit per lane of a group */
 
 JR_AI xvd v_poly_f64(xvd t, const double *c, int n) {
@@ -603,11 +624,10 @@ JR_AI xvd v_log_f64_fast(xvd a, unsigned *bad) {
   return r;
 }
 
-/* Pass B: lbuf[idx[k]] = log(arg[k]) for k < m, as the C library computes
- * it: the vector log where it provably agrees, log() elsewhere. arg has room
- * for XLD - 1 padding entries. */
-static void jr_log_list(double *arg, size_t m, const uint32_t *idx,
-                        double *lbuf) {
+/* Pass B, in place: arg[k] = log(arg[k]) for k < m, as the C library
+ * computes it: the vector log where it provably agrees, log() elsewhere.
+ * arg has room for XLD - 1 padding entries. */
+static void jr_log_list(double *arg, size_t m) {
   /* The flagged lanes (about 10%) are compacted into a second list, so the
    * log() calls run in a loop without data-dependent branches. */
   double fbarg[JR_F64_BLOCK + XLD];
@@ -616,21 +636,17 @@ static void jr_log_list(double *arg, size_t m, const uint32_t *idx,
   for (size_t k = m; k % XLD; k++)
     arg[k] = 0.5; /* padding, unused */
   for (size_t k = 0; k < m; k += XLD) {
-    double r[XLD];
     unsigned bad;
     xvd a = xd_loadu(arg + k);
-    xd_storeu(r, v_log_f64_fast(a, &bad));
-    size_t n = m - k < XLD ? m - k : XLD;
-    bad &= JR_XLD_ALL >> (XLD - n);
-    for (size_t l = 0; l < n; l++)
-      lbuf[idx[k + l]] = r[l];
+    xd_storeu(arg + k, v_log_f64_fast(a, &bad));
+    if (m - k < XLD) bad &= JR_XLD_ALL >> (XLD - (m - k));
     for (int g = 0; g < JR_U; g++)
       f += compress_d(fbarg + f, fbpos + f, a.v[g],
                       (uint32_t)(k + (size_t)(g * VLD)),
                       (bad >> (g * VLD)) & ((1u << VLD) - 1));
   }
   for (size_t t = 0; t < f; t++)
-    lbuf[idx[fbpos[t]]] = log(fbarg[t]);
+    arg[fbpos[t]] = log(fbarg[t]);
 }
 
 /* Test hook: the vector log and its fallback flags, n a multiple of 64. */
@@ -645,9 +661,10 @@ void JR_FN(log_f64_fast)(const double *a, size_t n, double *out,
 }
 
 /* Pass A for XLD lanes at position i of the block: stores u and the rational
- * log1p value, appends the lanes needing log() to (idx, arg, *m). */
+ * log1p value, appends the arguments of the lanes needing log() to (arg, *m)
+ * and notes those lanes, VLD bits per vector, in need[i / VLD ..]. */
 JR_AI void v_normal_f64_pass_a(xvd u, size_t i, double *ubuf, double *lbuf,
-                               uint32_t *idx, double *arg, size_t *m) {
+                               uint8_t *need, double *arg, size_t *m) {
   xd_storeu(ubuf + i, u);
   xvd x = xd_mul(u, xd_neg(u));
   xmd small = xd_lt(xd_abs(x), xd_set1(0.41421356237309504880));
@@ -669,16 +686,15 @@ JR_AI void v_normal_f64_pass_a(xvd u, size_t i, double *ubuf, double *lbuf,
   xvd r = xd_add(
       x, xd_fma(xd_mul(x, x2), xd_div(num, den), xd_mul(xd_set1(-0.5), x2)));
   xd_storeu(lbuf + i, r);
-  unsigned need = ~xmd_bits(small) & JR_XLD_ALL;
-  if (need) {
-    xvd a = xd_add(x, xd_set1(1.0));
-    size_t k = *m;
-    for (int j = 0; j < JR_U; j++)
-      k += compress_d(arg + k, idx + k, a.v[j],
-                      (uint32_t)(i + (size_t)(j * VLD)),
-                      (need >> (j * VLD)) & ((1u << VLD) - 1));
-    *m = k;
+  unsigned big = ~xmd_bits(small) & JR_XLD_ALL;
+  xvd a = xd_add(x, xd_set1(1.0));
+  size_t k = *m;
+  for (int j = 0; j < JR_U; j++) {
+    unsigned b = (big >> (j * VLD)) & ((1u << VLD) - 1);
+    need[i / VLD + (size_t)j] = (uint8_t)b;
+    k += compress_v(arg + k, a.v[j], b);
   }
+  *m = k;
 }
 
 /* Pass C for XLD lanes: erf_inv(x) from x and l = log1p(x*(-x)). */
@@ -714,27 +730,44 @@ JR_AI xvd v_uniform_f64(xvi bits) {
   return xd_fma(f, xd_set1(span), xd_set1(lo));
 }
 
+/* log1p(x*(-x)) for the XLD lanes at position i: the rational value from
+ * lbuf, or the next logarithm of the dense list at *k where pass A noted
+ * the lane (the inverse of its compress). */
+JR_AI xvd v_log1p_merge(const double *lbuf, const double *arg,
+                        const uint8_t *need, size_t i, size_t *k) {
+  xvd l = xd_loadu(lbuf + i);
+  for (int g = 0; g < JR_U; g++) {
+    unsigned b = need[i / VLD + (size_t)g];
+    l.v[g] = expand_d(arg + *k, b, l.v[g]);
+    *k += (unsigned)__builtin_popcount(b);
+  }
+  return l;
+}
+
 /* n <= JR_F64_BLOCK bits (a multiple of XLD) -> n normals. */
 static void normal_f64_block(const uint64_t *bits, size_t n, double *out) {
   double ubuf[JR_F64_BLOCK], lbuf[JR_F64_BLOCK], arg[JR_F64_BLOCK + XLD];
-  /* Zeroed only because the compiler cannot see that the compress stores
-   * write every entry below m (costs ~1 KB of stores per 256 elements). */
-  uint32_t idx[JR_F64_BLOCK + XLD] = {0};
+  uint8_t need[JR_F64_BLOCK / VLD];
   size_t m = 0;
   for (size_t i = 0; i < n; i += XLD)
-    v_normal_f64_pass_a(v_uniform_f64(xi_loadu(bits + i)), i, ubuf, lbuf, idx,
+    v_normal_f64_pass_a(v_uniform_f64(xi_loadu(bits + i)), i, ubuf, lbuf, need,
                         arg, &m);
-  jr_log_list(arg, m, idx, lbuf);
-  /* Pass C without the rare branch in the loop: groups with a lane
-   * w >= 6.25 or NaN are noted and recomputed with the full function
-   * afterwards, which gives every lane the same bits. */
+  jr_log_list(arg, m);
+  /* Pass C: the logarithms are expanded from the dense list back into their
+   * lanes (the inverse of pass A's compress). The rare branch stays out of
+   * the loop: groups with a lane w >= 6.25 or NaN are noted and recomputed
+   * with the full function afterwards, which gives every lane the same
+   * bits. */
   _Static_assert(JR_F64_BLOCK / XLD <= 64, "one bit per group of a block");
   uint64_t rare = 0;
+  size_t k = 0;
   for (size_t i = 0; i < n; i += XLD) {
-    xvd w = xd_neg(xd_loadu(lbuf + i));
+    xvd l = v_log1p_merge(lbuf, arg, need, i, &k);
+    xvd w = xd_neg(l);
     xvd p = v_poly_f64(xd_sub(w, xd_set1(3.125)), jr_erfinv64_lt625, 23);
     rare |= (uint64_t)(xmd_bits(xd_lt(w, xd_set1(6.25))) != JR_XLD_ALL)
             << (i / XLD);
+    xd_storeu(lbuf + i, l); /* for the rare groups */
     xd_storeu(out + i, xd_mul(xd_set1(jr_bits_f64(JR_SQRT2_F64_BITS)),
                               xd_mul(p, xd_loadu(ubuf + i))));
   }
@@ -787,8 +820,59 @@ static void k_bits64(jr_key key, uint64_t start, size_t n, uint64_t *out) {
   }
 }
 
+enum { JR_F32_BLOCK = JR_F64_BLOCK };
+_Static_assert(JR_F32_BLOCK % XLF == 0, "whole groups per block");
+/* n <= JR_F32_BLOCK bits (a multiple of XLF) -> n normals, in three passes
+ * as for float64: (A) u, the rational branch of log1p for every lane, and
+ * a dense list of the log arguments x + 1 of the lanes that need them
+ * (about 36%); (B) log over the list, in place; (C) the logs expanded back
+ * into their lanes, erf_inv's polynomial and the products. Computing both
+ * branches for every lane cost about 30 more vector operations per vector. */
+static void normal_f32_block(const uint32_t *bits, size_t n, float *out) {
+  float ubuf[JR_F32_BLOCK], lbuf[JR_F32_BLOCK], arg[JR_F32_BLOCK + XLF];
+  uint16_t need[JR_F32_BLOCK / VLF];
+  size_t m = 0;
+  for (size_t i = 0; i < n; i += XLF) {
+    xvf u = v_normal_u_f32(xi_loadu(bits + i));
+    xf_storeu(ubuf + i, u);
+    xvf x = xf_mul(u, xf_neg(u));
+    xf_storeu(lbuf + i, v_log1p_f32_small(x));
+    xmf small = v_log1p_f32_is_small(x);
+    xvf a = xf_add(x, xf_set1(1.0f));
+    for (int j = 0; j < JR_U; j++) {
+      unsigned b = ~mf_bits(small.v[j]) & ((1u << VLF) - 1);
+      need[i / VLF + (size_t)j] = (uint16_t)b;
+      m += compress_f(arg + m, a.v[j], b);
+    }
+  }
+  for (size_t k = m; k % XLF; k++)
+    arg[k] = 0.5f; /* padding, unused */
+  /* x + 1 from bits is a normal number in [2^-23, 1): general = 0 */
+  for (size_t k = 0; k < m; k += XLF)
+    xf_storeu(arg + k, v_log_f32(xf_loadu(arg + k), 0));
+  size_t k = 0;
+  for (size_t i = 0; i < n; i += XLF) {
+    xvf l = xf_loadu(lbuf + i);
+    for (int j = 0; j < JR_U; j++) {
+      unsigned b = need[i / VLF + (size_t)j];
+      l.v[j] = expand_f(arg + k, b, l.v[j]);
+      k += (unsigned)__builtin_popcount(b);
+    }
+    xf_storeu(out + i,
+              xf_mul(xf_set1(jr_bits_f32(JR_SQRT2_F32_BITS)),
+                     v_erf_inv_f32_w(xf_loadu(ubuf + i), xf_neg(l), 0)));
+  }
+}
+
 static void k_normal_f32_from_bits(const uint32_t *bits, size_t n, float *out) {
   size_t i = 0;
+  for (; i + JR_F32_BLOCK <= n; i += JR_F32_BLOCK)
+    normal_f32_block(bits + i, JR_F32_BLOCK, out + i);
+  if (i + XLF <= n) {
+    size_t full = (n - i) / XLF * XLF;
+    normal_f32_block(bits + i, full, out + i);
+    i += full;
+  }
   for (; i + XLF <= n; i += XLF)
     xf_storeu(out + i, v_normal_f32(xi_loadu(bits + i)));
   if (i < n) {
@@ -804,7 +888,6 @@ static void k_normal_f32_from_bits(const uint32_t *bits, size_t n, float *out) {
  * measured 5% faster on Zen 3 (265 vs 252 M/s) than keeping the bits in
  * registers, as each of the two loops then keeps the out-of-order window
  * full of its own independent work. */
-enum { JR_F32_BLOCK = 256 };
 static void k_normal_f32(jr_key key, uint64_t start, size_t n, float *out) {
   uint32_t bits[JR_F32_BLOCK];
   for (size_t i = 0; i < n; i += JR_F32_BLOCK) {
@@ -842,7 +925,7 @@ static void k_normal_f64(jr_key key, uint64_t start, size_t n, double *out) {
 /* 16-bit normals over a block of at most JR_F16_BLOCK elements whose random
  * bits sit in the low half of 32-bit words (as bits32 yields them); the
  * results are narrowed to uint16 through a 32-bit buffer. */
-enum { JR_F16_BLOCK = 256 };
+enum { JR_F16_BLOCK = JR_F64_BLOCK };
 static void normal_16_block(uint32_t *b32, size_t n, uint16_t *out, int bf) {
   uint32_t r[JR_F16_BLOCK + XLF];
   size_t pad = (n + XLF - 1) / XLF * XLF;
@@ -1099,14 +1182,15 @@ void JR_FN(erf_inv_f32)(const float *x, size_t n, float *out) {
 void JR_FN(erf_inv_f64)(const double *x, size_t n, double *out) {
   /* Same passes as normal_f64_block, from x instead of bits. */
   double lbuf[JR_F64_BLOCK], arg[JR_F64_BLOCK + XLD], ubuf[JR_F64_BLOCK];
-  uint32_t idx[JR_F64_BLOCK + XLD];
+  uint8_t need[JR_F64_BLOCK / VLD];
   for (size_t i0 = 0; i0 < n; i0 += JR_F64_BLOCK) {
-    size_t b = n - i0 < JR_F64_BLOCK ? n - i0 : JR_F64_BLOCK, m = 0;
+    size_t b = n - i0 < JR_F64_BLOCK ? n - i0 : JR_F64_BLOCK, m = 0, k = 0;
     for (size_t i = 0; i < b; i += XLD)
-      v_normal_f64_pass_a(xd_loadu(x + i0 + i), i, ubuf, lbuf, idx, arg, &m);
-    jr_log_list(arg, m, idx, lbuf);
-    for (size_t i = 0; i < b; i += XLD)
-      xd_storeu(out + i0 + i,
-                v_erf_inv_f64_c(xd_loadu(ubuf + i), xd_loadu(lbuf + i), 1));
+      v_normal_f64_pass_a(xd_loadu(x + i0 + i), i, ubuf, lbuf, need, arg, &m);
+    jr_log_list(arg, m);
+    for (size_t i = 0; i < b; i += XLD) {
+      xvd l = v_log1p_merge(lbuf, arg, need, i, &k);
+      xd_storeu(out + i0 + i, v_erf_inv_f64_c(xd_loadu(ubuf + i), l, 1));
+    }
   }
 }
