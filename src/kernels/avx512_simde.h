@@ -4,7 +4,7 @@
  * AVX-512. Never part of a release build. It proves the kernel logic and the
  * intrinsics' semantics as SIMDe implements them, not timing or encodings.
  *
- * SIMDe 0.7.4 (Debian bookworm) lacks three intrinsics the file uses; they
+ * SIMDe 0.7.4 (Debian bookworm) lacks five intrinsics the file uses; they
  * are defined here lane by lane, as Intel's pseudo-code states them (the
  * #undef keeps a later SIMDe that has them from clashing). An intrinsic left
  * to the compiler's own AVX-512 version fails to compile (target mismatch),
@@ -64,9 +64,33 @@ static inline __m512d jr_emu_i64gather_pd(__m512i ix, const void *base,
 #undef _mm512_i64gather_pd
 #define _mm512_i64gather_pd jr_emu_i64gather_pd
 
-/* SIMDe has vcompresspd but its alias is #undef'd by the next one's (a typo
- * in avx512/compress.h: the _ps block undefines _pd). */
-#undef _mm512_mask_compressstoreu_pd
-#define _mm512_mask_compressstoreu_pd simde_mm512_mask_compressstoreu_pd
+/* vexpandpd / vexpandps (merge-masking): lane l takes the next element of
+ * a, from the lowest, where bit l of k is set, and src[l] elsewhere. */
+static inline __m512d jr_emu_mask_expand_pd(__m512d src, __mmask8 k,
+                                            __m512d a) {
+  double s[8], x[8];
+  memcpy(s, &src, sizeof s);
+  memcpy(x, &a, sizeof x);
+  for (int l = 0, n = 0; l < 8; l++)
+    if ((unsigned)k >> l & 1u) s[l] = x[n++];
+  __m512d v;
+  memcpy(&v, s, sizeof v);
+  return v;
+}
+#undef _mm512_mask_expand_pd
+#define _mm512_mask_expand_pd jr_emu_mask_expand_pd
+static inline __m512 jr_emu_mask_expand_ps(__m512 src, __mmask16 k,
+                                           __m512 a) {
+  float s[16], x[16];
+  memcpy(s, &src, sizeof s);
+  memcpy(x, &a, sizeof x);
+  for (int l = 0, n = 0; l < 16; l++)
+    if ((unsigned)k >> l & 1u) s[l] = x[n++];
+  __m512 v;
+  memcpy(&v, s, sizeof v);
+  return v;
+}
+#undef _mm512_mask_expand_ps
+#define _mm512_mask_expand_ps jr_emu_mask_expand_ps
 
 #endif /* JR_AVX512_SIMDE_H */
