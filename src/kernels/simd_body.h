@@ -753,21 +753,22 @@ static void normal_f64_block(const uint64_t *bits, size_t n, double *out) {
     v_normal_f64_pass_a(v_uniform_f64(xi_loadu(bits + i)), i, ubuf, lbuf, need,
                         arg, &m);
   jr_log_list(arg, m);
-  /* Pass C: the logarithms are expanded from the dense list back into their
-   * lanes (the inverse of pass A's compress). The rare branch stays out of
-   * the loop: groups with a lane w >= 6.25 or NaN are noted and recomputed
-   * with the full function afterwards, which gives every lane the same
-   * bits. */
+  /* The logarithms are expanded from the dense list back into their lanes
+   * (the inverse of pass A's compress), in a loop of their own: inside pass
+   * C the expand measured 0.45 ns per element, on its own 0.3. */
+  size_t k = 0;
+  for (size_t i = 0; i < n; i += XLD)
+    xd_storeu(lbuf + i, v_log1p_merge(lbuf, arg, need, i, &k));
+  /* Pass C. The rare branch stays out of the loop: groups with a lane
+   * w >= 6.25 or NaN are noted and recomputed with the full function
+   * afterwards, which gives every lane the same bits. */
   _Static_assert(JR_F64_BLOCK / XLD <= 64, "one bit per group of a block");
   uint64_t rare = 0;
-  size_t k = 0;
   for (size_t i = 0; i < n; i += XLD) {
-    xvd l = v_log1p_merge(lbuf, arg, need, i, &k);
-    xvd w = xd_neg(l);
+    xvd w = xd_neg(xd_loadu(lbuf + i));
     xvd p = v_poly_f64(xd_sub(w, xd_set1(3.125)), jr_erfinv64_lt625, 23);
     rare |= (uint64_t)(xmd_bits(xd_lt(w, xd_set1(6.25))) != JR_XLD_ALL)
             << (i / XLD);
-    xd_storeu(lbuf + i, l); /* for the rare groups */
     xd_storeu(out + i, xd_mul(xd_set1(jr_bits_f64(JR_SQRT2_F64_BITS)),
                               xd_mul(p, xd_loadu(ubuf + i))));
   }
