@@ -280,9 +280,8 @@ JR_AI void tf_pairs(const tf_sched *s, uint32_t a, uint32_t b, tvi *y0,
   tf_core(s, x0, x1, y0, y1);
 }
 
-JR_AI void tf_core(const tf_sched *s, tvi x0, tvi x1, tvi *y0, tvi *y1) {
-  x0 = ti_add1(x0, s->k0);
-  x1 = ti_add1(x1, s->k1);
+/* The 20 rounds after the first key injection. */
+JR_AI void tf_rounds(const tf_sched *s, tvi x0, tvi x1, tvi *y0, tvi *y1) {
   TF_R(13);
   TF_R(15);
   TF_R(26);
@@ -310,6 +309,36 @@ JR_AI void tf_core(const tf_sched *s, tvi x0, tvi x1, tvi *y0, tvi *y1) {
   TF_INJ(4);
   *y0 = x0;
   *y1 = x1;
+}
+
+JR_AI void tf_core(const tf_sched *s, tvi x0, tvi x1, tvi *y0, tvi *y1) {
+  tf_rounds(s, ti_add1(x0, s->k0), ti_add1(x1, s->k1), y0, y1);
+}
+
+/* Consecutive groups of counters from `start` while their low words do not
+ * wrap: every lane then has the same high word, so the first injection into
+ * it is one vector for the whole run, and the low words advance by XLT per
+ * group (one add per vector instead of rebuilding the counters). */
+typedef struct {
+  tvi x0, x1; /* the counters after the first key injection */
+} tf_run;
+/* Groups of the run that fit in [start, start + n). */
+static inline size_t tf_run_groups(uint64_t start, size_t n) {
+  uint64_t room = 0x100000000ull - (start & 0xFFFFFFFFull);
+  return (size_t)((n < room ? (uint64_t)n : room) / XLT);
+}
+JR_AI void tf_run_init(const tf_sched *s, uint64_t start, tf_run *r) {
+  vi x0 = i_add(i_set1((uint32_t)(start >> 32)), s->k0);
+  for (int j = 0; j < JR_UT; j++) {
+    vi hi, lo;
+    ctr(start + (uint64_t)(j * VLF), &hi, &lo);
+    r->x0.v[j] = x0;
+    r->x1.v[j] = i_add(lo, s->k1);
+  }
+}
+JR_AI void tf_run_next(const tf_sched *s, tf_run *r, tvi *y0, tvi *y1) {
+  tf_rounds(s, r->x0, r->x1, y0, y1);
+  r->x1 = ti_add1(r->x1, i_set1(XLT));
 }
 
 /* ---- float32: XLA's log (spec 7c), log1p (7b), erf_inv (7a) */
@@ -786,7 +815,15 @@ static void k_bits32(jr_key key, uint64_t start, size_t n, uint32_t *out) {
   tf_schedule(key, &s);
   tvi y0, y1;
   size_t i = 0;
-  for (; i + XLT <= n; i += XLT) {
+  tf_run r;
+  tf_run_init(&s, start, &r);
+  for (size_t g = tf_run_groups(start, n); g; g--, i += XLT) {
+    tf_run_next(&s, &r, &y0, &y1);
+    y0 = ti_xor(y0, y1);
+    for (int j = 0; j < JR_UT; j++)
+      i_storeu(out + i + j * VLF, y0.v[j]);
+  }
+  for (; i + XLT <= n; i += XLT) { /* groups past a carry into the high word */
     tf_x(&s, start + i, &y0, &y1);
     y0 = ti_xor(y0, y1);
     for (int j = 0; j < JR_UT; j++)
@@ -807,6 +844,13 @@ static void k_bits64(jr_key key, uint64_t start, size_t n, uint64_t *out) {
   tf_schedule(key, &s);
   tvi y0, y1;
   size_t i = 0;
+  tf_run r;
+  tf_run_init(&s, start, &r);
+  for (size_t g = tf_run_groups(start, n); g; g--, i += XLT) {
+    tf_run_next(&s, &r, &y0, &y1);
+    for (int j = 0; j < JR_UT; j++)
+      store_bits64(out + i + j * VLF, y0.v[j], y1.v[j]);
+  }
   for (; i + XLT <= n; i += XLT) {
     tf_x(&s, start + i, &y0, &y1);
     for (int j = 0; j < JR_UT; j++)
