@@ -11,8 +11,10 @@
 #include "linalg/factor.h"
 #include "linalg/transform.h"
 
-/* Elements of z per block: buffers stay in L1/L2. */
-enum { JR_MVN_BLOCK = 2048 };
+/* Elements of z per block: buffers stay in L1/L2; a multiple of the SIMD
+ * kernels' 288-element block (for n = 1, 2, 3, 4, 6, 8, 9, 12, 16 the rows
+ * of a block fill it exactly). */
+enum { JR_MVN_BLOCK = 2304 };
 
 /* Everything the argument checks determine. */
 typedef struct jr_mvn_plan {
