@@ -1088,7 +1088,7 @@ static void k_uniform_f64_from_bits(const uint64_t *bits, size_t n, double lo,
 
 /* Fused: hash a 256-element block into L1, then transform it (as the
  * normals). */
-enum { JR_UNIF_BLOCK = 256 };
+enum { JR_UNIF_BLOCK = JR_F64_BLOCK }; /* whole hashing groups, as above */
 static void k_uniform_f32(jr_key key, uint64_t start, size_t n, float lo,
                           float hi, float *out) {
   uint32_t bits[JR_UNIF_BLOCK];
