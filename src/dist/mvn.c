@@ -505,13 +505,18 @@ static jr_status jr_factor_chunk(jr_method method, jr_dtype P, jr_dtype R,
                                  void *f, double *work, char *dst,
                                  size_t dstep) {
   const size_t mbytes = (size_t)(n * n) * jr_dtype_size(P);
+  /* Where the sampler's layout is exactly the column-major factor (no
+   * padding: float64 n = 4, W4's case) the batch writes it in place. */
+  const int direct =
+      P == R && small && dstep == mbytes && jr_xform_pad(R, n) == n;
   if (method == JR_CHOLESKY && n >= 1 && n <= JR_CHOL_OWN_MAX &&
       jr_own_chol_ok())
-    jr_chol_small_batch(P, n, cnt, c, fb, ok);
+    jr_chol_small_batch(P, n, cnt, c, direct ? dst : fb, ok, direct);
   else
     memset(ok, 0, (size_t)cnt);
   for (int64_t k = 0; k < cnt; k++) {
     char *d = dst + (size_t)k * dstep;
+    if (ok[k] && direct) continue;
     if (ok[k]) {
       jr_factor_put(P, R, n, small, fb + (size_t)k * mbytes, work, d);
     } else {

@@ -197,11 +197,25 @@ int jr_own_chol_ok(void) {
 JR_DEFINE_CHOL_SMALL(jr_chol_small_s, float, s, jr_factor_out_f32)
 JR_DEFINE_CHOL_SMALL(jr_chol_small_d, double, d, jr_factor_out_f64)
 
+/* Row-major factor f (n x n) to its transpose, in place. */
+#define JR_DEFINE_TRANSPOSE_SQ(NAME, T)                                        \
+  static void NAME(int64_t n, T *f) {                                          \
+    for (int64_t i = 0; i < n; i++)                                            \
+      for (int64_t j = i + 1; j < n; j++) {                                    \
+        T t = f[i * n + j];                                                    \
+        f[i * n + j] = f[j * n + i];                                           \
+        f[j * n + i] = t;                                                      \
+      }                                                                        \
+  }
+JR_DEFINE_TRANSPOSE_SQ(jr_transpose_sq_s, float)
+JR_DEFINE_TRANSPOSE_SQ(jr_transpose_sq_d, double)
+
 void jr_chol_small_batch(jr_dtype dtype, int64_t n, int64_t count,
-                         const void *cov, void *f, unsigned char *ok) {
+                         const void *cov, void *f, unsigned char *ok,
+                         int colmajor) {
 #if defined(JR_HAVE_AVX2_CHOL)
   if (jr_isa_active() != JR_ISA_REF) {
-    jr_chol_small_batch_avx2(dtype, n, count, cov, f, ok);
+    jr_chol_small_batch_avx2(dtype, n, count, cov, f, ok, colmajor);
     return;
   }
 #endif
@@ -213,6 +227,13 @@ void jr_chol_small_batch(jr_dtype dtype, int64_t n, int64_t count,
                                               (float *)f + e * nn)
                             : jr_chol_small_d(n, (const double *)cov + e * nn,
                                               (double *)f + e * nn));
+  for (int64_t e = 0; colmajor && e < count; e++)
+    if (ok[e]) {
+      if (dtype == JR_FLOAT32)
+        jr_transpose_sq_s(n, (float *)f + e * nn);
+      else
+        jr_transpose_sq_d(n, (double *)f + e * nn);
+    }
 }
 
 /* One factorization in T with LAPACK prefix X (s or d). The _work entry

@@ -26,17 +26,22 @@ jr_status jr_linalg_factor(jr_method method, jr_dtype dtype, int64_t n,
 int jr_own_chol_ok(void);
 
 /* The own Cholesky of `count` contiguous row-major n x n matrices (n <=
- * JR_CHOL_OWN_MAX, float32/float64) into row-major factors f (count n^2).
+ * JR_CHOL_OWN_MAX, float32/float64) into factors f (count n^2): row-major
+ * (upper triangle zero), or with colmajor = 1 column-major, i.e. the
+ * transpose row-major, which is the sampler's factor_t layout when it needs
+ * no padding (the same values, moved once instead of twice).
  * ok[e] = 1 where it succeeded with a finite factor: f[e] is then exactly
  * what jr_linalg_factor gives. ok[e] = 0: f[e] is undefined and the caller
  * must call jr_linalg_factor for that matrix (LAPACK's semantics). The
  * vector kernel of the active ISA factors several matrices at once, with
  * the scalar path's bytes. Call only if jr_own_chol_ok(). */
 void jr_chol_small_batch(jr_dtype dtype, int64_t n, int64_t count,
-                         const void *cov, void *f, unsigned char *ok);
+                         const void *cov, void *f, unsigned char *ok,
+                         int colmajor);
 #if defined(JR_HAVE_AVX2_CHOL)
 void jr_chol_small_batch_avx2(jr_dtype dtype, int64_t n, int64_t count,
-                              const void *cov, void *f, unsigned char *ok);
+                              const void *cov, void *f, unsigned char *ok,
+                              int colmajor);
 #endif
 
 /* Smallest and largest eigenvalue of the symmetric part of an n x n double

@@ -37,13 +37,15 @@
         raw[k][l] = c[k];                                                      \
     }                                                                          \
   }                                                                            \
-  static JR_INLINE void NAME##_out_any(int n, int64_t cnt, T raw[][L], T *f) { \
+  static JR_INLINE void NAME##_out_any(int n, int64_t cnt, T raw[][L], T *f,   \
+                                       int colmajor) {                         \
     const int nn = n * n;                                                      \
     for (int l = 0; l < cnt; l++) {                                            \
       T *fl = f + l * nn;                                                      \
       for (int i = 0; i < n; i++)                                              \
         for (int k = 0; k < n; k++)                                            \
-          fl[i * n + k] = k > i ? (T)0 : raw[i + k * n][l];                    \
+          fl[colmajor ? k * n + i : i * n + k] =                               \
+              k > i ? (T)0 : raw[i + k * n][l];                                \
     }                                                                          \
   }
 JR_DEFINE_LANE_IO(jr_chol_lanes_d, double, 8)
@@ -82,9 +84,23 @@ static JR_INLINE void jr_chol_lanes_d_in(int n, int64_t cnt, const double *cov,
 }
 
 static JR_INLINE void jr_chol_lanes_d_out(int n, int64_t cnt, double raw[][8],
-                                          double *f) {
+                                          double *f, int colmajor) {
   if (n != 4 || cnt != 8) {
-    jr_chol_lanes_d_out_any(n, cnt, raw, f);
+    jr_chol_lanes_d_out_any(n, cnt, raw, f, colmajor);
+    return;
+  }
+  if (colmajor) {
+    /* column j of each matrix: entries (i, j), zero above the diagonal */
+    for (int g = 0; g < 2; g++)
+      for (int j = 0; j < 4; j++) {
+        __m256d r[4]; /* r[i] lanes: entry (i, j) of the group's matrices */
+        for (int i = 0; i < 4; i++)
+          r[i] = i < j ? _mm256_setzero_pd()
+                       : _mm256_load_pd(raw[i + 4 * j] + g * 4);
+        jr_tr4(r); /* r[l]: column j of matrix l */
+        for (int l = 0; l < 4; l++)
+          _mm256_storeu_pd(f + (g * 4 + l) * 16 + 4 * j, r[l]);
+      }
     return;
   }
   /* keep[i]: lanes k <= i of row i (the upper triangle becomes +0) */
@@ -110,8 +126,8 @@ static JR_INLINE void jr_chol_lanes_s_in(int n, int64_t cnt, const float *cov,
   jr_chol_lanes_s_in_any(n, cnt, cov, raw);
 }
 static JR_INLINE void jr_chol_lanes_s_out(int n, int64_t cnt, float raw[][16],
-                                          float *f) {
-  jr_chol_lanes_s_out_any(n, cnt, raw, f);
+                                          float *f, int colmajor) {
+  jr_chol_lanes_s_out_any(n, cnt, raw, f, colmajor);
 }
 
 /* JR_G groups of W lanes per call: the groups' chains are independent, so
@@ -119,7 +135,7 @@ static JR_INLINE void jr_chol_lanes_s_out(int n, int64_t cnt, float raw[][16],
 #define JR_G 2
 #define JR_DEFINE_CHOL_LANES(NAME, V, T, W, S)                                 \
   static JR_INLINE void NAME(int n, int64_t cnt, const T *cov, T *f,           \
-                             unsigned char *ok) {                              \
+                             unsigned char *ok, int colmajor) {                \
     const int nn = n * n;                                                      \
     enum { L = JR_G * W };                                                     \
     _Alignas(32) T raw[JR_NN][L];                                              \
@@ -175,20 +191,20 @@ static JR_INLINE void jr_chol_lanes_s_out(int n, int64_t cnt, float raw[][16],
     }                                                                          \
     for (int l = 0; l < cnt; l++)                                              \
       ok[l] = !((badm >> l) & 1);                                              \
-    NAME##_out(n, cnt, raw, f);                                                \
+    NAME##_out(n, cnt, raw, f, colmajor);                                      \
   }                                                                            \
   /* constant n per case so the loops unroll into registers */                 \
   static void NAME##_all(int n, int64_t count, const T *cov, T *f,             \
-                         unsigned char *ok) {                                  \
+                         unsigned char *ok, int colmajor) {                    \
     for (int64_t e = 0; e < count; e += JR_G * W) {                            \
       const int64_t cnt = count - e < JR_G * W ? count - e : JR_G * W;         \
       const T *c = cov + e * n * n;                                            \
       T *fe = f + e * n * n;                                                   \
       switch (n) {                                                             \
-      case 1: NAME(1, cnt, c, fe, ok + e); break;                              \
-      case 2: NAME(2, cnt, c, fe, ok + e); break;                              \
-      case 3: NAME(3, cnt, c, fe, ok + e); break;                              \
-      default: NAME(4, cnt, c, fe, ok + e); break;                             \
+      case 1: NAME(1, cnt, c, fe, ok + e, colmajor); break;                    \
+      case 2: NAME(2, cnt, c, fe, ok + e, colmajor); break;                    \
+      case 3: NAME(3, cnt, c, fe, ok + e, colmajor); break;                    \
+      default: NAME(4, cnt, c, fe, ok + e, colmajor); break;                   \
       }                                                                        \
     }                                                                          \
   }
@@ -197,9 +213,10 @@ JR_DEFINE_CHOL_LANES(jr_chol_lanes_d, __m256d, double, 4, pd)
 JR_DEFINE_CHOL_LANES(jr_chol_lanes_s, __m256, float, 8, ps)
 
 void jr_chol_small_batch_avx2(jr_dtype dtype, int64_t n, int64_t count,
-                              const void *cov, void *f, unsigned char *ok) {
+                              const void *cov, void *f, unsigned char *ok,
+                              int colmajor) {
   if (dtype == JR_FLOAT32)
-    jr_chol_lanes_s_all((int)n, count, cov, f, ok);
+    jr_chol_lanes_s_all((int)n, count, cov, f, ok, colmajor);
   else
-    jr_chol_lanes_d_all((int)n, count, cov, f, ok);
+    jr_chol_lanes_d_all((int)n, count, cov, f, ok, colmajor);
 }

@@ -328,8 +328,8 @@ static void test_oneshot(void) {
     const int v = n % 4;
     const jr_dtype P = Ps[v], Z = Zs[v];
     const jr_method method = (jr_method)(n % 3);
-    /* more rows than one block (2048 / n) so blocks and threads split */
-    const int64_t rows = 2048 / n + 300, mb = n % 2 ? rows : 1;
+    /* more rows than one block (2304 / n) so blocks and threads split */
+    const int64_t rows = 2304 / n + 300, mb = n % 2 ? rows : 1;
     const int nn = n * n;
     double *cv = mt_alloc(sizeof *cv * (size_t)(rows * nn));
     double *mv = mt_alloc(sizeof *mv * (size_t)(mb * n));
