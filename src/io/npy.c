@@ -327,13 +327,16 @@ jr_status jr_npy_decode(const jr_npy_header *h, const uint8_t *data,
   uint8_t *dst = out->data;
   if (!h->fortran || h->ndim < 2) {
     memcpy(dst, data, (size_t)h->nbytes);
-  } else {
+  } else if (h->size > 0) {
     /* Walk the C-order index and track the Fortran offset alongside. */
     int64_t idx[JR_MAX_NDIM] = {0}, fstride[JR_MAX_NDIM];
     int64_t s = 1;
     for (int d = 0; d < h->ndim; d++) {
       fstride[d] = s;
-      s *= h->shape[d]; /* no overflow: size was checked */
+      /* no overflow: every extent is >= 1 here, so each partial product is
+       * at most the checked size (a zero extent, size 0, skips this; found
+       * by fuzz_npy: shape (3, 6611686018405688506, 0)) */
+      s *= h->shape[d];
     }
     int64_t foff = 0;
     for (int64_t i = 0; i < h->size; i++) {

@@ -53,6 +53,10 @@ hdr = b"{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 
 put("npy", "overflow_shape", b"\x93NUMPY\x01\x00" + len(hdr + b"\n").to_bytes(2, "little") + hdr + b"\n")
 hdr = b"{'descr': '<f4', 'shape': (1,), 'fortran_order': False, 'extra': 1}"
 put("npy", "extra_key", b"\x93NUMPY\x01\x00" + len(hdr + b"\n").to_bytes(2, "little") + hdr + b"\n" + b"\0" * 4)
+# found by fuzz_npy (2026-11-26): a zero extent makes the size 0, but the
+# Fortran strides' partial products overflowed before the fix
+hdr = b"{'descr': '>f8', 'fortran_order': True, 'shape': (3,6611686018405688506,0), }"
+put("npy", "fortran_zero_extent_overflow", b"\x93NUMPY\x01\x00" + len(hdr + b"\n").to_bytes(2, "little") + hdr + b"\n")
 
 # CSV
 put("csv", "matrix", "2, 0.5\n0.5, 1\n")
