@@ -233,21 +233,20 @@ static inline unsigned compress_f(float *arg, vf a, unsigned mask) {
 static inline vf expand_f(const float *list, unsigned mask, vf other) {
   return _mm512_mask_expand_ps(other, (__mmask16)mask, _mm512_loadu_ps(list));
 }
-/* The lanes of `a` selected by `mask` contiguously at arg and base + lane at
- * idx (writes 8 entries of each); returns how many. */
-static inline unsigned compress_d(double *arg, uint32_t *idx, vd a,
-                                  uint32_t base, unsigned mask) {
-  __mmask8 k = (__mmask8)mask;
-  _mm512_storeu_pd(arg, _mm512_mask_compress_pd(a, k, a));
-  __m256i ix = _mm256_add_epi32(_mm256_set1_epi32((int)base),
-                                _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-  _mm256_storeu_si256((__m256i *)idx, _mm256_mask_compress_epi32(ix, k, ix));
-  return (unsigned)__builtin_popcount(mask);
-}
-/* The same without the indices. */
+/* The lanes of `a` selected by `mask` contiguously at arg (writes 8
+ * entries); returns how many. */
 static inline unsigned compress_v(double *arg, vd a, unsigned mask) {
   _mm512_storeu_pd(arg, _mm512_mask_compress_pd(a, (__mmask8)mask, a));
   return (unsigned)__builtin_popcount(mask);
+}
+/* The same, and their indices base + lane at idx (8 entries). */
+static inline unsigned compress_d(double *arg, uint32_t *idx, vd a,
+                                  uint32_t base, unsigned mask) {
+  __mmask8 k = (__mmask8)mask;
+  __m256i ix = _mm256_add_epi32(_mm256_set1_epi32((int)base),
+                                _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  _mm256_storeu_si256((__m256i *)idx, _mm256_mask_compress_epi32(ix, k, ix));
+  return compress_v(arg, a, mask);
 }
 /* The inverse: lane l takes the next entry of `list` where bit l of `mask`
  * is set, `other` elsewhere (reads 8 entries). */

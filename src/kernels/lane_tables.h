@@ -5,7 +5,8 @@
  * that a permutation by row m moves the selected lanes to the front, in
  * order; jr_expand8[m][l] is the number of set bits of m below lane l where
  * bit l is set (0 elsewhere), so that a permutation by row m moves them
- * back. */
+ * back. For a mask m of 4 float64 lanes, the same as float32 lane pairs
+ * (jr_compress4d, jr_expand4d) and, for 32-bit indices, jr_compress4i. */
 #include <stdint.h>
 static const uint8_t jr_compress8[256][8] __attribute__((aligned(8))) = {
     {0, 0, 0, 0, 0, 0, 0, 0},
@@ -521,4 +522,55 @@ static const uint8_t jr_expand8[256][8] __attribute__((aligned(8))) = {
     {0, 0, 1, 2, 3, 4, 5, 6},
     {0, 0, 1, 2, 3, 4, 5, 6},
     {0, 1, 2, 3, 4, 5, 6, 7}};
+static const int32_t jr_compress4d[16][8] __attribute__((aligned(32))) = {
+    {0, 1, 0, 1, 0, 1, 0, 1},
+    {0, 1, 0, 1, 0, 1, 0, 1},
+    {2, 3, 0, 1, 0, 1, 0, 1},
+    {0, 1, 2, 3, 0, 1, 0, 1},
+    {4, 5, 0, 1, 0, 1, 0, 1},
+    {0, 1, 4, 5, 0, 1, 0, 1},
+    {2, 3, 4, 5, 0, 1, 0, 1},
+    {0, 1, 2, 3, 4, 5, 0, 1},
+    {6, 7, 0, 1, 0, 1, 0, 1},
+    {0, 1, 6, 7, 0, 1, 0, 1},
+    {2, 3, 6, 7, 0, 1, 0, 1},
+    {0, 1, 2, 3, 6, 7, 0, 1},
+    {4, 5, 6, 7, 0, 1, 0, 1},
+    {0, 1, 4, 5, 6, 7, 0, 1},
+    {2, 3, 4, 5, 6, 7, 0, 1},
+    {0, 1, 2, 3, 4, 5, 6, 7}};
+static const int32_t jr_expand4d[16][8] __attribute__((aligned(32))) = {
+    {0, 1, 0, 1, 0, 1, 0, 1},
+    {0, 1, 0, 1, 0, 1, 0, 1},
+    {0, 1, 0, 1, 0, 1, 0, 1},
+    {0, 1, 2, 3, 0, 1, 0, 1},
+    {0, 1, 0, 1, 0, 1, 0, 1},
+    {0, 1, 0, 1, 2, 3, 0, 1},
+    {0, 1, 0, 1, 2, 3, 0, 1},
+    {0, 1, 2, 3, 4, 5, 0, 1},
+    {0, 1, 0, 1, 0, 1, 0, 1},
+    {0, 1, 0, 1, 0, 1, 2, 3},
+    {0, 1, 0, 1, 0, 1, 2, 3},
+    {0, 1, 2, 3, 0, 1, 4, 5},
+    {0, 1, 0, 1, 0, 1, 2, 3},
+    {0, 1, 0, 1, 2, 3, 4, 5},
+    {0, 1, 0, 1, 2, 3, 4, 5},
+    {0, 1, 2, 3, 4, 5, 6, 7}};
+static const int32_t jr_compress4i[16][4] __attribute__((aligned(16))) = {
+    {0, 0, 0, 0},
+    {0, 0, 0, 0},
+    {1, 0, 0, 0},
+    {0, 1, 0, 0},
+    {2, 0, 0, 0},
+    {0, 2, 0, 0},
+    {1, 2, 0, 0},
+    {0, 1, 2, 0},
+    {3, 0, 0, 0},
+    {0, 3, 0, 0},
+    {1, 3, 0, 0},
+    {0, 1, 3, 0},
+    {2, 3, 0, 0},
+    {0, 2, 3, 0},
+    {1, 2, 3, 0},
+    {0, 1, 2, 3}};
 #endif

@@ -25,8 +25,12 @@
  *   d_* the same for doubles (d_gt, d_nlt, d_to_i, d_from_i, ...), plus
  *   md_or, md_andnot(a,b)=a&~b, md_bits(m) (one bit per lane), d_loadu,
  *   d_storeu; d_table(j, &inv, &hi, &lo): rows j of jr_log_tab;
- *   compress_d(arg, idx, a, base, mask): the masked lanes of a to arg and
- *   base + lane to idx, contiguously; returns how many
+ *   compress_v(arg, a, mask): the masked lanes of a to arg, contiguously;
+ *   returns how many (writes VLD entries); compress_d(arg, idx, a, base,
+ *   mask): the same and base + lane to idx; expand_d(list, mask, other):
+ *   the inverse of compress_v (lane l takes the next entry of list where
+ *   bit l of mask is set, other elsewhere; reads VLD entries);
+ *   mf_bits(m), compress_f, expand_f: the same for floats (VLF lanes)
  */
 
 #include "math/xla_constants.h" /* erf_inv coefficients, shared with ref */
@@ -257,15 +261,7 @@ JR_AI tvi ti_xor(tvi a, tvi b) {
     x1 = ti_add1(x1, s->b[g]);                                                 \
   } while (0)
 
-/* Hashes the counters of elements [start, start + XLT): lane l of vector j
- * is element start + j*VLF + l. */
 JR_AI void tf_core(const tf_sched *s, tvi x0, tvi x1, tvi *y0, tvi *y1);
-JR_AI void tf_x(const tf_sched *s, uint64_t start, tvi *y0, tvi *y1) {
-  tvi x0, x1;
-  for (int j = 0; j < JR_UT; j++)
-    ctr(start + (uint64_t)(j * VLF), &x0.v[j], &x1.v[j]);
-  tf_core(s, x0, x1, y0, y1);
-}
 
 /* Counters (a + l, b + l) for lanes l = 0 .. XLT-1, 32-bit, no carry (the
  * legacy stream's counters stay below 2^32). */
@@ -315,35 +311,49 @@ JR_AI void tf_core(const tf_sched *s, tvi x0, tvi x1, tvi *y0, tvi *y1) {
   tf_rounds(s, ti_add1(x0, s->k0), ti_add1(x1, s->k1), y0, y1);
 }
 
-/* Consecutive groups of counters from `start` while their low words do not
- * wrap: every lane then has the same high word, so the first injection into
- * it is one vector for the whole run, and the low words advance by XLT per
- * group (one add per vector instead of rebuilding the counters). */
+/* The hashes of consecutive groups of XLT counters from `start`. While the
+ * counters' low words do not wrap, every lane has the same high word, so the
+ * first injection into it is one vector for the whole run and the low words
+ * advance by one add per vector; past a carry (at most once per call) the
+ * counters are rebuilt per group by ctr(). */
 typedef struct {
-  tvi x0, x1; /* the counters after the first key injection */
-} tf_run;
-/* Groups of the run that fit in [start, start + n). */
-static inline size_t tf_run_groups(uint64_t start, size_t n) {
+  tvi x0, x1;  /* the run's next counters after the first injection */
+  size_t run;  /* groups left in the run */
+  uint64_t at; /* first element of the next group */
+} tf_stream;
+JR_AI void tf_stream_init(const tf_sched *s, uint64_t start, size_t n,
+                          tf_stream *st) {
   uint64_t room = 0x100000000ull - (start & 0xFFFFFFFFull);
-  return (size_t)((n < room ? (uint64_t)n : room) / XLT);
-}
-JR_AI void tf_run_init(const tf_sched *s, uint64_t start, tf_run *r) {
+  st->run = (size_t)((n < room ? (uint64_t)n : room) / XLT);
+  st->at = start;
   vi x0 = i_add(i_set1((uint32_t)(start >> 32)), s->k0);
   for (int j = 0; j < JR_UT; j++) {
     vi hi, lo;
     ctr(start + (uint64_t)(j * VLF), &hi, &lo);
-    r->x0.v[j] = x0;
-    r->x1.v[j] = i_add(lo, s->k1);
+    st->x0.v[j] = x0;
+    st->x1.v[j] = i_add(lo, s->k1);
   }
 }
-JR_AI void tf_run_next(const tf_sched *s, tf_run *r, tvi *y0, tvi *y1) {
-  tf_rounds(s, r->x0, r->x1, y0, y1);
-  r->x1 = ti_add1(r->x1, i_set1(XLT));
+JR_AI void tf_stream_next(const tf_sched *s, tf_stream *st, tvi *y0, tvi *y1) {
+  tvi x0, x1;
+  if (st->run) {
+    st->run--;
+    x0 = st->x0;
+    x1 = st->x1;
+    st->x1 = ti_add1(st->x1, i_set1(XLT));
+  } else {
+    for (int j = 0; j < JR_UT; j++)
+      ctr(st->at + (uint64_t)(j * VLF), &x0.v[j], &x1.v[j]);
+    x0 = ti_add1(x0, s->k0);
+    x1 = ti_add1(x1, s->k1);
+  }
+  st->at += XLT;
+  tf_rounds(s, x0, x1, y0, y1);
 }
 
 /* ---- float32: XLA's log (spec 7c), log1p (7b), erf_inv (7a) */
 /* `general` = 0 drops the selects that inputs derived from random bits never
- * take (see v_normal_f32); a constant after inlining. */
+ * take (see v_normal_u_f32); a constant after inlining. */
 JR_AI xvf v_log_f32(xvf in, int general) {
   const xvf one = xf_set1(1.0f);
   xvf x = in;
@@ -454,10 +464,6 @@ JR_AI xvf v_normal_u_f32(xvi bits) {
   xvf f = xf_sub(xf_from_i(xi_or(xi_srl9(bits), xi_set1(0x3F800000u))),
                  xf_set1(1.0f));
   return xf_fma(f, xf_set1(span), xf_set1(lo));
-}
-JR_AI xvf v_normal_f32(xvi bits) {
-  return xf_mul(xf_set1(jr_bits_f32(JR_SQRT2_F32_BITS)),
-                v_erf_inv_f32(v_normal_u_f32(bits), 0));
 }
 
 /* ---- float16 / bfloat16 normals (spec 6, 7): float32 arithmetic rounded to
@@ -813,25 +819,19 @@ static void normal_f64_block(const uint64_t *bits, size_t n, double *out) {
 static void k_bits32(jr_key key, uint64_t start, size_t n, uint32_t *out) {
   tf_sched s;
   tf_schedule(key, &s);
+  tf_stream st;
+  tf_stream_init(&s, start, n, &st);
   tvi y0, y1;
   size_t i = 0;
-  tf_run r;
-  tf_run_init(&s, start, &r);
-  for (size_t g = tf_run_groups(start, n); g; g--, i += XLT) {
-    tf_run_next(&s, &r, &y0, &y1);
-    y0 = ti_xor(y0, y1);
-    for (int j = 0; j < JR_UT; j++)
-      i_storeu(out + i + j * VLF, y0.v[j]);
-  }
-  for (; i + XLT <= n; i += XLT) { /* groups past a carry into the high word */
-    tf_x(&s, start + i, &y0, &y1);
+  for (; i + XLT <= n; i += XLT) {
+    tf_stream_next(&s, &st, &y0, &y1);
     y0 = ti_xor(y0, y1);
     for (int j = 0; j < JR_UT; j++)
       i_storeu(out + i + j * VLF, y0.v[j]);
   }
   if (i < n) { /* the tail via a full group in a scratch buffer */
     uint32_t tmp[XLT];
-    tf_x(&s, start + i, &y0, &y1);
+    tf_stream_next(&s, &st, &y0, &y1);
     y0 = ti_xor(y0, y1);
     for (int j = 0; j < JR_UT; j++)
       i_storeu(tmp + j * VLF, y0.v[j]);
@@ -842,23 +842,18 @@ static void k_bits32(jr_key key, uint64_t start, size_t n, uint32_t *out) {
 static void k_bits64(jr_key key, uint64_t start, size_t n, uint64_t *out) {
   tf_sched s;
   tf_schedule(key, &s);
+  tf_stream st;
+  tf_stream_init(&s, start, n, &st);
   tvi y0, y1;
   size_t i = 0;
-  tf_run r;
-  tf_run_init(&s, start, &r);
-  for (size_t g = tf_run_groups(start, n); g; g--, i += XLT) {
-    tf_run_next(&s, &r, &y0, &y1);
-    for (int j = 0; j < JR_UT; j++)
-      store_bits64(out + i + j * VLF, y0.v[j], y1.v[j]);
-  }
   for (; i + XLT <= n; i += XLT) {
-    tf_x(&s, start + i, &y0, &y1);
+    tf_stream_next(&s, &st, &y0, &y1);
     for (int j = 0; j < JR_UT; j++)
       store_bits64(out + i + j * VLF, y0.v[j], y1.v[j]);
   }
   if (i < n) {
     uint64_t tmp[XLT];
-    tf_x(&s, start + i, &y0, &y1);
+    tf_stream_next(&s, &st, &y0, &y1);
     for (int j = 0; j < JR_UT; j++)
       store_bits64(tmp + j * VLF, y0.v[j], y1.v[j]);
     memcpy(out + i, tmp, (n - i) * sizeof *out);
@@ -910,22 +905,17 @@ static void normal_f32_block(const uint32_t *bits, size_t n, float *out) {
 }
 
 static void k_normal_f32_from_bits(const uint32_t *bits, size_t n, float *out) {
-  size_t i = 0;
-  for (; i + JR_F32_BLOCK <= n; i += JR_F32_BLOCK)
-    normal_f32_block(bits + i, JR_F32_BLOCK, out + i);
-  if (i + XLF <= n) {
-    size_t full = (n - i) / XLF * XLF;
-    normal_f32_block(bits + i, full, out + i);
-    i += full;
-  }
-  for (; i + XLF <= n; i += XLF)
-    xf_storeu(out + i, v_normal_f32(xi_loadu(bits + i)));
-  if (i < n) {
-    uint32_t b[XLF] = {0};
-    float tmp[XLF];
-    memcpy(b, bits + i, (n - i) * sizeof *bits);
-    xf_storeu(tmp, v_normal_f32(xi_loadu(b)));
-    memcpy(out + i, tmp, (n - i) * sizeof *out);
+  for (size_t i = 0; i < n; i += JR_F32_BLOCK) {
+    size_t m = n - i < JR_F32_BLOCK ? n - i : JR_F32_BLOCK;
+    size_t full = m - m % XLF;
+    if (full) normal_f32_block(bits + i, full, out + i);
+    if (full < m) { /* the last < XLF elements, padded */
+      uint32_t b[XLF] = {0};
+      float tmp[XLF];
+      memcpy(b, bits + i + full, (m - full) * sizeof *bits);
+      normal_f32_block(b, XLF, tmp);
+      memcpy(out + i + full, tmp, (m - full) * sizeof *out);
+    }
   }
 }
 
@@ -1086,7 +1076,7 @@ static void k_uniform_f64_from_bits(const uint64_t *bits, size_t n, double lo,
   }
 }
 
-/* Fused: hash a 256-element block into L1, then transform it (as the
+/* Fused: hash a block into L1, then transform it (as the
  * normals). */
 enum { JR_UNIF_BLOCK = JR_F64_BLOCK }; /* whole hashing groups, as above */
 static void k_uniform_f32(jr_key key, uint64_t start, size_t n, float lo,
