@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "jaxrandom.h"
 
@@ -61,6 +62,10 @@ jr_status jr_npy_parse(const uint8_t *buf, size_t len, const char *where,
                        jr_ndarray *out);
 /* Reads a .npy file: the header is validated and the data size checked
  * against the file size before anything is allocated. */
+/* Opens `path` for reading if it is a regular file (not a directory, FIFO
+ * or device, whose size means nothing), with *size its length in bytes. */
+jr_status jr_input_open(const char *path, FILE **f, uint64_t *size);
+
 jr_status jr_npy_load(const char *path, jr_ndarray *out);
 /* Converts raw array bytes (as in the file) to out: byte swap and Fortran
  * order are undone. data holds h->nbytes bytes. */

@@ -3,11 +3,9 @@
  * The header is a Python dict literal; we accept exactly NumPy's three keys
  * with the restricted syntax NumPy writes (and ast.literal_eval would take
  * for it), and nothing else: this is a parser of untrusted input. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "internal.h"
 #include "jr_io.h"
@@ -379,26 +377,20 @@ jr_status jr_npy_parse(const uint8_t *buf, size_t len, const char *where,
 
 jr_status jr_npy_load(const char *path, jr_ndarray *out) {
   out->data = NULL;
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return jr_fail(JR_E_BAD_ARGUMENT, "%s: cannot open: %s", path,
-                   strerror(errno));
-  struct stat sb;
-  jr_status st = JR_OK;
+  FILE *f;
+  uint64_t fsize;
+  jr_status st = jr_input_open(path, &f, &fsize);
+  if (st) return st;
   uint8_t *hbuf = NULL, *data = NULL;
-  if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-    st = jr_fail(JR_E_BAD_ARGUMENT, "%s: not a regular file", path);
-    goto done;
-  }
   uint8_t pre[12];
   size_t got = fread(pre, 1, sizeof pre, f);
   size_t off;
   if ((st = jr_npy_prefix(pre, got, path, &off))) goto done;
-  if ((uint64_t)sb.st_size < off) {
+  if (fsize < off) {
     st = jr_fail(JR_E_BAD_ARGUMENT,
                  "%s: truncated .npy file (%lld bytes; the header alone "
                  "needs %zu)",
-                 path, (long long)sb.st_size, off);
+                 path, (long long)fsize, off);
     goto done;
   }
   hbuf = malloc(off); /* off <= 12 + JR_NPY_MAX_HEADER or 10 + 65535 */
@@ -412,7 +404,7 @@ jr_status jr_npy_load(const char *path, jr_ndarray *out) {
   }
   jr_npy_header h;
   if ((st = jr_npy_parse_header(hbuf, off, path, &h))) goto done;
-  const uint64_t avail = (uint64_t)sb.st_size - off;
+  const uint64_t avail = fsize - off;
   if ((uint64_t)h.nbytes != avail) {
     char sh[256];
     st = jr_fail(JR_E_BAD_ARGUMENT,

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "internal.h"
 #include "jr_io.h"
@@ -206,21 +205,18 @@ fail:
 /* Reads a whole (bounded) text file. */
 static jr_status jr_read_text(const char *path, char **text, size_t *len) {
   *text = NULL;
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return jr_fail(JR_E_BAD_ARGUMENT, "%s: cannot open: %s", path,
-                   strerror(errno));
-  struct stat sb;
-  jr_status st = JR_OK;
-  if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-    st = jr_fail(JR_E_BAD_ARGUMENT, "%s: not a regular file", path);
-  } else if (sb.st_size > JR_IO_MAX_INPUT_BYTES) {
+  FILE *f;
+  uint64_t fsize;
+  jr_status st = jr_input_open(path, &f, &fsize);
+  if (st) return st;
+  if (fsize > (uint64_t)JR_IO_MAX_INPUT_BYTES) {
     st = jr_fail(JR_E_TOO_LARGE,
-                 "%s: %lld bytes is more than the %lld accepted for a text "
+                 "%s: %llu bytes is more than the %lld accepted for a text "
                  "input",
-                 path, (long long)sb.st_size, (long long)JR_IO_MAX_INPUT_BYTES);
+                 path, (unsigned long long)fsize,
+                 (long long)JR_IO_MAX_INPUT_BYTES);
   } else {
-    size_t n = (size_t)sb.st_size;
+    size_t n = (size_t)fsize;
     char *buf = malloc(n + 1);
     if (!buf) {
       st = jr_fail(JR_E_OUT_OF_MEMORY, "%s: out of memory", path);
