@@ -12,10 +12,12 @@
  *
  * Usage: bench_workloads [--reps N] [--scale X] [--only W1,W2,...,L]
  *                        [--threads2 0|1] [--no-gsl] [--no-cold]
+ *                        [--dtype float32|float64]
  * --scale multiplies every sample count (for quick trials); the documented
  * run uses 1. jaxrandom runs with JR_PARAM_THREADS=1 (and 2 for the
  * 2-thread column); OpenBLAS is set to one thread for the GEMM limit and the
- * factorizations, as NumPy's peers run single-threaded. */
+ * factorizations, as NumPy's peers run single-threaded. --dtype runs
+ * jaxrandom in that dtype only (for a profile of one dtype's kernels). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +48,7 @@ static int reps = 3;
 static double scale = 1.0;
 static int use_gsl = 1, use_cold = 1, use_t2 = 1;
 static const char *only = NULL;
+static int dtype_only = -1; /* -1: both; else the jr_dtype to run */
 static const jr_key key = {{0u, 42u}};
 
 /* One output buffer for every warm figure, sized for the largest workload
@@ -451,7 +454,8 @@ static void usage(void) {
           "usage: bench_workloads [--reps N (1..%d)] [--scale X] "
           "[--only W1,W2,W3,W4,W5,L]\n"
           "                       [--threads2 0|1] [--no-gsl] "
-          "[--no-cold]\n",
+          "[--no-cold]\n"
+          "                       [--dtype float32|float64]\n",
           MAX_REPS);
   exit(2);
 }
@@ -470,7 +474,15 @@ int main(int argc, char **argv) {
       use_gsl = 0;
     else if (!strcmp(argv[i], "--no-cold"))
       use_cold = 0;
-    else
+    else if (!strcmp(argv[i], "--dtype") && i + 1 < argc) {
+      const char *d = argv[++i];
+      if (!strcmp(d, "float32"))
+        dtype_only = JR_FLOAT32;
+      else if (!strcmp(d, "float64"))
+        dtype_only = JR_FLOAT64;
+      else
+        usage();
+    } else
       usage();
   }
   if (reps < 1 || reps > MAX_REPS || !(scale > 0)) usage();
@@ -544,6 +556,7 @@ int main(int argc, char **argv) {
       mean[i] = 0.5 * (double)(i % 5) - 1.0;
     ar1(cov, n, 0.5);
     for (int d = 0; d < 2; d++) {
+      if (dtype_only >= 0 && (int)dts[d] != dtype_only) continue;
       jr_mvn_bench(mvn_w[w].name, dts[d], n, rows, 0, mean, cov, 1, 0);
       if (w < 2 && use_t2)
         jr_mvn_bench(mvn_w[w].name, dts[d], n, rows, 0, mean, cov, 2, 0);
@@ -569,7 +582,8 @@ int main(int argc, char **argv) {
         mean[k * n + i] = cos((double)(k + i));
     }
     for (int d = 0; d < 2; d++)
-      jr_mvn_bench("W4", dts[d], n, rows, 1, mean, cov, 1, 0);
+      if (dtype_only < 0 || (int)dts[d] == dtype_only)
+        jr_mvn_bench("W4", dts[d], n, rows, 1, mean, cov, 1, 0);
     if (use_gsl) gsl_w4_bench(n, rows, mean, cov);
     free(mean);
     free(cov);
@@ -578,6 +592,7 @@ int main(int argc, char **argv) {
   if (wanted("W5")) {
     fprintf(stderr, "W5: %lld standard normals\n", (long long)w5);
     for (int d = 0; d < 2; d++) {
+      if (dtype_only >= 0 && (int)dts[d] != dtype_only) continue;
       jr_w5_bench(dts[d], w5, 1, 0);
       if (use_t2) jr_w5_bench(dts[d], w5, 2, 0);
       if (use_cold) jr_w5_bench(dts[d], w5, 1, 1);
