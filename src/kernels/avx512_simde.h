@@ -65,30 +65,25 @@ static inline __m512d jr_emu_i64gather_pd(__m512i ix, const void *base,
 #define _mm512_i64gather_pd jr_emu_i64gather_pd
 
 /* vexpandpd / vexpandps (merge-masking): lane l takes the next element of
- * a, from the lowest, where bit l of k is set, and src[l] elsewhere. */
+ * a, from the lowest, where bit l of k is set, and src[l] elsewhere; on
+ * `lanes` elements of `size` bytes. */
+static inline void jr_emu_mask_expand(void *src, unsigned k, const void *a,
+                                      int lanes, size_t size) {
+  for (int l = 0, n = 0; l < lanes; l++)
+    if (k >> l & 1u)
+      memcpy((char *)src + (size_t)l * size,
+             (const char *)a + (size_t)(n++) * size, size);
+}
 static inline __m512d jr_emu_mask_expand_pd(__m512d src, __mmask8 k,
                                             __m512d a) {
-  double s[8], x[8];
-  memcpy(s, &src, sizeof s);
-  memcpy(x, &a, sizeof x);
-  for (int l = 0, n = 0; l < 8; l++)
-    if ((unsigned)k >> l & 1u) s[l] = x[n++];
-  __m512d v;
-  memcpy(&v, s, sizeof v);
-  return v;
+  jr_emu_mask_expand(&src, k, &a, 8, sizeof(double));
+  return src;
 }
 #undef _mm512_mask_expand_pd
 #define _mm512_mask_expand_pd jr_emu_mask_expand_pd
-static inline __m512 jr_emu_mask_expand_ps(__m512 src, __mmask16 k,
-                                           __m512 a) {
-  float s[16], x[16];
-  memcpy(s, &src, sizeof s);
-  memcpy(x, &a, sizeof x);
-  for (int l = 0, n = 0; l < 16; l++)
-    if ((unsigned)k >> l & 1u) s[l] = x[n++];
-  __m512 v;
-  memcpy(&v, s, sizeof v);
-  return v;
+static inline __m512 jr_emu_mask_expand_ps(__m512 src, __mmask16 k, __m512 a) {
+  jr_emu_mask_expand(&src, k, &a, 16, sizeof(float));
+  return src;
 }
 #undef _mm512_mask_expand_ps
 #define _mm512_mask_expand_ps jr_emu_mask_expand_ps
