@@ -7,9 +7,9 @@
  *
  * Why this works: every output element of jax.random depends only on (key,
  * its flat index, the total size) and, for multivariate_normal, its row's
- * factor and mean (docs/algorithm.md section 8.7). So each rank computes its own slice alone and
- * the union over ranks is exactly the single-process output. Nothing but the
- * inputs is ever communicated.
+ * factor and mean (docs/algorithm.md section 8.7). So each rank computes its
+ * own slice alone and the union over ranks is exactly the single-process
+ * output. Nothing but the inputs is ever communicated.
  *
  * Conventions
  * -----------
