@@ -36,12 +36,33 @@ cmp "$tmp/out_shared" "$tmp/out_static"
 # The installed tool agrees with the library (same key, same normals).
 "$prefix/bin/jaxrandom" --version >/dev/null
 
+# One version everywhere: the installed header's macros, the library's
+# jr_version_string(), pkg-config and (below) the CMake package all say the
+# same, because CMake generates each of them from project(VERSION).
+cat > "$tmp/version.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+#include <jaxrandom.h>
+int main(void) {
+  if (strcmp(JR_VERSION_STRING, jr_version_string()) != 0) return 1;
+  if (JR_VERSION_NUMBER != jr_version_number()) return 1;
+  printf("%s\n", JR_VERSION_STRING);
+  return 0;
+}
+C
+# shellcheck disable=SC2046
+$cc -std=c11 -Wall -Werror "$tmp/version.c" -o "$tmp/version" $(pkg-config --cflags --libs jaxrandom)
+hv=$(LD_LIBRARY_PATH=$libdir "$tmp/version") || { echo "FAIL: header and library versions differ" >&2; exit 1; }
+pv=$(pkg-config --modversion jaxrandom)
+[ "$hv" = "$pv" ] || { echo "FAIL: header says $hv, jaxrandom.pc says $pv" >&2; exit 1; }
+
 mkdir -p "$tmp/consumer"
 cp "$tmp/example.c" "$tmp/consumer/example.c"
 cat > "$tmp/consumer/CMakeLists.txt" <<'CM'
 cmake_minimum_required(VERSION 3.16)
 project(consumer C)
 find_package(jaxrandom 0.1 REQUIRED)
+file(WRITE ${CMAKE_BINARY_DIR}/package_version.txt "${jaxrandom_VERSION}")
 add_executable(ex example.c)
 target_link_libraries(ex PRIVATE jaxrandom::jaxrandom)
 add_executable(ex_static example.c)
@@ -49,6 +70,8 @@ target_link_libraries(ex_static PRIVATE jaxrandom::jaxrandom_static)
 CM
 cmake -S "$tmp/consumer" -B "$tmp/consumer/build" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$tmp/consumer/build" >/dev/null
+cv=$(cat "$tmp/consumer/build/package_version.txt")
+[ "$cv" = "$hv" ] || { echo "FAIL: header says $hv, the CMake package says $cv" >&2; exit 1; }
 LD_LIBRARY_PATH=$libdir "$tmp/consumer/build/ex" | cmp - "$tmp/out_shared"
 "$tmp/consumer/build/ex_static" | cmp - "$tmp/out_shared"
-echo "install: headers, libraries, pkg-config and CMake package all usable"
+echo "install: headers, libraries, pkg-config and CMake package all usable, version $hv everywhere"
