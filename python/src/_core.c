@@ -749,7 +749,15 @@ static PyObject *py_split(PyObject *self, PyObject *const *args,
   if (parse_args("split", args, nargs, kwnames, names, 2, 2, 1, s) < 0 ||
       parse_key(s[0], "split", &key) < 0)
     return NULL;
-  if (s[1] && parse_shape(s[1], &ndim, dims) < 0) return NULL;
+  /* JAX: shape = tuple(num) if isinstance(num, Sequence) else (num,) */
+  if (s[1] && (PyLong_Check(s[1]) || PySequence_Check(s[1]))) {
+    if (parse_shape(s[1], &ndim, dims) < 0) return NULL;
+  } else if (s[1]) {
+    PyObject *t = PyTuple_Pack(1, s[1]);
+    int rc = t ? parse_shape(t, &ndim, dims) : -1;
+    Py_XDECREF(t);
+    if (rc < 0) return NULL;
+  }
   if (ndim >= JR_MAX_NDIM) {
     PyErr_Format(PyExc_ValueError, "split: at most %d dimensions", JR_MAX_NDIM - 1);
     return NULL;
@@ -1076,6 +1084,12 @@ static PyArrayObject *input_array(PyObject *obj, const char *what) {
   PyArrayObject *a = (PyArrayObject *)PyArray_FromAny(
       obj, NULL, 0, 0, NPY_ARRAY_ALIGNED | NPY_ARRAY_NOTSWAPPED, NULL);
   if (!a) return NULL;
+  if (!PyArray_ISNOTSWAPPED(a)) { /* to native byte order */
+    PyArray_Descr *nd = PyArray_DescrNewByteorder(PyArray_DESCR(a), NPY_NATIVE);
+    PyArrayObject *c = nd ? (PyArrayObject *)PyArray_FromArray(a, nd, NPY_ARRAY_DEFAULT) : NULL;
+    Py_DECREF(a);
+    if (!(a = c)) return NULL;
+  }
   jr_dtype d = descr_to_jr(PyArray_DESCR(a));
   if (d == JR_DTYPE_NONE) {
     PyErr_Format(PyExc_TypeError,
