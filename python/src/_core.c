@@ -32,8 +32,13 @@ static int opt(int which) {
   return t_opt[which] >= 0 ? t_opt[which] : g_opt[which];
 }
 
-static jr_ctx *ctx_part, *ctx_legacy; /* read-only after module init */
-static int bf16_typenum = -1;          /* ml_dtypes' bfloat16, if installed */
+/* Read-only after module init: the default contexts (all cores) and
+ * single-threaded ones for small calls, where the library's per-call count
+ * of the online cores (a sysconf call, ~2 us) would cost more than the
+ * sampling; results never depend on the thread count. */
+static jr_ctx *ctx_part, *ctx_legacy, *ctx_part1, *ctx_legacy1;
+#define SMALL_WORK 16384
+static int bf16_typenum = -1; /* ml_dtypes' bfloat16, if installed */
 static PyArray_Descr *bf16_descr;
 
 /* ------------------------------------------------------------------ */
@@ -44,23 +49,16 @@ static PyObject *raise_status(jr_status st) {
   if (!msg || !*msg) msg = jr_status_string(st);
   PyObject *exc = PyExc_ValueError;
   switch (st) {
-  case JR_E_OUT_OF_MEMORY:
-    exc = PyExc_MemoryError;
-    break;
+  case JR_E_OUT_OF_MEMORY: exc = PyExc_MemoryError; break;
   case JR_E_BAD_DTYPE: /* JAX's LAPACK primitives: TypeError */
     exc = PyExc_TypeError;
     break;
   case JR_E_LAPACK:
   case JR_E_BAD_ISA:
   case JR_E_IO:
-  case JR_E_MPI:
-    exc = PyExc_RuntimeError;
-    break;
-  case JR_E_TOO_LARGE:
-    exc = PyExc_NotImplementedError;
-    break;
-  default:
-    break;
+  case JR_E_MPI: exc = PyExc_RuntimeError; break;
+  case JR_E_TOO_LARGE: exc = PyExc_NotImplementedError; break;
+  default: break;
   }
   PyErr_SetString(exc, msg);
   return NULL;
@@ -89,8 +87,8 @@ static void format_npy_shape(char *buf, size_t cap, int ndim,
 /* ------------------------------------------------------------------ */
 static int parse_args(const char *fname, PyObject *const *args,
                       Py_ssize_t nargs, PyObject *kwnames,
-                      const char *const *names, int nnames, int npos,
-                      int nreq, PyObject **slots) {
+                      const char *const *names, int nnames, int npos, int nreq,
+                      PyObject **slots) {
   for (int i = 0; i < nnames; i++)
     slots[i] = NULL;
   if (nargs > npos) {
@@ -142,7 +140,8 @@ typedef struct {
 } dspec;
 
 static const char *dspec_name(const dspec *d) {
-  if (d->complex_bits) return d->complex_bits == 64 ? "complex64" : "complex128";
+  if (d->complex_bits)
+    return d->complex_bits == 64 ? "complex64" : "complex128";
   return jr_dtype_name(d->dt);
 }
 
@@ -152,15 +151,24 @@ static jr_dtype descr_to_jr(const PyArray_Descr *d) {
   int size = (int)d->elsize;
   switch (d->kind) {
   case 'f':
-    return size == 2 ? JR_FLOAT16 : size == 4 ? JR_FLOAT32 : size == 8 ? JR_FLOAT64 : JR_DTYPE_NONE;
+    return size == 2   ? JR_FLOAT16
+           : size == 4 ? JR_FLOAT32
+           : size == 8 ? JR_FLOAT64
+                       : JR_DTYPE_NONE;
   case 'u':
-    return size == 1 ? JR_UINT8 : size == 2 ? JR_UINT16 : size == 4 ? JR_UINT32 : size == 8 ? JR_UINT64 : JR_DTYPE_NONE;
+    return size == 1   ? JR_UINT8
+           : size == 2 ? JR_UINT16
+           : size == 4 ? JR_UINT32
+           : size == 8 ? JR_UINT64
+                       : JR_DTYPE_NONE;
   case 'i':
-    return size == 1 ? JR_INT8 : size == 2 ? JR_INT16 : size == 4 ? JR_INT32 : size == 8 ? JR_INT64 : JR_DTYPE_NONE;
-  case 'b':
-    return JR_BOOL;
-  default:
-    return JR_DTYPE_NONE;
+    return size == 1   ? JR_INT8
+           : size == 2 ? JR_INT16
+           : size == 4 ? JR_INT32
+           : size == 8 ? JR_INT64
+                       : JR_DTYPE_NONE;
+  case 'b': return JR_BOOL;
+  default: return JR_DTYPE_NONE;
   }
 }
 
@@ -214,7 +222,8 @@ static int parse_dtype(PyObject *obj, dspec *out) {
     out->complex_bits = x64 ? 128 : 64;
     return 0;
   }
-  if (PyUnicode_Check(obj) && PyUnicode_CompareWithASCIIString(obj, "bfloat16") == 0) {
+  if (PyUnicode_Check(obj) &&
+      PyUnicode_CompareWithASCIIString(obj, "bfloat16") == 0) {
     out->dt = JR_BFLOAT16;
     return 0;
   }
@@ -235,7 +244,8 @@ static int parse_dtype(PyObject *obj, dspec *out) {
   out->dt = jd;
   if (!x64) {
     const char *from = NULL, *to = NULL;
-    if (jd == JR_FLOAT64) from = "float64", to = "float32", out->dt = JR_FLOAT32;
+    if (jd == JR_FLOAT64)
+      from = "float64", to = "float32", out->dt = JR_FLOAT32;
     if (jd == JR_INT64) from = "int64", to = "int32", out->dt = JR_INT32;
     if (jd == JR_UINT64) from = "uint64", to = "uint32", out->dt = JR_UINT32;
     if (out->complex_bits == 128)
@@ -401,7 +411,8 @@ static int parse_rows(PyObject *obj, int64_t total, int64_t *a, int64_t *b) {
     *b = stop < start ? start : stop;
     return 0;
   }
-  PyObject *seq = PySequence_Fast(obj, "rows: expected None, a slice or a pair (start, stop)");
+  PyObject *seq = PySequence_Fast(
+      obj, "rows: expected None, a slice or a pair (start, stop)");
   if (!seq) return -1;
   int rc = -1;
   if (PySequence_Fast_GET_SIZE(seq) != 2) {
@@ -422,9 +433,8 @@ static int parse_rows(PyObject *obj, int64_t total, int64_t *a, int64_t *b) {
     }
     if (ok) {
       if (v[0] < 0 || v[0] > v[1] || v[1] > total)
-        PyErr_Format(PyExc_ValueError,
-                     "rows [%lld, %lld) outside [0, %lld)", v[0], v[1],
-                     (long long)total);
+        PyErr_Format(PyExc_ValueError, "rows [%lld, %lld) outside [0, %lld)",
+                     v[0], v[1], (long long)total);
       else {
         *a = v[0];
         *b = v[1];
@@ -458,9 +468,10 @@ static PyArrayObject *result_array(PyObject *out, jr_dtype dt, int ndim,
   format_shape(want, sizeof want, ndim, dims);
   format_npy_shape(got, sizeof got, PyArray_NDIM(o), PyArray_DIMS(o));
   int tn = PyArray_TYPE(o);
-  int dtype_ok = tn == jr_to_typenum(dt) ||
-                 (dt == JR_BFLOAT16 && (tn == NPY_UINT16 || tn == bf16_typenum)) ||
-                 descr_to_jr(PyArray_DESCR(o)) == dt;
+  int dtype_ok =
+      tn == jr_to_typenum(dt) ||
+      (dt == JR_BFLOAT16 && (tn == NPY_UINT16 || tn == bf16_typenum)) ||
+      descr_to_jr(PyArray_DESCR(o)) == dt;
   if (!dtype_ok || !PyArray_ISNOTSWAPPED(o)) {
     PyErr_Format(PyExc_TypeError, "out has dtype %S; expected %s",
                  (PyObject *)PyArray_DESCR(o), jr_dtype_name(dt));
@@ -474,8 +485,7 @@ static PyArrayObject *result_array(PyObject *out, jr_dtype dt, int ndim,
     return NULL;
   }
   if (!PyArray_IS_C_CONTIGUOUS(o) || !PyArray_ISALIGNED(o)) {
-    PyErr_SetString(PyExc_ValueError,
-                    "out must be C-contiguous and aligned");
+    PyErr_SetString(PyExc_ValueError, "out must be C-contiguous and aligned");
     return NULL;
   }
   if (PyArray_FailUnlessWriteable(o, "out") < 0) return NULL;
@@ -534,15 +544,17 @@ static int parse_check(PyObject *obj, int *level) {
   return -1;
 }
 
-static const jr_ctx *make_ctx(const ctx_opts *o, jr_ctx **own) {
+static const jr_ctx *make_ctx(const ctx_opts *o, int64_t work, jr_ctx **own) {
   int part = opt(OPT_PARTITIONABLE);
   *own = NULL;
   int has_threads = o->threads && o->threads != Py_None;
   int has_check = o->check_valid && o->check_valid != Py_None;
   int has_tol = o->tol && o->tol != Py_None;
+  int small = work < SMALL_WORK;
   if (!has_threads && !has_check && !has_tol && !o->warn)
-    return part ? ctx_part : ctx_legacy;
-  long long threads = 0;
+    return small ? (part ? ctx_part1 : ctx_legacy1)
+                 : (part ? ctx_part : ctx_legacy);
+  long long threads = small ? 1 : 0;
   int level = JR_CHECK_IGNORE;
   double tol = 1e-8;
   if (has_threads) {
@@ -570,11 +582,13 @@ static const jr_ctx *make_ctx(const ctx_opts *o, jr_ctx **own) {
   }
   jr_ctx *c = jr_ctx_create();
   if (!c) return (const jr_ctx *)PyErr_NoMemory();
-  jr_status st = jr_ctx_set_int(c, JR_PARAM_MODE, part ? JR_PARTITIONABLE : JR_LEGACY);
+  jr_status st =
+      jr_ctx_set_int(c, JR_PARAM_MODE, part ? JR_PARTITIONABLE : JR_LEGACY);
   if (st == JR_OK) st = jr_ctx_set_int(c, JR_PARAM_THREADS, threads);
   if (st == JR_OK) st = jr_ctx_set_int(c, JR_PARAM_CHECK_VALID, level);
   if (st == JR_OK) st = jr_ctx_set_double(c, JR_PARAM_TOL, tol);
-  if (st == JR_OK && o->warn) st = jr_ctx_set_warning_handler(c, on_warning, o->warn);
+  if (st == JR_OK && o->warn)
+    st = jr_ctx_set_warning_handler(c, on_warning, o->warn);
   if (st != JR_OK) {
     jr_ctx_free(c);
     raise_status(st);
@@ -621,7 +635,8 @@ static PyObject *make_key(const char *fname, PyObject *seed, PyObject *impl) {
                  seed);
     return NULL;
   }
-  PyArrayObject *a = (PyArrayObject *)PyArray_FromAny(seed, NULL, 0, 0, 0, NULL);
+  PyArrayObject *a =
+      (PyArrayObject *)PyArray_FromAny(seed, NULL, 0, 0, 0, NULL);
   if (!a) return NULL;
   PyObject *r = NULL;
   if (PyArray_NDIM(a) != 0) {
@@ -638,7 +653,8 @@ static PyObject *make_key(const char *fname, PyObject *seed, PyObject *impl) {
                    seed);
     } else {
       int wide = PyArray_ITEMSIZE(a) == 8;
-      PyArrayObject *c = (PyArrayObject *)PyArray_Cast(a, kind == 'u' ? NPY_UINT64 : NPY_INT64);
+      PyArrayObject *c = (PyArrayObject *)PyArray_Cast(
+          a, kind == 'u' ? NPY_UINT64 : NPY_INT64);
       if (c) {
         int64_t v;
         memcpy(&v, PyArray_DATA(c), 8);
@@ -658,7 +674,8 @@ static PyObject *py_key(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
   (void)self;
   static const char *const names[] = {"seed", "impl", "dtype"};
   PyObject *s[3];
-  if (parse_args("key", args, nargs, kwnames, names, 3, 1, 1, s) < 0) return NULL;
+  if (parse_args("key", args, nargs, kwnames, names, 3, 1, 1, s) < 0)
+    return NULL;
   if (s[1] && s[1] != Py_None && s[2] && s[2] != Py_None) {
     PyErr_SetString(PyExc_ValueError,
                     "Cannot specify both `impl` and `dtype` arguments to "
@@ -693,7 +710,8 @@ static PyObject *py_fold_in(PyObject *self, PyObject *const *args,
     d = (uint32_t)PyLong_AsUnsignedLongLongMask(data);
     if (PyErr_Occurred()) return NULL;
   } else {
-    PyArrayObject *a = (PyArrayObject *)PyArray_FromAny(data, NULL, 0, 0, 0, NULL);
+    PyArrayObject *a =
+        (PyArrayObject *)PyArray_FromAny(data, NULL, 0, 0, 0, NULL);
     if (!a) return NULL;
     if (PyArray_NDIM(a) != 0) {
       char sh[256];
@@ -709,7 +727,8 @@ static PyObject *py_fold_in(PyObject *self, PyObject *const *args,
     char kind = PyArray_DESCR(a)->kind;
     PyArrayObject *c;
     if (kind == 'i' || kind == 'u' || kind == 'b') {
-      c = (PyArrayObject *)PyArray_Cast(a, kind == 'i' ? NPY_INT64 : NPY_UINT64);
+      c = (PyArrayObject *)PyArray_Cast(a,
+                                        kind == 'i' ? NPY_INT64 : NPY_UINT64);
       if (!c) {
         Py_DECREF(a);
         return NULL;
@@ -759,14 +778,22 @@ static PyObject *py_split(PyObject *self, PyObject *const *args,
     if (rc < 0) return NULL;
   }
   if (ndim >= JR_MAX_NDIM) {
-    PyErr_Format(PyExc_ValueError, "split: at most %d dimensions", JR_MAX_NDIM - 1);
+    PyErr_Format(PyExc_ValueError, "split: at most %d dimensions",
+                 JR_MAX_NDIM - 1);
     return NULL;
   }
   dims[ndim] = 2;
   PyArrayObject *r = result_array(NULL, JR_UINT32, ndim + 1, dims);
   if (!r) return NULL;
-  jr_status st = jr_split(opt(OPT_PARTITIONABLE) ? ctx_part : ctx_legacy, key,
-                          ndim, dims, (jr_key *)PyArray_DATA(r));
+  int64_t nkeys = 1;
+  for (int i = 0; i < ndim; i++)
+    nkeys = dims[i] == 0                   ? 0
+            : nkeys <= INT64_MAX / dims[i] ? nkeys * dims[i]
+                                           : INT64_MAX;
+  int part = opt(OPT_PARTITIONABLE);
+  const jr_ctx *ctx = nkeys < SMALL_WORK ? (part ? ctx_part1 : ctx_legacy1)
+                                         : (part ? ctx_part : ctx_legacy);
+  jr_status st = jr_split(ctx, key, ndim, dims, (jr_key *)PyArray_DATA(r));
   if (st != JR_OK) {
     Py_DECREF(r);
     return raise_status(st);
@@ -802,7 +829,7 @@ static int gen_setup(gen_call *g, PyObject *shape, jr_dtype dt, PyObject *rows,
   }
   if (parse_rows(rows, g->total, &g->a, &g->b) < 0) return -1;
   ctx_opts o = {threads, NULL, NULL, NULL};
-  g->ctx = make_ctx(&o, &g->own);
+  g->ctx = make_ctx(&o, g->b - g->a, &g->own);
   if (!g->ctx) return -1;
   int64_t cnt = g->b - g->a;
   if (rows && rows != Py_None)
@@ -829,7 +856,8 @@ static PyObject *gen_finish(gen_call *g, jr_status st) {
 static PyObject *py_bits(PyObject *self, PyObject *const *args,
                          Py_ssize_t nargs, PyObject *kwnames) {
   (void)self;
-  static const char *const names[] = {"key", "shape", "dtype", "out", "threads", "rows"};
+  static const char *const names[] = {"key", "shape",   "dtype",
+                                      "out", "threads", "rows"};
   PyObject *s[6];
   gen_call g;
   dspec d = {opt(OPT_X64) ? JR_UINT64 : JR_UINT32, 0};
@@ -844,9 +872,10 @@ static PyObject *py_bits(PyObject *self, PyObject *const *args,
   case JR_UINT32: width = 32; break;
   case JR_UINT64: width = 64; break;
   default:
-    PyErr_Format(PyExc_ValueError,
-                 "dtype argument to `bits` must be an unsigned int dtype, got %s",
-                 dspec_name(&d));
+    PyErr_Format(
+        PyExc_ValueError,
+        "dtype argument to `bits` must be an unsigned int dtype, got %s",
+        dspec_name(&d));
     return NULL;
   }
   if (gen_setup(&g, s[1], d.dt, s[5], s[3], s[4]) < 0) return NULL;
@@ -885,8 +914,10 @@ static PyArrayObject *bound_array(PyObject *obj, const char *what, int ndim,
   PyArrayObject *a = (PyArrayObject *)PyArray_FromAny(obj, NULL, 0, 0, 0, NULL);
   if (!a) return NULL;
   char kind = PyArray_DESCR(a)->kind;
-  if (!opt(OPT_X64) && PyArray_ITEMSIZE(a) == 8 && (kind == 'i' || kind == 'u')) {
-    PyArrayObject *c = (PyArrayObject *)PyArray_Cast(a, kind == 'i' ? NPY_INT32 : NPY_UINT32);
+  if (!opt(OPT_X64) && PyArray_ITEMSIZE(a) == 8 &&
+      (kind == 'i' || kind == 'u')) {
+    PyArrayObject *c =
+        (PyArrayObject *)PyArray_Cast(a, kind == 'i' ? NPY_INT32 : NPY_UINT32);
     Py_DECREF(a);
     if (!(a = c)) return NULL;
   }
@@ -926,8 +957,8 @@ static PyArrayObject *bound_array(PyObject *obj, const char *what, int ndim,
 static PyObject *py_uniform(PyObject *self, PyObject *const *args,
                             Py_ssize_t nargs, PyObject *kwnames) {
   (void)self;
-  static const char *const names[] = {"key", "shape", "dtype", "minval", "maxval",
-                                      "out", "threads", "rows"};
+  static const char *const names[] = {"key",    "shape", "dtype",   "minval",
+                                      "maxval", "out",   "threads", "rows"};
   PyObject *s[8];
   gen_call g;
   dspec d = {opt(OPT_X64) ? JR_FLOAT64 : JR_FLOAT32, 0};
@@ -964,7 +995,8 @@ static PyObject *py_uniform(PyObject *self, PyObject *const *args,
   if (scalar) {
     Py_BEGIN_ALLOW_THREADS;
     st = full ? jr_uniform(g.ctx, g.key, d.dt, g.ndim, g.dims, lo, hi, p)
-              : jr_uniform_range(g.ctx, g.key, d.dt, g.total, g.a, cnt, lo, hi, p);
+              : jr_uniform_range(g.ctx, g.key, d.dt, g.total, g.a, cnt, lo, hi,
+                                 p);
     Py_END_ALLOW_THREADS;
     return gen_finish(&g, st);
   }
@@ -1017,7 +1049,8 @@ static PyObject *py_uniform(PyObject *self, PyObject *const *args,
 static PyObject *py_normal(PyObject *self, PyObject *const *args,
                            Py_ssize_t nargs, PyObject *kwnames) {
   (void)self;
-  static const char *const names[] = {"key", "shape", "dtype", "out", "threads", "rows"};
+  static const char *const names[] = {"key", "shape",   "dtype",
+                                      "out", "threads", "rows"};
   PyObject *s[6];
   gen_call g;
   dspec d = {opt(OPT_X64) ? JR_FLOAT64 : JR_FLOAT32, 0};
@@ -1086,7 +1119,9 @@ static PyArrayObject *input_array(PyObject *obj, const char *what) {
   if (!a) return NULL;
   if (!PyArray_ISNOTSWAPPED(a)) { /* to native byte order */
     PyArray_Descr *nd = PyArray_DescrNewByteorder(PyArray_DESCR(a), NPY_NATIVE);
-    PyArrayObject *c = nd ? (PyArrayObject *)PyArray_FromArray(a, nd, NPY_ARRAY_DEFAULT) : NULL;
+    PyArrayObject *c =
+        nd ? (PyArrayObject *)PyArray_FromArray(a, nd, NPY_ARRAY_DEFAULT)
+           : NULL;
     Py_DECREF(a);
     if (!(a = c)) return NULL;
   }
@@ -1101,7 +1136,10 @@ static PyArrayObject *input_array(PyObject *obj, const char *what) {
   }
   int to = -1;
   if (!opt(OPT_X64))
-    to = d == JR_FLOAT64 ? NPY_FLOAT32 : d == JR_INT64 ? NPY_INT32 : d == JR_UINT64 ? NPY_UINT32 : -1;
+    to = d == JR_FLOAT64  ? NPY_FLOAT32
+         : d == JR_INT64  ? NPY_INT32
+         : d == JR_UINT64 ? NPY_UINT32
+                          : -1;
   if (to >= 0) {
     PyArrayObject *c = (PyArrayObject *)PyArray_Cast(a, to);
     Py_DECREF(a);
@@ -1199,9 +1237,9 @@ fail:
 static PyObject *py_mvn(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                         PyObject *kwnames) {
   (void)self;
-  static const char *const names[] = {"key", "mean", "cov", "shape", "dtype",
-                                      "method", "out", "threads", "rows",
-                                      "check_valid", "tol"};
+  static const char *const names[] = {"key",   "mean",        "cov", "shape",
+                                      "dtype", "method",      "out", "threads",
+                                      "rows",  "check_valid", "tol"};
   PyObject *s[11];
   jr_key key;
   mvn_args a;
@@ -1213,8 +1251,8 @@ static PyObject *py_mvn(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
   jr_dtype odt;
   int ond;
   int64_t osh[JR_MAX_NDIM];
-  jr_status st = jr_multivariate_normal_shape(&a.m, &a.c, a.shape_ndim, a.shape,
-                                              a.dtype, a.method, &odt, &ond, osh);
+  jr_status st = jr_multivariate_normal_shape(
+      &a.m, &a.c, a.shape_ndim, a.shape, a.dtype, a.method, &odt, &ond, osh);
   if (st != JR_OK) {
     mvn_args_free(&a);
     return raise_status(st);
@@ -1229,7 +1267,8 @@ static PyObject *py_mvn(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
   ctx_opts o = {s[7], s[9], s[10], &w};
   jr_ctx *own = NULL;
   PyArrayObject *out = NULL;
-  if (parse_rows(s[8], rows_total, &ra, &rb) < 0 || !make_ctx(&o, &own))
+  if (parse_rows(s[8], rows_total, &ra, &rb) < 0 ||
+      !make_ctx(&o, (rb - ra) * osh[ond - 1], &own))
     goto fail;
   int64_t slice_shape[2] = {rb - ra, osh[ond - 1]};
   out = sliced ? result_array(s[6], odt, 2, slice_shape)
@@ -1289,8 +1328,8 @@ static void mvn_dealloc(MVNObject *self) {
 }
 
 static int mvn_init(MVNObject *self, PyObject *args, PyObject *kwds) {
-  static char *kwl[] = {"mean", "cov", "shape", "dtype", "method",
-                        "check_valid", "tol", NULL};
+  static char *kwl[] = {"mean",   "cov",         "shape", "dtype",
+                        "method", "check_valid", "tol",   NULL};
   PyObject *mean, *cov, *shape = NULL, *dtype = NULL, *method = NULL,
                         *check = NULL, *tol = NULL;
   if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|OOO$OO:MultivariateNormal",
@@ -1309,7 +1348,7 @@ static int mvn_init(MVNObject *self, PyObject *args, PyObject *kwds) {
   ctx_opts o = {NULL, check, tol, &w};
   jr_ctx *own = NULL;
   int rc = -1;
-  if (make_ctx(&o, &own)) {
+  if (make_ctx(&o, INT64_MAX, &own)) {
     jr_status st;
     jr_mvn *m = NULL;
     Py_BEGIN_ALLOW_THREADS;
@@ -1353,12 +1392,13 @@ static PyObject *mvn_sample(MVNObject *self, PyObject *const *args,
     return NULL;
   ctx_opts o = {s[2], NULL, NULL, NULL};
   jr_ctx *own = NULL;
-  const jr_ctx *ctx = make_ctx(&o, &own);
+  const jr_ctx *ctx = make_ctx(&o, (rb - ra) * self->n, &own);
   if (!ctx) return NULL;
   int sliced = s[3] && s[3] != Py_None;
   int64_t slice_shape[2] = {rb - ra, self->n};
-  PyArrayObject *out = sliced ? result_array(s[1], self->dtype, 2, slice_shape)
-                              : result_array(s[1], self->dtype, self->ndim, self->shape);
+  PyArrayObject *out =
+      sliced ? result_array(s[1], self->dtype, 2, slice_shape)
+             : result_array(s[1], self->dtype, self->ndim, self->shape);
   if (!out) {
     jr_ctx_free(own);
     return NULL;
@@ -1419,7 +1459,8 @@ static PyMethodDef mvn_methods[] = {
     {"sample", (PyCFunction)(void (*)(void))mvn_sample,
      METH_FASTCALL | METH_KEYWORDS,
      "sample(key, *, out=None, threads=None, rows=None)\n\n"
-     "The samples of multivariate_normal(key, mean, cov, shape, dtype, method)\n"
+     "The samples of multivariate_normal(key, mean, cov, shape, dtype, "
+     "method)\n"
      "from the stored factors; rows= gives a slice of the flattened batch."},
     {"factor", (PyCFunction)mvn_factor, METH_O,
      "factor(row): the n x n factor F (float64) of batch row `row`; samples\n"
@@ -1454,8 +1495,10 @@ static PyTypeObject MVNType = {
 /* ------------------------------------------------------------------ */
 static int opt_index(PyObject *name) {
   if (PyUnicode_Check(name)) {
-    if (PyUnicode_CompareWithASCIIString(name, "jax_enable_x64") == 0) return OPT_X64;
-    if (PyUnicode_CompareWithASCIIString(name, "jax_threefry_partitionable") == 0)
+    if (PyUnicode_CompareWithASCIIString(name, "jax_enable_x64") == 0)
+      return OPT_X64;
+    if (PyUnicode_CompareWithASCIIString(name, "jax_threefry_partitionable") ==
+        0)
       return OPT_PARTITIONABLE;
   }
   PyErr_Format(PyExc_AttributeError, "Unrecognized config option: %S", name);
@@ -1506,7 +1549,6 @@ static PyObject *py_version(PyObject *self, PyObject *noarg) {
   return PyUnicode_FromString(jr_version_string());
 }
 
-
 /* _xla_math(name, bits): the library's scalar XLA:CPU functions over an
  * array of IEEE bit patterns (uint16/uint32/uint64 per type), returning bit
  * patterns; for testing against XLA's own input/output pairs. */
@@ -1515,9 +1557,9 @@ static PyObject *py_xla_math(PyObject *self, PyObject *args) {
   const char *name;
   PyObject *obj;
   if (!PyArg_ParseTuple(args, "sO", &name, &obj)) return NULL;
-  static const char *const fns[] = {"erf_inv_f32", "erf_inv_f64", "erf_inv_f16",
-                                    "erf_inv_bf16", "log_f32", "log1p_f32",
-                                    "log_f64", "log1p_f64"};
+  static const char *const fns[] = {
+      "erf_inv_f32", "erf_inv_f64", "erf_inv_f16", "erf_inv_bf16",
+      "log_f32",     "log1p_f32",   "log_f64",     "log1p_f64"};
   int f = -1;
   for (int i = 0; i < 8; i++)
     if (strcmp(name, fns[i]) == 0) f = i;
@@ -1525,10 +1567,14 @@ static PyObject *py_xla_math(PyObject *self, PyObject *args) {
     PyErr_Format(PyExc_ValueError, "_xla_math: unknown function %s", name);
     return NULL;
   }
-  int tn = (f == 2 || f == 3) ? NPY_UINT16 : (f == 1 || f >= 6) ? NPY_UINT64 : NPY_UINT32;
-  PyArrayObject *a = (PyArrayObject *)PyArray_FROMANY(obj, tn, 0, 0, NPY_ARRAY_CARRAY | NPY_ARRAY_FORCECAST);
+  int tn = (f == 2 || f == 3)   ? NPY_UINT16
+           : (f == 1 || f >= 6) ? NPY_UINT64
+                                : NPY_UINT32;
+  PyArrayObject *a = (PyArrayObject *)PyArray_FROMANY(
+      obj, tn, 0, 0, NPY_ARRAY_CARRAY | NPY_ARRAY_FORCECAST);
   if (!a) return NULL;
-  PyArrayObject *r = (PyArrayObject *)PyArray_NewLikeArray(a, NPY_CORDER, NULL, 0);
+  PyArrayObject *r =
+      (PyArrayObject *)PyArray_NewLikeArray(a, NPY_CORDER, NULL, 0);
   if (!r) {
     Py_DECREF(a);
     return NULL;
@@ -1559,7 +1605,6 @@ static PyObject *py_xla_math(PyObject *self, PyObject *args) {
   return (PyObject *)r;
 }
 
-
 /* _threefry2x32(k0, k1, x0, x1): the raw hash, for the known-answer tests. */
 static PyObject *py_threefry(PyObject *self, PyObject *args) {
   (void)self;
@@ -1572,7 +1617,7 @@ static PyObject *py_threefry(PyObject *self, PyObject *args) {
 }
 
 #define FAST(name, fn, doc)                                                    \
-  {name, (PyCFunction)(void (*)(void))fn, METH_FASTCALL | METH_KEYWORDS, doc}
+  { name, (PyCFunction)(void (*)(void))fn, METH_FASTCALL | METH_KEYWORDS, doc }
 
 static PyMethodDef methods[] = {
     FAST("key", py_key,
@@ -1609,9 +1654,15 @@ static PyMethodDef methods[] = {
     {"_library_version", py_version, METH_NOARGS, "libjaxrandom's version"},
     {NULL, NULL, 0, NULL}};
 
-static struct PyModuleDef moduledef = {PyModuleDef_HEAD_INIT, "jaxrandom._core",
-                                       "jax.random on libjaxrandom.", -1,
-                                       methods, NULL, NULL, NULL, NULL};
+static struct PyModuleDef moduledef = {PyModuleDef_HEAD_INIT,
+                                       "jaxrandom._core",
+                                       "jax.random on libjaxrandom.",
+                                       -1,
+                                       methods,
+                                       NULL,
+                                       NULL,
+                                       NULL,
+                                       NULL};
 
 /* ml_dtypes' bfloat16, when it is installed (optional). */
 static void load_bfloat16(void) {
@@ -1642,8 +1693,13 @@ PyMODINIT_FUNC PyInit__core(void) {
   if (PyType_Ready(&MVNType) < 0) return NULL;
   ctx_part = jr_ctx_create();
   ctx_legacy = jr_ctx_create();
-  if (!ctx_part || !ctx_legacy ||
-      jr_ctx_set_int(ctx_legacy, JR_PARAM_MODE, JR_LEGACY) != JR_OK)
+  ctx_part1 = jr_ctx_create();
+  ctx_legacy1 = jr_ctx_create();
+  if (!ctx_part || !ctx_legacy || !ctx_part1 || !ctx_legacy1 ||
+      jr_ctx_set_int(ctx_legacy, JR_PARAM_MODE, JR_LEGACY) != JR_OK ||
+      jr_ctx_set_int(ctx_legacy1, JR_PARAM_MODE, JR_LEGACY) != JR_OK ||
+      jr_ctx_set_int(ctx_part1, JR_PARAM_THREADS, 1) != JR_OK ||
+      jr_ctx_set_int(ctx_legacy1, JR_PARAM_THREADS, 1) != JR_OK)
     return PyErr_NoMemory();
   load_bfloat16();
   PyObject *m = PyModule_Create(&moduledef);
