@@ -4,8 +4,15 @@ import json
 import os
 
 import pytest
+from hypothesis import settings
 
 import jaxrandom as jr
+
+# CI runs the property tests with a fixed sequence of examples (repeatable);
+# local runs explore new ones each time.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 DATA = os.environ.get("JAXRANDOM_TEST_DATA") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "data")
