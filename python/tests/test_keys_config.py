@@ -1,5 +1,6 @@
 """Keys as uint32 arrays exchanged with any array producer, JAX's seeds, the
 configuration (global, context managers per thread, environment)."""
+import os
 import subprocess
 import sys
 import threading
@@ -117,7 +118,7 @@ def test_context_is_per_thread():
 
 def test_environment_variables():
     code = "import jaxrandom as j; print(j.config.jax_enable_x64, j.config.jax_threefry_partitionable)"
-    env = {"JAX_ENABLE_X64": "1", "JAX_THREEFRY_PARTITIONABLE": "0"}
+    env = dict(os.environ, JAX_ENABLE_X64="1", JAX_THREEFRY_PARTITIONABLE="0")
     out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
                          stdout=subprocess.PIPE, text=True).stdout.split()
     assert out == ["True", "False"]
@@ -163,3 +164,13 @@ def test_bfloat16():
     assert (as32(u) == (b8 >> 1).astype(np.float32) / 128).all()
     x = as32(nb)
     assert np.isfinite(x).all() and abs(x.mean()) < 0.1 and abs(x.std() - 1) < 0.1
+
+
+def test_key_data_helpers():
+    k = jr.split(jr.key(1), (2, 3))
+    assert jr.key_data(k) is not None and (jr.key_data(k) == k).all()
+    assert (jr.wrap_key_data(k) == k).all()
+    with pytest.raises(TypeError, match="invalid PRNG key data"):
+        jr.wrap_key_data(np.zeros((2, 3), np.uint32))
+    with pytest.raises(ValueError, match="unrecognized PRNG implementation"):
+        jr.wrap_key_data(k, impl="rbg")
