@@ -769,7 +769,8 @@ static PyObject *py_split(PyObject *self, PyObject *const *args,
       parse_key(s[0], "split", &key) < 0)
     return NULL;
   /* JAX: shape = tuple(num) if isinstance(num, Sequence) else (num,) */
-  if (s[1] && (PyLong_Check(s[1]) || PySequence_Check(s[1]))) {
+  if (s[1] && (PyLong_Check(s[1]) || PyTuple_Check(s[1]) ||
+               PyList_Check(s[1]) || PyRange_Check(s[1]))) {
     if (parse_shape(s[1], &ndim, dims) < 0) return NULL;
   } else if (s[1]) {
     PyObject *t = PyTuple_Pack(1, s[1]);
@@ -1455,6 +1456,15 @@ static PyObject *mvn_get_n(MVNObject *self, void *c) {
   return PyLong_FromLongLong(self->n);
 }
 
+static PyObject *mvn_repr(MVNObject *self) {
+  if (!self->mvn)
+    return PyUnicode_FromString("MultivariateNormal(<uninitialized>)");
+  char sh[512];
+  format_shape(sh, sizeof sh, self->ndim, self->shape);
+  return PyUnicode_FromFormat("MultivariateNormal(shape=%s, dtype=%s)", sh,
+                              jr_dtype_name(self->dtype));
+}
+
 static PyMethodDef mvn_methods[] = {
     {"sample", (PyCFunction)(void (*)(void))mvn_sample,
      METH_FASTCALL | METH_KEYWORDS,
@@ -1478,6 +1488,7 @@ static PyTypeObject MVNType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "jaxrandom.MultivariateNormal",
     .tp_basicsize = sizeof(MVNObject),
     .tp_dealloc = (destructor)mvn_dealloc,
+    .tp_repr = (reprfunc)mvn_repr,
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "MultivariateNormal(mean, cov, shape=None, dtype=None, "
               "method='cholesky', *, check_valid='ignore', tol=1e-8)\n\n"

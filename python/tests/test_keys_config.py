@@ -52,6 +52,10 @@ def test_split_shapes():
     assert jr.split(k, 0).shape == (0, 2)
     assert jr.split(k, ()).shape == (2,)
     assert (jr.split(k, np.int64(4)) == jr.split(k, 4)).all()
+    assert (jr.split(k, np.array(4)) == jr.split(k, 4)).all()
+    assert jr.split(k, [2, 2]).shape == (2, 2, 2)
+    with pytest.raises(TypeError, match="Shapes must be 1D sequences"):
+        jr.split(k, np.array([2, 2]))  # as JAX: an array is not a Sequence
 
 
 def test_fold_in_data():
