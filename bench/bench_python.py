@@ -114,6 +114,27 @@ def main():
               "Python/C time %.3f" % (name, a.n / mc / 1e6, a.n / nc / 1e6,
                                       a.n / mp / 1e6, a.n / np_ / 1e6, mp / mc))
 
+    # The GIL is released while sampling: a Python thread keeps running.
+    import threading
+    done = threading.Event()
+    spins = [0]
+
+    def spin():
+        while not done.is_set():
+            spins[0] += 1
+    t = threading.Thread(target=spin)
+    t.start()
+    time.sleep(0.05)
+    before = spins[0]
+    t0 = time.perf_counter()
+    jr.normal(key, (a.n,), np.float32, out=buf_py)
+    dt = time.perf_counter() - t0
+    during = spins[0] - before
+    done.set()
+    t.join()
+    print("GIL: another Python thread ran %d loop iterations during the "
+          "%.2f s call" % (during, dt))
+
     rng = np.random.default_rng(0)
     calls = 20000
     per = {}
