@@ -44,8 +44,23 @@ static PyArray_Descr *bf16_descr;
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
 /* ------------------------------------------------------------------ */
+/* The message of a failed library call, kept across the cleanup calls
+ * (jr_ctx_free, jr_mvn_free) that follow it before the exception is set. */
+static _Thread_local char t_err[1024];
+
+static jr_status keep(jr_status st) {
+  if (st != JR_OK) snprintf(t_err, sizeof t_err, "%s", jr_last_error());
+  return st;
+}
+
 static PyObject *raise_status(jr_status st) {
+  char msg_buf[sizeof t_err];
   const char *msg = jr_last_error();
+  if (t_err[0]) { /* kept by keep() */
+    snprintf(msg_buf, sizeof msg_buf, "%s", t_err);
+    t_err[0] = 0;
+    msg = msg_buf;
+  }
   if (!msg || !*msg) msg = jr_status_string(st);
   PyObject *exc = PyExc_ValueError;
   switch (st) {
@@ -885,8 +900,9 @@ static PyObject *py_bits(PyObject *self, PyObject *const *args,
   int64_t cnt = g.b - g.a;
   int full = g.a == 0 && g.b == g.total;
   Py_BEGIN_ALLOW_THREADS;
-  st = full ? jr_random_bits(g.ctx, g.key, width, g.ndim, g.dims, p)
-            : jr_random_bits_range(g.ctx, g.key, width, g.total, g.a, cnt, p);
+  st = keep(
+      full ? jr_random_bits(g.ctx, g.key, width, g.ndim, g.dims, p)
+           : jr_random_bits_range(g.ctx, g.key, width, g.total, g.a, cnt, p));
   Py_END_ALLOW_THREADS;
   return gen_finish(&g, st);
 }
@@ -995,9 +1011,9 @@ static PyObject *py_uniform(PyObject *self, PyObject *const *args,
   jr_status st = JR_OK;
   if (scalar) {
     Py_BEGIN_ALLOW_THREADS;
-    st = full ? jr_uniform(g.ctx, g.key, d.dt, g.ndim, g.dims, lo, hi, p)
-              : jr_uniform_range(g.ctx, g.key, d.dt, g.total, g.a, cnt, lo, hi,
-                                 p);
+    st = keep(full ? jr_uniform(g.ctx, g.key, d.dt, g.ndim, g.dims, lo, hi, p)
+                   : jr_uniform_range(g.ctx, g.key, d.dt, g.total, g.a, cnt, lo,
+                                      hi, p));
     Py_END_ALLOW_THREADS;
     return gen_finish(&g, st);
   }
@@ -1034,8 +1050,8 @@ static PyObject *py_uniform(PyObject *self, PyObject *const *args,
       flush = i > g.a && (memcmp(&l, &rlo, 8) != 0 || memcmp(&h, &rhi, 8) != 0);
     }
     if (flush && i > run) {
-      st = jr_uniform_range(g.ctx, g.key, d.dt, g.total, run, i - run, rlo, rhi,
-                            p + (size_t)(run - g.a) * es);
+      st = keep(jr_uniform_range(g.ctx, g.key, d.dt, g.total, run, i - run, rlo,
+                                 rhi, p + (size_t)(run - g.a) * es));
       run = i;
     }
     rlo = l;
@@ -1078,15 +1094,15 @@ static PyObject *py_normal(PyObject *self, PyObject *const *args,
   int64_t cnt = g.b - g.a;
   if (g.a == 0 && g.b == g.total) {
     if (cnt < GIL_RELEASE_MIN) {
-      st = jr_normal(g.ctx, g.key, d.dt, g.ndim, g.dims, p);
+      st = keep(jr_normal(g.ctx, g.key, d.dt, g.ndim, g.dims, p));
     } else {
       Py_BEGIN_ALLOW_THREADS;
-      st = jr_normal(g.ctx, g.key, d.dt, g.ndim, g.dims, p);
+      st = keep(jr_normal(g.ctx, g.key, d.dt, g.ndim, g.dims, p));
       Py_END_ALLOW_THREADS;
     }
   } else {
     Py_BEGIN_ALLOW_THREADS;
-    st = jr_normal_range(g.ctx, g.key, d.dt, g.total, g.a, cnt, p);
+    st = keep(jr_normal_range(g.ctx, g.key, d.dt, g.total, g.a, cnt, p));
     Py_END_ALLOW_THREADS;
   }
   return gen_finish(&g, st);
@@ -1279,13 +1295,13 @@ static PyObject *py_mvn(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
   void *op = PyArray_DATA(out);
   Py_BEGIN_ALLOW_THREADS;
   if (!sliced) {
-    st = jr_multivariate_normal(own, key, &a.m, &a.c, a.shape_ndim, a.shape,
-                                a.dtype, a.method, &ov);
+    st = keep(jr_multivariate_normal(own, key, &a.m, &a.c, a.shape_ndim,
+                                     a.shape, a.dtype, a.method, &ov));
   } else {
     jr_mvn *mvn = NULL;
-    st = jr_mvn_create(own, &a.m, &a.c, a.shape_ndim, a.shape, a.dtype,
-                       a.method, &mvn);
-    if (st == JR_OK) st = jr_mvn_sample_rows(mvn, own, key, ra, rb, op);
+    st = keep(jr_mvn_create(own, &a.m, &a.c, a.shape_ndim, a.shape, a.dtype,
+                            a.method, &mvn));
+    if (st == JR_OK) st = keep(jr_mvn_sample_rows(mvn, own, key, ra, rb, op));
     jr_mvn_free(mvn);
   }
   Py_END_ALLOW_THREADS;
@@ -1353,12 +1369,12 @@ static int mvn_init(MVNObject *self, PyObject *args, PyObject *kwds) {
     jr_status st;
     jr_mvn *m = NULL;
     Py_BEGIN_ALLOW_THREADS;
-    st = jr_mvn_create(own, &a.m, &a.c, a.shape_ndim, a.shape, a.dtype,
-                       a.method, &m);
+    st = keep(jr_mvn_create(own, &a.m, &a.c, a.shape_ndim, a.shape, a.dtype,
+                            a.method, &m));
     Py_END_ALLOW_THREADS;
     if (st == JR_OK)
-      st = jr_mvn_describe(m, &self->dtype, &self->ndim, self->shape,
-                           &self->rows, &self->n);
+      st = keep(jr_mvn_describe(m, &self->dtype, &self->ndim, self->shape,
+                                &self->rows, &self->n));
     if (st != JR_OK) {
       jr_mvn_free(m);
       raise_status(st);
@@ -1407,7 +1423,7 @@ static PyObject *mvn_sample(MVNObject *self, PyObject *const *args,
   jr_status st;
   void *op = PyArray_DATA(out);
   Py_BEGIN_ALLOW_THREADS;
-  st = jr_mvn_sample_rows(self->mvn, ctx, key, ra, rb, op);
+  st = keep(jr_mvn_sample_rows(self->mvn, ctx, key, ra, rb, op));
   Py_END_ALLOW_THREADS;
   jr_ctx_free(own);
   if (st != JR_OK) {
