@@ -1570,6 +1570,25 @@ static PyObject *py_isa(PyObject *self, PyObject *noarg) {
   return PyUnicode_FromString(jr_isa_name(jr_isa_active()));
 }
 
+/* The kernel sets this build and CPU can run (names for JAXRANDOM_ISA). */
+static PyObject *py_isas(PyObject *self, PyObject *noarg) {
+  (void)self;
+  (void)noarg;
+  PyObject *l = PyList_New(0);
+  const jr_isa all[3] = {JR_ISA_REF, JR_ISA_AVX2, JR_ISA_AVX512};
+  for (int i = 0; l && i < 3; i++)
+    if (jr_isa_supported(all[i])) {
+      PyObject *n = PyUnicode_FromString(jr_isa_name(all[i]));
+      if (!n || PyList_Append(l, n) < 0) {
+        Py_XDECREF(n);
+        Py_DECREF(l);
+        return NULL;
+      }
+      Py_DECREF(n);
+    }
+  return l;
+}
+
 static PyObject *py_version(PyObject *self, PyObject *noarg) {
   (void)self;
   (void)noarg;
@@ -1677,6 +1696,7 @@ static PyMethodDef methods[] = {
     {"_get_option", py_get_option, METH_O, NULL},
     {"_isa", py_isa, METH_NOARGS, "the SIMD kernel set in use"},
     {"_xla_math", py_xla_math, METH_VARARGS, NULL},
+    {"_isas", py_isas, METH_NOARGS, "the kernel sets this CPU supports"},
     {"_threefry2x32", py_threefry, METH_VARARGS, NULL},
     {"_library_version", py_version, METH_NOARGS, "libjaxrandom's version"},
     {NULL, NULL, 0, NULL}};
