@@ -1037,6 +1037,11 @@ static PyObject *py_uniform(PyObject *self, PyObject *const *args,
     return NULL;
   }
   size_t es = jr_dtype_size(d.dt);
+  /* short runs on the calling thread, unless threads= says otherwise */
+  const jr_ctx *small_ctx =
+      s[6] && s[6] != Py_None
+          ? g.ctx
+          : (opt(OPT_PARTITIONABLE) ? ctx_part1 : ctx_legacy1);
   const char *b0 = PyArray_BYTES(ba[0]), *b1 = PyArray_BYTES(ba[1]);
   Py_BEGIN_ALLOW_THREADS;
   int64_t run = g.a;
@@ -1050,8 +1055,9 @@ static PyObject *py_uniform(PyObject *self, PyObject *const *args,
       flush = i > g.a && (memcmp(&l, &rlo, 8) != 0 || memcmp(&h, &rhi, 8) != 0);
     }
     if (flush && i > run) {
-      st = keep(jr_uniform_range(g.ctx, g.key, d.dt, g.total, run, i - run, rlo,
-                                 rhi, p + (size_t)(run - g.a) * es));
+      st = keep(jr_uniform_range(i - run < SMALL_WORK ? small_ctx : g.ctx,
+                                 g.key, d.dt, g.total, run, i - run, rlo, rhi,
+                                 p + (size_t)(run - g.a) * es));
       run = i;
     }
     rlo = l;
