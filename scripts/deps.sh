@@ -9,7 +9,9 @@ for w in "${want[@]}"; do
     build) pkgs+=(build-essential cmake pkg-config liblapacke-dev libopenblas-dev) ;;
     test)  pkgs+=(build-essential cmake pkg-config liblapacke-dev libopenblas-dev
                   librandom123-dev python3-numpy clang libclang-rt-dev
-                  libopenmpi-dev openmpi-bin libsimde-dev) ;;
+                  libopenmpi-dev openmpi-bin libsimde-dev
+                  python3-dev python3-pytest python3-hypothesis python3-venv
+                  python3-pip python3-setuptools) ;;
     bench) pkgs+=(build-essential cmake pkg-config liblapacke-dev libopenblas-dev
                   libgsl-dev python3-numpy) ;;
     mpi)   pkgs+=(libopenmpi-dev openmpi-bin) ;;

@@ -3,8 +3,8 @@
 # runs the whole test suite: a Release build with gcc (warnings as errors in
 # CI), a clang build, a clang build whose avx512 kernel set runs on SIMDe's
 # emulation (CPUs without AVX-512), an AddressSanitizer +
-# UndefinedBehaviorSanitizer build, the optional MPI build, and a bounded
-# fuzzing run of every parser.
+# UndefinedBehaviorSanitizer build, the optional MPI build, the Python
+# package's tests, and a bounded fuzzing run of every parser.
 #   JR_FUZZ_SECONDS  seconds per fuzz target (default 60; 0 skips fuzzing)
 #   JR_QUICK=1       only the Release build (for quick local runs)
 set -euo pipefail
@@ -50,6 +50,17 @@ run cmake -S . -B _build/asan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWit
 run cmake --build _build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest_dir _build/asan
+
+# The Python package (python/): a virtual environment over Debian's Python
+# and NumPy, the package built and installed offline (CMake builds the static
+# library into it), then its pytest suite; the counts join the total.
+run /usr/bin/python3 -m venv --system-site-packages --clear _build/pyvenv
+run _build/pyvenv/bin/pip install --quiet --no-build-isolation --no-index ./python
+pyrc=0
+(cd python && ../_build/pyvenv/bin/python -m pytest -q -p no:cacheprovider \
+  --junitxml=../_build/pytest.xml tests) || pyrc=$?
+/usr/bin/python3 python/junit_summary.py _build/pytest.xml | tee -a "$summary"
+[ "$pyrc" = 0 ] || { total; exit "$pyrc"; }
 
 if [ "${JR_FUZZ_SECONDS:-60}" != 0 ] && [ -x tests/fuzz/run_fuzzers.sh ]; then
   run tests/fuzz/run_fuzzers.sh _build/fuzz "${JR_FUZZ_SECONDS:-60}"
