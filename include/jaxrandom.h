@@ -189,8 +189,9 @@ typedef enum jr_isa {
 /* 1 if this build and this CPU can run the kernel set. */
 JR_API int jr_isa_supported(jr_isa isa);
 /* The kernel set in use. Chosen once: JAXRANDOM_ISA=ref|avx2|avx512|auto if
- * set (an unsupported request fails the first call with JR_E_BAD_ISA), else
- * the best supported one. All kernel sets give bit-identical results. */
+ * set (an unsupported request fails the first call with JR_E_BAD_ISA, and
+ * then this returns JR_ISA_AUTO: no set is in use), else the best supported
+ * one. All kernel sets give bit-identical results. */
 JR_API jr_isa jr_isa_active(void);
 /* Selects a kernel set for the whole process (not thread-safe against
  * concurrent generation). JR_ISA_AUTO picks the best supported one. */

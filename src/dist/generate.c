@@ -10,7 +10,7 @@
 /* Elements per kernel call: buffers stay in L1/L2, and 2304 is 8 of the
  * SIMD kernels' 288-element blocks, so no call ends in a partial one (1024
  * measured 3-8% slower for the fused normals on Zen 3 with AVX2). */
-enum { JR_BLOCK = 2304 };
+enum { JR_BLOCK = JR_CALL_BLOCK };
 
 typedef enum { JR_KIND_BITS, JR_KIND_UNIFORM, JR_KIND_NORMAL } jr_kind;
 

@@ -776,6 +776,8 @@ static void bad_ubf16b(const uint8_t *b, size_t n, float lo, float hi,
 }
 
 static void test_self_check_detects(void) {
+  /* A new kernel_list.h entry needs a case below. */
+  _Static_assert(JR_KERNEL_COUNT == 19, "one case per kernel table slot");
   CHECK(jr_kernels_self_check(&jr_kernels_ref),
         "the reference fails its own self-check");
   for (int slot = 0; slot < 19; slot++) {
