@@ -156,9 +156,24 @@ typedef enum jr_param {
   JR_PARAM_MODE = 1,        /* int: jr_mode, default JR_PARTITIONABLE */
   JR_PARAM_THREADS = 2,     /* int: worker threads, 0 = all cores (default) */
   JR_PARAM_CHECK_VALID = 3, /* int: jr_check, default JR_CHECK_IGNORE */
-  JR_PARAM_TOL = 4          /* double: validation tolerance, default 1e-8
+  JR_PARAM_TOL = 4,         /* double: validation tolerance, default 1e-8
                                (relative, like NumPy's check_valid tol) */
+  /* ---- XLA math variants (see jr_xla_log1p below) */
+  JR_PARAM_XLA_LOG1P = 5 /* int: jr_xla_log1p, default JR_XLA_LOG1P_2024 */
 } jr_param;
+
+/* ---- XLA math variants: which XLA:CPU float64 log1p to reproduce.
+ * JR_XLA_LOG1P_2024: the rational approximation for |x| < sqrt(2) - 1, the
+ *   C library's log(1 + x) elsewhere (XLA before 7853755041; every JAX
+ *   release checked so far).
+ * JR_XLA_LOG1P_2026_08: openxla/xla 7853755041 (2026-08-13): the rational
+ *   approximation only for 1/sqrt(2) - 1 <= x <= sqrt(2) - 1; about 10% of
+ *   float64 normals (0.5412 < |u| < 0.6436) change. float32, float16 and
+ *   bfloat16 results do not depend on it. */
+typedef enum jr_xla_log1p {
+  JR_XLA_LOG1P_2024 = 0,
+  JR_XLA_LOG1P_2026_08 = 1
+} jr_xla_log1p;
 
 typedef struct jr_ctx jr_ctx;
 typedef void (*jr_warning_fn)(void *user, const char *message);

@@ -48,6 +48,7 @@ struct jr_ctx {
   int threads; /* 0 = all cores */
   jr_check check;
   double tol;
+  jr_xla_log1p log1p; /* float64 log1p variant */
   jr_warning_fn warn;
   void *warn_user;
 };
@@ -135,6 +136,8 @@ static inline double jr_bits_f64(uint64_t u) {
  * definition of truth that every SIMD kernel must reproduce. */
 float jr_ref_normal_f32(uint32_t bits);
 double jr_ref_normal_f64(uint64_t bits);
+/* The same with float64 log1p as XLA from 2026-08 (JR_XLA_LOG1P_2026_08). */
+double jr_ref_normal_f64_2608(uint64_t bits);
 uint16_t jr_ref_normal_f16(uint16_t bits);
 uint16_t jr_ref_normal_bf16(uint8_t bits);
 

@@ -10,8 +10,9 @@ static void jr_default_warning(void *user, const char *msg) {
   fprintf(stderr, "jaxrandom: warning: %s\n", msg);
 }
 
-const jr_ctx jr_ctx_default = {JR_PARTITIONABLE, 0, JR_CHECK_IGNORE, 1e-8,
-                               jr_default_warning, NULL};
+const jr_ctx jr_ctx_default = {JR_PARTITIONABLE,  0,    JR_CHECK_IGNORE,
+                               1e-8, JR_XLA_LOG1P_2024, jr_default_warning,
+                               NULL};
 
 jr_ctx *jr_ctx_create(void) {
   jr_ctx *c = malloc(sizeof *c);
@@ -43,6 +44,15 @@ jr_status jr_ctx_set_int(jr_ctx *ctx, jr_param param, int64_t v) {
                      "JR_PARAM_CHECK_VALID: %lld is not a jr_check", (long long)v);
     ctx->check = (jr_check)v;
     return JR_OK;
+  case JR_PARAM_XLA_LOG1P:
+    if (v != JR_XLA_LOG1P_2024 && v != JR_XLA_LOG1P_2026_08)
+      return jr_fail(JR_E_BAD_ARGUMENT,
+                     "JR_PARAM_XLA_LOG1P: %lld is not a jr_xla_log1p "
+                     "(expected %d = 2024 or %d = 2026-08)",
+                     (long long)v, (int)JR_XLA_LOG1P_2024,
+                     (int)JR_XLA_LOG1P_2026_08);
+    ctx->log1p = (jr_xla_log1p)v;
+    return JR_OK;
   case JR_PARAM_TOL:
     break;
   }
@@ -56,6 +66,7 @@ jr_status jr_ctx_get_int(const jr_ctx *ctx, jr_param param, int64_t *v) {
   case JR_PARAM_MODE: *v = ctx->mode; return JR_OK;
   case JR_PARAM_THREADS: *v = ctx->threads; return JR_OK;
   case JR_PARAM_CHECK_VALID: *v = ctx->check; return JR_OK;
+  case JR_PARAM_XLA_LOG1P: *v = ctx->log1p; return JR_OK;
   case JR_PARAM_TOL: break;
   }
   return jr_fail(JR_E_BAD_ARGUMENT, "jr_ctx_get_int: parameter %d is not an "
@@ -92,6 +103,10 @@ jr_status jr_ctx_set_warning_handler(jr_ctx *ctx, jr_warning_fn fn, void *user) 
 jr_status jr_check_ctx(const jr_ctx *ctx) {
   if (ctx->mode != JR_PARTITIONABLE && ctx->mode != JR_LEGACY)
     return jr_fail(JR_E_BAD_MODE, "ctx mode %d is not a jr_mode", (int)ctx->mode);
+  if (ctx->log1p != JR_XLA_LOG1P_2024 && ctx->log1p != JR_XLA_LOG1P_2026_08)
+    return jr_fail(JR_E_BAD_ARGUMENT,
+                   "ctx log1p variant %d is not a jr_xla_log1p",
+                   (int)ctx->log1p);
   return JR_OK;
 }
 

@@ -82,7 +82,12 @@
   X(uniform_f16_from_bits,                                                     \
     (const uint16_t *bits, size_t count, float lo, float hi, uint16_t *out))   \
   X(uniform_bf16_from_bits,                                                    \
-    (const uint8_t *bits, size_t count, float lo, float hi, uint16_t *out))
+    (const uint8_t *bits, size_t count, float lo, float hi, uint16_t *out))    \
+  /* The float64 normals with XLA's 2026-08 log1p (JR_XLA_LOG1P_2026_08):      \
+   * its rational branch only for x*(-x) >= 1/sqrt(2) - 1. */                  \
+  X(normal_f64_2608, (jr_key key, uint64_t start, size_t count, double *out))  \
+  X(normal_f64_2608_from_bits,                                                 \
+    (const uint64_t *bits, size_t count, double *out))
 
 /* One pointer type per entry: jr_kernel_<name>. */
 #define JR_KERNEL_TYPEDEF_(name, params) typedef void(*jr_kernel_##name) params;

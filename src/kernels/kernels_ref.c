@@ -55,6 +55,22 @@ static void ref_normal_f64(jr_key key, uint64_t start, size_t n, double *out) {
   }
 }
 
+static void ref_normal_f64_2608_from_bits(const uint64_t *bits, size_t n,
+                                          double *out) {
+  for (size_t i = 0; i < n; i++)
+    out[i] = jr_ref_normal_f64_2608(bits[i]);
+}
+
+static void ref_normal_f64_2608(jr_key key, uint64_t start, size_t n,
+                                double *out) {
+  uint64_t bits[256];
+  for (size_t i = 0; i < n; i += 256) {
+    size_t m = n - i < 256 ? n - i : 256;
+    ref_bits64(key, start + i, m, bits);
+    ref_normal_f64_2608_from_bits(bits, m, out + i);
+  }
+}
+
 static void ref_normal_f16_from_bits(const uint16_t *bits, size_t n,
                                      uint16_t *out) {
   for (size_t i = 0; i < n; i++)

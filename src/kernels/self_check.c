@@ -178,6 +178,20 @@ static int sc_uniform_bf16_from_bits(const jr_kernels *r, const jr_kernels *k,
           k->uniform_bf16_from_bits(in->h8, N_FROM - 3, 3.0f, -0.75f, out));
 }
 
+/* float64 normals with XLA's 2026-08 log1p: about 10% of the random
+ * elements fall in its changed range. */
+static int sc_normal_f64_2608(const jr_kernels *r, const jr_kernels *k,
+                              const sc_in *in) {
+  SC_SAME(double, N_NORM, r->normal_f64_2608(in->key, in->start64, N_NORM, out),
+          k->normal_f64_2608(in->key, in->start64, N_NORM, out));
+}
+static int sc_normal_f64_2608_from_bits(const jr_kernels *r,
+                                        const jr_kernels *k, const sc_in *in) {
+  SC_SAME(double, N_FROM - 3,
+          r->normal_f64_2608_from_bits(in->bits64, N_FROM - 3, out),
+          k->normal_f64_2608_from_bits(in->bits64, N_FROM - 3, out));
+}
+
 int jr_kernels_self_check(const jr_kernels *k) {
   const jr_kernels *r = &jr_kernels_ref;
   static const size_t ne32 = sizeof edge32 / sizeof *edge32;

@@ -22,14 +22,24 @@ JR_AI xvd v_poly_f64(xvd t, const double *c, int n) {
   return p;
 }
 
+/* log1p's rational branch: |x| < sqrt(2) - 1, or with XLA's 2026-08 range
+ * (l2608, a constant after inlining) x >= 1/sqrt(2) - 1 and x <= sqrt(2) - 1,
+ * ordered as the reference's compares (NaN takes log). */
+JR_AI xmd v_log1p_f64_is_small(xvd x, int l2608) {
+  if (!l2608) return xd_lt(xd_abs(x), xd_set1(0.41421356237309504880));
+  xmd ge_lo = xmd_andnot(xd_eq(x, x), xd_lt(x, xd_set1(JR_LOG1P_2608_LO)));
+  return xmd_andnot(ge_lo, xd_gt(x, xd_set1(0.41421356237309504880)));
+}
+
 /* Pass A for XLD lanes at position i of the block: stores u and the rational
  * log1p value, appends the arguments of the lanes needing log() to (arg, *m)
  * and notes those lanes, VLD bits per vector, in need[i / VLD ..]. */
 JR_AI void v_normal_f64_pass_a(xvd u, size_t i, double *ubuf, double *lbuf,
-                               uint8_t *need, double *arg, size_t *m) {
+                               uint8_t *need, double *arg, size_t *m,
+                               int l2608) {
   xd_storeu(ubuf + i, u);
   xvd x = xd_mul(u, xd_neg(u));
-  xmd small = xd_lt(xd_abs(x), xd_set1(0.41421356237309504880));
+  xmd small = v_log1p_f64_is_small(x, l2608);
   xvd x2 = xd_mul(x, x);
   /* As in the float32 case, the first fma(0, x, c) of the reference is c. */
   xvd num = xd_set1(4.5270000862445199635215E-5), den = xd_set1(1.0);
@@ -106,15 +116,17 @@ JR_AI xvd v_log1p_merge(const double *lbuf, const double *arg,
   return l;
 }
 
-/* n <= JR_KERNEL_BLOCK bits (a multiple of XLD) -> n normals. */
-static void normal_f64_block(const uint64_t *bits, size_t n, double *out) {
+/* n <= JR_KERNEL_BLOCK bits (a multiple of XLD) -> n normals; l2608 selects
+ * XLA's 2026-08 log1p range. */
+JR_AI void normal_f64_block_v(const uint64_t *bits, size_t n, double *out,
+                              int l2608) {
   double ubuf[JR_KERNEL_BLOCK], lbuf[JR_KERNEL_BLOCK],
       arg[JR_KERNEL_BLOCK + XLD];
   uint8_t need[JR_KERNEL_BLOCK / VLD];
   size_t m = 0;
   for (size_t i = 0; i < n; i += XLD)
     v_normal_f64_pass_a(v_uniform_f64(xi_loadu(bits + i)), i, ubuf, lbuf, need,
-                        arg, &m);
+                        arg, &m, l2608);
   jr_log_list(arg, m);
   /* The logarithms are expanded from the dense list back into their lanes
    * (the inverse of pass A's compress), in a loop of their own: inside pass
@@ -141,4 +153,10 @@ static void normal_f64_block(const uint64_t *bits, size_t n, double *out) {
     xd_storeu(out + i,
               v_normal_f64_pass_c(xd_loadu(ubuf + i), xd_loadu(lbuf + i)));
   }
+}
+static void normal_f64_block(const uint64_t *bits, size_t n, double *out) {
+  normal_f64_block_v(bits, n, out, 0);
+}
+static void normal_f64_2608_block(const uint64_t *bits, size_t n, double *out) {
+  normal_f64_block_v(bits, n, out, 1);
 }

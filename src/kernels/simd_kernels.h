@@ -114,6 +114,8 @@ JR_DEFINE_NORMAL_FROM_BITS(k_normal_f32_from_bits, uint32_t, float,
                            JR_KERNEL_BLOCK, XLF, normal_f32_block)
 JR_DEFINE_NORMAL_FROM_BITS(k_normal_f64_from_bits, uint64_t, double,
                            JR_KERNEL_BLOCK, XLD, normal_f64_block)
+JR_DEFINE_NORMAL_FROM_BITS(k_normal_f64_2608_from_bits, uint64_t, double,
+                           JR_KERNEL_BLOCK, XLD, normal_f64_2608_block)
 
 /* Hash and transform per L1-resident block rather than per register group:
  * measured 5% faster on Zen 3 (265 vs 252 M/s) than keeping the bits in
@@ -134,6 +136,16 @@ static void k_normal_f64(jr_key key, uint64_t start, size_t n, double *out) {
     size_t m = n - i < JR_KERNEL_BLOCK ? n - i : JR_KERNEL_BLOCK;
     k_bits64(key, start + i, m, bits);
     k_normal_f64_from_bits(bits, m, out + i);
+  }
+}
+
+static void k_normal_f64_2608(jr_key key, uint64_t start, size_t n,
+                              double *out) {
+  uint64_t bits[JR_KERNEL_BLOCK];
+  for (size_t i = 0; i < n; i += JR_KERNEL_BLOCK) {
+    size_t m = n - i < JR_KERNEL_BLOCK ? n - i : JR_KERNEL_BLOCK;
+    k_bits64(key, start + i, m, bits);
+    k_normal_f64_2608_from_bits(bits, m, out + i);
   }
 }
 
@@ -392,7 +404,8 @@ void JR_FN(erf_inv_f32)(const float *x, size_t n, float *out) {
     xf_storeu(out + i, v_erf_inv_f32(xf_loadu(x + i), 1));
 }
 
-void JR_FN(erf_inv_f64)(const double *x, size_t n, double *out) {
+/* l2608: XLA's 2026-08 log1p range */
+JR_AI void erf_inv_f64_v(const double *x, size_t n, double *out, int l2608) {
   /* Same passes as normal_f64_block, from x instead of bits. */
   double lbuf[JR_KERNEL_BLOCK], arg[JR_KERNEL_BLOCK + XLD],
       ubuf[JR_KERNEL_BLOCK];
@@ -401,11 +414,20 @@ void JR_FN(erf_inv_f64)(const double *x, size_t n, double *out) {
     size_t b = n - i0 < JR_KERNEL_BLOCK ? n - i0 : JR_KERNEL_BLOCK, m = 0,
            k = 0;
     for (size_t i = 0; i < b; i += XLD)
-      v_normal_f64_pass_a(xd_loadu(x + i0 + i), i, ubuf, lbuf, need, arg, &m);
+      v_normal_f64_pass_a(xd_loadu(x + i0 + i), i, ubuf, lbuf, need, arg, &m,
+                          l2608);
     jr_log_list(arg, m);
     for (size_t i = 0; i < b; i += XLD) {
       xvd l = v_log1p_merge(lbuf, arg, need, i, &k);
       xd_storeu(out + i0 + i, v_erf_inv_f64_c(xd_loadu(ubuf + i), l, 1));
     }
   }
+}
+
+void JR_FN(erf_inv_f64)(const double *x, size_t n, double *out) {
+  erf_inv_f64_v(x, n, out, 0);
+}
+
+void JR_FN(erf_inv_f64_2608)(const double *x, size_t n, double *out) {
+  erf_inv_f64_v(x, n, out, 1);
 }
