@@ -159,7 +159,10 @@ typedef enum jr_param {
   JR_PARAM_TOL = 4,         /* double: validation tolerance, default 1e-8
                                (relative, like NumPy's check_valid tol) */
   /* ---- XLA math variants (see jr_xla_log1p below) */
-  JR_PARAM_XLA_LOG1P = 5 /* int: jr_xla_log1p, default JR_XLA_LOG1P_2024 */
+  JR_PARAM_XLA_LOG1P = 5, /* int: jr_xla_log1p, default JR_XLA_LOG1P_2024 */
+  /* ---- the JAX release to reproduce (see JR_JAX_VERSION below) */
+  JR_PARAM_JAX_VERSION = 6 /* int: major*10000 + minor*100 + patch, 0 = not
+                              set (default) */
 } jr_param;
 
 /* ---- XLA math variants: which XLA:CPU float64 log1p to reproduce.
@@ -174,6 +177,22 @@ typedef enum jr_xla_log1p {
   JR_XLA_LOG1P_2024 = 0,
   JR_XLA_LOG1P_2026_08 = 1
 } jr_xla_log1p;
+
+/* ---- JR_PARAM_JAX_VERSION: the defaults of a JAX release, e.g. 41035 for
+ * 0.4.35. Below 0.5.0 the mode defaults to JR_LEGACY (JAX 0.5.0 made
+ * jax_threefry_partitionable default to True), from 0.5.0 on to
+ * JR_PARTITIONABLE; a JR_PARAM_MODE or JR_PARAM_XLA_LOG1P set explicitly,
+ * before or after, wins. The float64 log1p is JR_XLA_LOG1P_2024 for every
+ * release checked: up to JR_JAX_VERSION_NEWEST (0.11.0, whose XLA pin is
+ * of 2026-07-15), none includes XLA 7853755041. A newer version is accepted
+ * with the newest checked release's behaviour; set JR_PARAM_XLA_LOG1P for a
+ * release that includes 7853755041. Values below JR_JAX_VERSION_OLDEST
+ * (0.4.0, the oldest release line considered) or from 100.0.0 on fail with
+ * JR_E_BAD_ARGUMENT. */
+#define JR_JAX_VERSION(major, minor, patch)                                    \
+  ((major) * 10000 + (minor) * 100 + (patch))
+#define JR_JAX_VERSION_OLDEST JR_JAX_VERSION(0, 4, 0)
+#define JR_JAX_VERSION_NEWEST JR_JAX_VERSION(0, 11, 0)
 
 typedef struct jr_ctx jr_ctx;
 typedef void (*jr_warning_fn)(void *user, const char *message);

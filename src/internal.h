@@ -49,6 +49,8 @@ struct jr_ctx {
   jr_check check;
   double tol;
   jr_xla_log1p log1p; /* float64 log1p variant */
+  int jax_version;              /* JR_PARAM_JAX_VERSION, 0 = not set */
+  unsigned char mode_set, log1p_set; /* set explicitly: JAX_VERSION keeps them */
   jr_warning_fn warn;
   void *warn_user;
 };
