@@ -17,7 +17,8 @@
  * that are powers of two and inputs outside [2^-1022, 0.75): the caller
  * computes those with the C library's log. Elsewhere the result is the
  * correctly rounded logarithm, which is glibc's. (In the kernels a = 1 - u^2
- * is at most 0.586, so the range limit only matters for the test hooks.)
+ * is at most 0.586, or 0.7072 with the 2026-08 log1p, so the range limit only
+ * matters for the test hooks.)
  *
  * Method: a = 2^k m, m in [1, 2), k <= -1. With j the top 7 bits of m's
  * fraction, the table (log_table.h) gives inv ~ 1/c_j, c_j the middle of the

@@ -843,11 +843,13 @@ static void test_log(jr_isa isa, const char *midpoints) {
   for (int rep = 0; rep < 1526; rep++) { /* 1526 * 65536 > 10^8 */
     for (size_t i = 0; i < N; i++) {
       uint64_t r = rnd64();
-      if (r & 3) /* uniform in (0, 0.586] */
+      if ((r & 7) == 1) /* (0.586, 0.7072]: the 2026-08 log1p's arguments */
+        x[i] = 0.586 + (double)((r >> 11) | 1) * 0x1p-53 * 0.1212;
+      else if (r & 3) /* uniform in (0, 0.586] */
         x[i] = (double)((r >> 11) | 1) * 0x1p-53 * 0.586;
       else /* log-uniform down to 2^-53: 1 - u^2 for |u| near 1 */
         x[i] = ldexp(1.0 + (double)(r >> 12) * 0x1p-52, -(int)(2 + r % 52));
-      if (x[i] > 0.586) x[i] = 0.586;
+      if (x[i] > 0.7072) x[i] = 0.7072;
     }
     vlog(x, N, y, fb);
     for (size_t i = 0; i < N; i++) {
