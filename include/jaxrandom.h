@@ -170,9 +170,44 @@ typedef enum jr_param {
   JR_PARAM_MODE = 1,        /* int: jr_mode, default JR_PARTITIONABLE */
   JR_PARAM_THREADS = 2,     /* int: worker threads, 0 = all cores (default) */
   JR_PARAM_CHECK_VALID = 3, /* int: jr_check, default JR_CHECK_IGNORE */
-  JR_PARAM_TOL = 4          /* double: validation tolerance, default 1e-8
+  JR_PARAM_TOL = 4,         /* double: validation tolerance, default 1e-8
                                (relative, like NumPy's check_valid tol) */
+  /* ---- XLA math variants (see jr_xla_log1p below) */
+  JR_PARAM_XLA_LOG1P = 5, /* int: jr_xla_log1p, default JR_XLA_LOG1P_2024 */
+  /* ---- the JAX release to reproduce (see JR_JAX_VERSION below) */
+  JR_PARAM_JAX_VERSION = 6 /* int: major*10000 + minor*100 + patch, 0 = not
+                              set (default) */
 } jr_param;
+
+/* ---- XLA math variants: which XLA:CPU float64 log1p to reproduce.
+ * JR_XLA_LOG1P_2024: the rational approximation for |x| < sqrt(2) - 1, the
+ *   C library's log(1 + x) elsewhere (XLA before 7853755041; every JAX
+ *   release checked so far).
+ * JR_XLA_LOG1P_2026_08: openxla/xla 7853755041 (2026-08-13): the rational
+ *   approximation only for 1/sqrt(2) - 1 <= x <= sqrt(2) - 1. About 10% of
+ *   float64 normals (0.5412 < |u| < 0.6436) take the other branch, and 4.4%
+ *   of all change. float32, float16 and bfloat16 results do not depend on
+ *   it. */
+typedef enum jr_xla_log1p {
+  JR_XLA_LOG1P_2024 = 0,
+  JR_XLA_LOG1P_2026_08 = 1
+} jr_xla_log1p;
+
+/* ---- JR_PARAM_JAX_VERSION: the defaults of a JAX release, e.g. 41035 for
+ * 0.4.35. Below 0.5.0 the mode defaults to JR_LEGACY (JAX 0.5.0 made
+ * jax_threefry_partitionable default to True), from 0.5.0 on to
+ * JR_PARTITIONABLE; a JR_PARAM_MODE or JR_PARAM_XLA_LOG1P set explicitly,
+ * before or after, wins. The float64 log1p is JR_XLA_LOG1P_2024 for every
+ * release checked: up to JR_JAX_VERSION_NEWEST (0.11.0, whose XLA pin is
+ * of 2026-07-15), none includes XLA 7853755041. A newer version is accepted
+ * with the newest checked release's behaviour; set JR_PARAM_XLA_LOG1P for a
+ * release that includes 7853755041. Values below JR_JAX_VERSION_OLDEST
+ * (0.4.0, the oldest release line considered) or from 100.0.0 on fail with
+ * JR_E_BAD_ARGUMENT. */
+#define JR_JAX_VERSION(major, minor, patch)                                    \
+  ((major) * 10000 + (minor) * 100 + (patch))
+#define JR_JAX_VERSION_OLDEST JR_JAX_VERSION(0, 4, 0)
+#define JR_JAX_VERSION_NEWEST JR_JAX_VERSION(0, 11, 0)
 
 typedef struct jr_ctx jr_ctx;
 typedef void (*jr_warning_fn)(void *user, const char *message);
@@ -203,8 +238,9 @@ typedef enum jr_isa {
 /* 1 if this build and this CPU can run the kernel set. */
 JR_API int jr_isa_supported(jr_isa isa);
 /* The kernel set in use. Chosen once: JAXRANDOM_ISA=ref|avx2|avx512|auto if
- * set (an unsupported request fails the first call with JR_E_BAD_ISA), else
- * the best supported one. All kernel sets give bit-identical results. */
+ * set (an unsupported request fails the first call with JR_E_BAD_ISA, and
+ * then this returns JR_ISA_AUTO: no set is in use), else the best supported
+ * one. All kernel sets give bit-identical results. */
 JR_API jr_isa jr_isa_active(void);
 /* Selects a kernel set for the whole process (not thread-safe against
  * concurrent generation). JR_ISA_AUTO picks the best supported one. */

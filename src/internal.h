@@ -48,6 +48,9 @@ struct jr_ctx {
   int threads; /* 0 = all cores */
   jr_check check;
   double tol;
+  jr_xla_log1p log1p; /* float64 log1p variant */
+  int jax_version;              /* JR_PARAM_JAX_VERSION, 0 = not set */
+  unsigned char mode_set, log1p_set; /* set explicitly: JAX_VERSION keeps them */
   jr_warning_fn warn;
   void *warn_user;
 };
@@ -135,58 +138,14 @@ static inline double jr_bits_f64(uint64_t u) {
  * definition of truth that every SIMD kernel must reproduce. */
 float jr_ref_normal_f32(uint32_t bits);
 double jr_ref_normal_f64(uint64_t bits);
+/* The same with float64 log1p as XLA from 2026-08 (JR_XLA_LOG1P_2026_08). */
+double jr_ref_normal_f64_2608(uint64_t bits);
 uint16_t jr_ref_normal_f16(uint16_t bits);
 uint16_t jr_ref_normal_bf16(uint8_t bits);
 
-/* ---- kernel table, chosen once at run time (see src/kernels/). All kernels
- * in partitionable mode: element i (absolute index) uses counter
- * (i >> 32, i & 0xFFFFFFFF). */
-typedef struct jr_kernels {
-  jr_isa isa;
-  /* y0 ^ y1 (widths 8/16/32 truncate it) */
-  void (*bits32)(jr_key key, uint64_t start, size_t count, uint32_t *out);
-  /* (y0 << 32) | y1 */
-  void (*bits64)(jr_key key, uint64_t start, size_t count, uint64_t *out);
-  void (*normal_f32)(jr_key key, uint64_t start, size_t count, float *out);
-  void (*normal_f64)(jr_key key, uint64_t start, size_t count, double *out);
-  /* Transforms of ready-made bits (legacy mode). */
-  void (*normal_f32_from_bits)(const uint32_t *bits, size_t count, float *out);
-  void (*normal_f64_from_bits)(const uint64_t *bits, size_t count,
-                               double *out);
-  /* float16 / bfloat16 normals (output: the 16-bit patterns). Fused: element
-   * i uses the low 16 / 8 bits of bits32's word i. From bits: one uint16 /
-   * uint8 of random bits per element (legacy mode). */
-  void (*normal_f16)(jr_key key, uint64_t start, size_t count, uint16_t *out);
-  void (*normal_bf16)(jr_key key, uint64_t start, size_t count, uint16_t *out);
-  void (*normal_f16_from_bits)(const uint16_t *bits, size_t count,
-                               uint16_t *out);
-  void (*normal_bf16_from_bits)(const uint8_t *bits, size_t count,
-                                uint16_t *out);
-  /* uniform over [lo, hi) (spec 6): max(lo, fma(f, hi - lo, lo)) with XLA's
-   * NaN-propagating max; bits as for the normals. */
-  void (*uniform_f32)(jr_key key, uint64_t start, size_t count, float lo,
-                      float hi, float *out);
-  void (*uniform_f64)(jr_key key, uint64_t start, size_t count, double lo,
-                      double hi, double *out);
-  void (*uniform_f32_from_bits)(const uint32_t *bits, size_t count, float lo,
-                                float hi, float *out);
-  void (*uniform_f64_from_bits)(const uint64_t *bits, size_t count, double lo,
-                                double hi, double *out);
-  /* Legacy stream (spec 5): y0 / y1 of threefry(key, (a + i, b + i)) for
-   * i < count, 32-bit wrapping counters; either output may be NULL. */
-  void (*legacy_pairs)(jr_key key, uint32_t a, uint32_t b, size_t count,
-                       uint32_t *y0, uint32_t *y1);
-  /* float16 / bfloat16 uniform: lo, hi already rounded to the dtype; bits
-   * as for the 16-bit normals. */
-  void (*uniform_f16)(jr_key key, uint64_t start, size_t count, float lo,
-                      float hi, uint16_t *out);
-  void (*uniform_bf16)(jr_key key, uint64_t start, size_t count, float lo,
-                       float hi, uint16_t *out);
-  void (*uniform_f16_from_bits)(const uint16_t *bits, size_t count, float lo,
-                                float hi, uint16_t *out);
-  void (*uniform_bf16_from_bits)(const uint8_t *bits, size_t count, float lo,
-                                 float hi, uint16_t *out);
-} jr_kernels;
+/* ---- kernel table, chosen once at run time (see src/kernels/): the type,
+ * the block sizes and the list of kernels are generated from one list. */
+#include "kernels/kernel_list.h"
 
 /* The active table; fails with JR_E_BAD_ISA if JAXRANDOM_ISA asks for an
  * unsupported or unknown kernel set. */

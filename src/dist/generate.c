@@ -10,13 +10,14 @@
 /* Elements per kernel call: buffers stay in L1/L2, and 2304 is 8 of the
  * SIMD kernels' 288-element blocks, so no call ends in a partial one (1024
  * measured 3-8% slower for the fused normals on Zen 3 with AVX2). */
-enum { JR_BLOCK = 2304 };
+enum { JR_BLOCK = JR_CALL_BLOCK };
 
 typedef enum { JR_KIND_BITS, JR_KIND_UNIFORM, JR_KIND_NORMAL } jr_kind;
 
 typedef struct {
   const jr_kernels *kern;
   jr_mode mode;
+  jr_xla_log1p log1p; /* float64 log1p variant: picks the float64 normal */
   jr_kind kind;
   jr_key key;
   int width;     /* random bits per element */
@@ -157,7 +158,12 @@ static void jr_normal_block(const jr_gen_job *job, const void *bits, size_t n,
                             void *dst) {
   switch (job->dtype) {
   case JR_FLOAT32: job->kern->normal_f32_from_bits(bits, n, dst); break;
-  case JR_FLOAT64: job->kern->normal_f64_from_bits(bits, n, dst); break;
+  case JR_FLOAT64:
+    if (job->log1p == JR_XLA_LOG1P_2026_08)
+      job->kern->normal_f64_2608_from_bits(bits, n, dst);
+    else
+      job->kern->normal_f64_from_bits(bits, n, dst);
+    break;
   case JR_FLOAT16: job->kern->normal_f16_from_bits(bits, n, dst); break;
   case JR_BFLOAT16: job->kern->normal_bf16_from_bits(bits, n, dst); break;
   default:
@@ -181,7 +187,10 @@ static void jr_gen_range(void *arg, int64_t begin, int64_t end) {
       job->kern->normal_f32(job->key, a, n, (float *)dst); /* fused kernel */
     } else if (job->kind == JR_KIND_NORMAL && job->mode == JR_PARTITIONABLE &&
                job->dtype == JR_FLOAT64) {
-      job->kern->normal_f64(job->key, a, n, (double *)dst);
+      if (job->log1p == JR_XLA_LOG1P_2026_08)
+        job->kern->normal_f64_2608(job->key, a, n, (double *)dst);
+      else
+        job->kern->normal_f64(job->key, a, n, (double *)dst);
     } else if (job->kind == JR_KIND_UNIFORM && job->mode == JR_PARTITIONABLE &&
                job->dtype == JR_FLOAT32) {
       job->kern->uniform_f32(job->key, a, n, (float)job->minval,
@@ -245,6 +254,7 @@ static jr_status jr_generate(const jr_ctx *ctx, const char *fn, jr_kind kind,
     return jr_fail(JR_E_SIZE_OVERFLOW, "%s: output bytes overflow 64 bits", fn);
   if ((st = jr_kernels_get(&job.kern)) != JR_OK) return st;
   job.mode = ctx->mode;
+  job.log1p = ctx->log1p;
   job.kind = kind;
   job.key = key;
   job.width = width;

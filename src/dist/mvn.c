@@ -14,7 +14,7 @@
 /* Elements of z per block: buffers stay in L1/L2; a multiple of the SIMD
  * kernels' 288-element block (for n = 1, 2, 3, 4, 6, 8, 9, 12, 16 the rows
  * of a block fill it exactly). */
-enum { JR_MVN_BLOCK = 2304 };
+enum { JR_MVN_BLOCK = JR_CALL_BLOCK };
 
 /* Everything the argument checks determine. */
 typedef struct jr_mvn_plan {

@@ -299,25 +299,5 @@ static inline vf expand_f(const float *list, unsigned mask, vf other) {
 #define JR_UT 6
 #include "kernels/simd_body.h"
 
-const jr_kernels jr_kernels_avx2 = {
-    JR_ISA_AVX2,
-    k_bits32,
-    k_bits64,
-    k_normal_f32,
-    k_normal_f64,
-    k_normal_f32_from_bits,
-    k_normal_f64_from_bits,
-    k_normal_f16,
-    k_normal_bf16,
-    k_normal_f16_from_bits,
-    k_normal_bf16_from_bits,
-    k_uniform_f32,
-    k_uniform_f64,
-    k_uniform_f32_from_bits,
-    k_uniform_f64_from_bits,
-    k_legacy_pairs,
-    k_uniform_f16,
-    k_uniform_bf16,
-    k_uniform_f16_from_bits,
-    k_uniform_bf16_from_bits,
-};
+#define JR_KERNEL_IMPL(name) k_##name
+const jr_kernels jr_kernels_avx2 = JR_KERNEL_TABLE(JR_ISA_AVX2);

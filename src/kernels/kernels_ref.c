@@ -9,7 +9,8 @@ static void ref_bits32(jr_key key, uint64_t start, size_t n, uint32_t *out) {
   for (size_t i = 0; i < n; i++) {
     uint64_t c = start + i;
     uint32_t y0, y1;
-    jr_threefry_inline(key.k[0], key.k[1], (uint32_t)(c >> 32), (uint32_t)c, &y0, &y1);
+    jr_threefry_inline(key.k[0], key.k[1], (uint32_t)(c >> 32), (uint32_t)c,
+                       &y0, &y1);
     out[i] = y0 ^ y1;
   }
 }
@@ -18,17 +19,22 @@ static void ref_bits64(jr_key key, uint64_t start, size_t n, uint64_t *out) {
   for (size_t i = 0; i < n; i++) {
     uint64_t c = start + i;
     uint32_t y0, y1;
-    jr_threefry_inline(key.k[0], key.k[1], (uint32_t)(c >> 32), (uint32_t)c, &y0, &y1);
+    jr_threefry_inline(key.k[0], key.k[1], (uint32_t)(c >> 32), (uint32_t)c,
+                       &y0, &y1);
     out[i] = ((uint64_t)y0 << 32) | y1;
   }
 }
 
-static void ref_normal_f32_from_bits(const uint32_t *bits, size_t n, float *out) {
-  for (size_t i = 0; i < n; i++) out[i] = jr_ref_normal_f32(bits[i]);
+static void ref_normal_f32_from_bits(const uint32_t *bits, size_t n,
+                                     float *out) {
+  for (size_t i = 0; i < n; i++)
+    out[i] = jr_ref_normal_f32(bits[i]);
 }
 
-static void ref_normal_f64_from_bits(const uint64_t *bits, size_t n, double *out) {
-  for (size_t i = 0; i < n; i++) out[i] = jr_ref_normal_f64(bits[i]);
+static void ref_normal_f64_from_bits(const uint64_t *bits, size_t n,
+                                     double *out) {
+  for (size_t i = 0; i < n; i++)
+    out[i] = jr_ref_normal_f64(bits[i]);
 }
 
 static void ref_normal_f32(jr_key key, uint64_t start, size_t n, float *out) {
@@ -46,6 +52,22 @@ static void ref_normal_f64(jr_key key, uint64_t start, size_t n, double *out) {
     size_t m = n - i < 256 ? n - i : 256;
     ref_bits64(key, start + i, m, bits);
     ref_normal_f64_from_bits(bits, m, out + i);
+  }
+}
+
+static void ref_normal_f64_2608_from_bits(const uint64_t *bits, size_t n,
+                                          double *out) {
+  for (size_t i = 0; i < n; i++)
+    out[i] = jr_ref_normal_f64_2608(bits[i]);
+}
+
+static void ref_normal_f64_2608(jr_key key, uint64_t start, size_t n,
+                                double *out) {
+  uint64_t bits[256];
+  for (size_t i = 0; i < n; i += 256) {
+    size_t m = n - i < 256 ? n - i : 256;
+    ref_bits64(key, start + i, m, bits);
+    ref_normal_f64_2608_from_bits(bits, m, out + i);
   }
 }
 
@@ -157,8 +179,8 @@ static void ref_uniform_f16_from_bits(const uint16_t *bits, size_t n, float lo,
   }
 }
 
-static void ref_uniform_bf16_from_bits(const uint8_t *bits, size_t n,
-                                       float lo, float hi, uint16_t *out) {
+static void ref_uniform_bf16_from_bits(const uint8_t *bits, size_t n, float lo,
+                                       float hi, uint16_t *out) {
   float d = jr_bf16_to_f32(jr_f32_to_bf16(hi - lo));
   for (size_t i = 0; i < n; i++) {
     float f = jr_bf16_to_f32((uint16_t)((bits[i] >> 1) | 0x3F80u)) - 1.0f;
@@ -193,22 +215,5 @@ static void ref_uniform_bf16(jr_key key, uint64_t start, size_t n, float lo,
   }
 }
 
-const jr_kernels jr_kernels_ref = {
-    JR_ISA_REF,     ref_bits32,
-    ref_bits64,     ref_normal_f32,
-    ref_normal_f64, ref_normal_f32_from_bits,
-    ref_normal_f64_from_bits,
-    ref_normal_f16,
-    ref_normal_bf16,
-    ref_normal_f16_from_bits,
-    ref_normal_bf16_from_bits,
-    ref_uniform_f32,
-    ref_uniform_f64,
-    ref_uniform_f32_from_bits,
-    ref_uniform_f64_from_bits,
-    ref_legacy_pairs,
-    ref_uniform_f16,
-    ref_uniform_bf16,
-    ref_uniform_f16_from_bits,
-    ref_uniform_bf16_from_bits,
-};
+#define JR_KERNEL_IMPL(name) ref_##name
+const jr_kernels jr_kernels_ref = JR_KERNEL_TABLE(JR_ISA_REF);

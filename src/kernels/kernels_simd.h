@@ -10,6 +10,11 @@ struct jr_kernels;
 /* The scalar reference's erf_inv (src/math/xla_math.c). */
 float jr_erf_inv_f32(float x);
 double jr_erf_inv_f64(double x);
+/* float64 log1p and erf_inv with XLA's 2026-08 log1p range
+ * (JR_XLA_LOG1P_2026_08); jr_log1p_f64 is the earlier one. */
+double jr_log1p_f64(double x);
+double jr_log1p_f64_2608(double x);
+double jr_erf_inv_f64_2608(double x);
 
 /* The vector erf_inv of each kernel set on arbitrary inputs (the kernels only
  * ever see |u| < 1); n must be a multiple of 64. Only call a set the CPU
@@ -18,6 +23,8 @@ void jr_avx2_erf_inv_f32(const float *x, size_t n, float *out);
 void jr_avx2_erf_inv_f64(const double *x, size_t n, double *out);
 void jr_avx512_erf_inv_f32(const float *x, size_t n, float *out);
 void jr_avx512_erf_inv_f64(const double *x, size_t n, double *out);
+void jr_avx2_erf_inv_f64_2608(const double *x, size_t n, double *out);
+void jr_avx512_erf_inv_f64_2608(const double *x, size_t n, double *out);
 
 /* The float64 vector log of each set (simd_body.h): out[i] is log(a[i])
  * rounded from a double-double; fallback[i] = 1 where the kernels call the

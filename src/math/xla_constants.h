@@ -5,6 +5,10 @@
 #ifndef JR_XLA_CONSTANTS_H
 #define JR_XLA_CONSTANTS_H
 
+/* float64 log1p from XLA 7853755041 (2026-08): the rational branch's lower
+ * end, 1/sqrt(2) - 1 (its upper end is sqrt(2) - 1, as before). */
+#define JR_LOG1P_2608_LO (-0.29289321881345247560)
+
 /* float32: w < 5 (t = w - 2.5) and w >= 5 (t = sqrt(w) - 3). */
 static const float jr_erfinv32_lt5[9] = {
     2.81022636e-08f,  3.43273939e-07f, -3.5233877e-06f,

@@ -62,14 +62,14 @@ float jr_log_f32(float in) {
 #define JR_LOG1P_D6 6.0118660497603843919306E1
 
 float jr_log1p_f32(float x) {
-  static const float N[7] = {
-      (float)JR_LOG1P_N0, (float)JR_LOG1P_N1, (float)JR_LOG1P_N2,
-      (float)JR_LOG1P_N3, (float)JR_LOG1P_N4, (float)JR_LOG1P_N5,
-      (float)JR_LOG1P_N6};
-  static const float D[7] = {
-      (float)JR_LOG1P_D0, (float)JR_LOG1P_D1, (float)JR_LOG1P_D2,
-      (float)JR_LOG1P_D3, (float)JR_LOG1P_D4, (float)JR_LOG1P_D5,
-      (float)JR_LOG1P_D6};
+  static const float N[7] = {(float)JR_LOG1P_N0, (float)JR_LOG1P_N1,
+                             (float)JR_LOG1P_N2, (float)JR_LOG1P_N3,
+                             (float)JR_LOG1P_N4, (float)JR_LOG1P_N5,
+                             (float)JR_LOG1P_N6};
+  static const float D[7] = {(float)JR_LOG1P_D0, (float)JR_LOG1P_D1,
+                             (float)JR_LOG1P_D2, (float)JR_LOG1P_D3,
+                             (float)JR_LOG1P_D4, (float)JR_LOG1P_D5,
+                             (float)JR_LOG1P_D6};
   if (fabsf(x) < (float)0.41421356237309504880) {
     float x2 = x * x, num = 0.0f, den = 0.0f;
     for (int i = 0; i < 7; i++) {
@@ -81,22 +81,36 @@ float jr_log1p_f32(float x) {
   return jr_log_f32(x + 1.0f);
 }
 
-double jr_log1p_f64(double x) {
+/* The rational branch in float64 (XLA's EvaluatePolynomial: FMul + FAdd,
+ * contracted to an fma, from 0). */
+static double jr_log1p_f64_rational(double x) {
   static const double N[7] = {JR_LOG1P_N0, JR_LOG1P_N1, JR_LOG1P_N2,
                               JR_LOG1P_N3, JR_LOG1P_N4, JR_LOG1P_N5,
                               JR_LOG1P_N6};
   static const double D[7] = {JR_LOG1P_D0, JR_LOG1P_D1, JR_LOG1P_D2,
                               JR_LOG1P_D3, JR_LOG1P_D4, JR_LOG1P_D5,
                               JR_LOG1P_D6};
-  if (fabs(x) < 0.41421356237309504880) {
-    double x2 = x * x, num = 0.0, den = 0.0;
-    for (int i = 0; i < 7; i++) {
-      num = fma(num, x, N[i]);
-      den = fma(den, x, D[i]);
-    }
-    return x + fma(x * x2, num / den, -0.5 * x2);
+  double x2 = x * x, num = 0.0, den = 0.0;
+  for (int i = 0; i < 7; i++) {
+    num = fma(num, x, N[i]);
+    den = fma(den, x, D[i]);
   }
+  return x + fma(x * x2, num / den, -0.5 * x2);
+}
+
+double jr_log1p_f64(double x) {
+  if (fabs(x) < 0.41421356237309504880) return jr_log1p_f64_rational(x);
   return log(x + 1.0); /* XLA:CPU calls the C library's log for float64 */
+}
+
+/* XLA from openxla/xla 7853755041 (2026-08-13, PR #46765): the rational
+ * branch only where 1/sqrt(2) <= 1 + x <= sqrt(2) (Cephes's range, both ends
+ * included), as x >= 1/sqrt(2) - 1 and x <= sqrt(2) - 1; NaN and the rest
+ * take log(x + 1), the C library's log of the rounded sum. */
+double jr_log1p_f64_2608(double x) {
+  if (x >= JR_LOG1P_2608_LO && x <= 0.41421356237309504880)
+    return jr_log1p_f64_rational(x);
+  return log(x + 1.0);
 }
 
 /* ---- erf_inv (spec 7a) */
@@ -112,13 +126,14 @@ float jr_erf_inv_f32(float x) {
     c = jr_erfinv32_ge5;
   }
   float p = c[0];
-  for (int i = 1; i < 9; i++) p = fmaf(p, t, c[i]);
+  for (int i = 1; i < 9; i++)
+    p = fmaf(p, t, c[i]);
   if (fabsf(x) == 1.0f) return x * INFINITY;
   return p * x;
 }
 
-double jr_erf_inv_f64(double x) {
-  double w = -jr_log1p_f64(x * -x);
+/* erf_inv given its w = -log1p(x * -x) */
+static double jr_erf_inv_f64_w(double x, double w) {
   const double *c;
   int n;
   double t;
@@ -136,9 +151,18 @@ double jr_erf_inv_f64(double x) {
     n = 17;
   }
   double p = c[0];
-  for (int i = 1; i < n; i++) p = fma(p, t, c[i]);
+  for (int i = 1; i < n; i++)
+    p = fma(p, t, c[i]);
   if (fabs(x) == 1.0) return x * INFINITY;
   return p * x;
+}
+
+double jr_erf_inv_f64(double x) {
+  return jr_erf_inv_f64_w(x, -jr_log1p_f64(x * -x));
+}
+
+double jr_erf_inv_f64_2608(double x) {
+  return jr_erf_inv_f64_w(x, -jr_log1p_f64_2608(x * -x));
 }
 
 /* ---- float16 / bfloat16 conversions, round to nearest even */
@@ -178,7 +202,9 @@ uint16_t jr_f32_to_bf16(float f) {
   return (uint16_t)(x >> 16);
 }
 
-float jr_bf16_to_f32(uint16_t h) { return jr_bits_f32((uint32_t)h << 16); }
+float jr_bf16_to_f32(uint16_t h) {
+  return jr_bits_f32((uint32_t)h << 16);
+}
 
 /* ---- the scalar reference transforms: random bits -> normal (spec 6, 7).
  * u = fma(f, 1 - lo, lo) with 1 - lo == 2 exactly, so u = 2f + lo. */
@@ -190,12 +216,22 @@ float jr_ref_normal_f32(uint32_t bits) {
   return jr_bits_f32(JR_SQRT2_F32_BITS) * jr_erf_inv_f32(u);
 }
 
-double jr_ref_normal_f64(uint64_t bits) {
+/* u from bits; the clamp at lo never fires from bits but is kept as the
+ * reference. */
+static double jr_ref_u_f64(uint64_t bits) {
   const double lo = jr_bits_f64(0xBFEFFFFFFFFFFFFFull); /* -(1 - 2^-53) */
   double f = jr_bits_f64((bits >> 12) | 0x3FF0000000000000ull) - 1.0;
   double u = fma(f, 1.0 - lo, lo);
-  u = u < lo ? lo : u;
-  return jr_bits_f64(JR_SQRT2_F64_BITS) * jr_erf_inv_f64(u);
+  return u < lo ? lo : u;
+}
+
+double jr_ref_normal_f64(uint64_t bits) {
+  return jr_bits_f64(JR_SQRT2_F64_BITS) * jr_erf_inv_f64(jr_ref_u_f64(bits));
+}
+
+double jr_ref_normal_f64_2608(uint64_t bits) {
+  return jr_bits_f64(JR_SQRT2_F64_BITS) *
+         jr_erf_inv_f64_2608(jr_ref_u_f64(bits));
 }
 
 /* 16-bit dtypes: arithmetic in float32, rounded to the dtype after each op

@@ -54,6 +54,10 @@ int main(int argc, char **argv) {
     CHECK(strstr(jr_last_error(), want) != NULL,
           "message does not name the value: %s", jr_last_error());
     CHECK(gen() == JR_E_BAD_ISA, "a second call did not fail as well");
+    /* No set runs, so none is reported as active. */
+    CHECK(jr_isa_active() == JR_ISA_AUTO,
+          "JAXRANDOM_ISA=%s: generation fails, yet jr_isa_active() reports %s",
+          want, jr_isa_name(jr_isa_active()));
   }
   printf("JAXRANDOM_ISA=%s: active %s, status %d\n", want,
          jr_isa_name(jr_isa_active()), (int)st);

@@ -2,7 +2,8 @@
  * portable reference (jr_kernels_ref), which is verified on its own against
  * XLA:CPU data.
  * Usage: test_kernels
- * bits|f32|f64|f16|uniform|legacy|fused|erfinv|selfcheck|log [midpoints]
+ * bits|f32|f64|f64log1p|f16|uniform|legacy|fused|erfinv|selfcheck|log
+ * [midpoints]
  */
 #include <inttypes.h>
 #include <math.h>
@@ -680,7 +681,7 @@ static void test_erfinv(jr_isa isa) {
 }
 
 /* The self-check must catch a kernel that is wrong in one element: each of
- * the nineteen slots in turn gets the reference plus a one-bit error, which the
+ * the slots in turn gets the reference plus a one-bit error, which the
  * self-check has to reject. */
 static void flip(void *p, size_t n, size_t es) {
   if (n) ((unsigned char *)p)[(n / 2) * es] ^= 1;
@@ -707,6 +708,14 @@ static void bad_nf32b(const uint32_t *b, size_t n, float *o) {
 }
 static void bad_nf64b(const uint64_t *b, size_t n, double *o) {
   jr_kernels_ref.normal_f64_from_bits(b, n, o);
+  flip(o, n, 8);
+}
+static void bad_nf64_2608(jr_key k, uint64_t s, size_t n, double *o) {
+  jr_kernels_ref.normal_f64_2608(k, s, n, o);
+  flip(o, n, 8);
+}
+static void bad_nf64_2608b(const uint64_t *b, size_t n, double *o) {
+  jr_kernels_ref.normal_f64_2608_from_bits(b, n, o);
   flip(o, n, 8);
 }
 
@@ -776,9 +785,11 @@ static void bad_ubf16b(const uint8_t *b, size_t n, float lo, float hi,
 }
 
 static void test_self_check_detects(void) {
+  /* A new kernel_list.h entry needs a case below. */
+  _Static_assert(JR_KERNEL_COUNT == 21, "one case per kernel table slot");
   CHECK(jr_kernels_self_check(&jr_kernels_ref),
         "the reference fails its own self-check");
-  for (int slot = 0; slot < 19; slot++) {
+  for (int slot = 0; slot < JR_KERNEL_COUNT; slot++) {
     jr_kernels t = jr_kernels_ref;
     switch (slot) {
     case 0: t.bits32 = bad_bits32; break;
@@ -799,7 +810,9 @@ static void test_self_check_detects(void) {
     case 15: t.uniform_f16 = bad_uf16; break;
     case 16: t.uniform_bf16 = bad_ubf16; break;
     case 17: t.uniform_f16_from_bits = bad_uf16b; break;
-    default: t.uniform_bf16_from_bits = bad_ubf16b; break;
+    case 18: t.uniform_bf16_from_bits = bad_ubf16b; break;
+    case 19: t.normal_f64_2608 = bad_nf64_2608; break;
+    default: t.normal_f64_2608_from_bits = bad_nf64_2608b; break;
     }
     CHECK(!jr_kernels_self_check(&t),
           "self-check accepted a table with a wrong kernel in slot %d", slot);
@@ -830,11 +843,13 @@ static void test_log(jr_isa isa, const char *midpoints) {
   for (int rep = 0; rep < 1526; rep++) { /* 1526 * 65536 > 10^8 */
     for (size_t i = 0; i < N; i++) {
       uint64_t r = rnd64();
-      if (r & 3) /* uniform in (0, 0.586] */
+      if ((r & 7) == 1) /* (0.586, 0.7072]: the 2026-08 log1p's arguments */
+        x[i] = 0.586 + (double)((r >> 11) | 1) * 0x1p-53 * 0.1212;
+      else if (r & 3) /* uniform in (0, 0.586] */
         x[i] = (double)((r >> 11) | 1) * 0x1p-53 * 0.586;
       else /* log-uniform down to 2^-53: 1 - u^2 for |u| near 1 */
         x[i] = ldexp(1.0 + (double)(r >> 12) * 0x1p-52, -(int)(2 + r % 52));
-      if (x[i] > 0.586) x[i] = 0.586;
+      if (x[i] > 0.7072) x[i] = 0.7072;
     }
     vlog(x, N, y, fb);
     for (size_t i = 0; i < N; i++) {
@@ -887,6 +902,117 @@ static void test_log(jr_isa isa, const char *midpoints) {
          jr_isa_name(isa), n, misrounded);
 }
 
+/* The float64 normal with XLA's 2026-08 log1p (JR_XLA_LOG1P_2026_08): the
+ * from-bits kernel on >= 10^7 random patterns, 4,001 consecutive mantissas
+ * of u around both branch points (u^2 = 1 - 1/sqrt(2), the new one, and
+ * u^2 = sqrt(2) - 1, where the old one was), both signs, and the edge
+ * patterns; the fused kernel at random starts; the vector erf_inv on
+ * consecutive x around the branch points and on special inputs. */
+static void check_f64_2608_batch(const jr_kernels *k, const uint64_t *bits,
+                                 size_t n, double *a, double *b,
+                                 const char *what) {
+  memset(b, 0xA5, n * 8 + GUARD);
+  ref->normal_f64_2608_from_bits(bits, n, a);
+  k->normal_f64_2608_from_bits(bits, n, b);
+  long d = first_diff(a, b, n, 8);
+  CHECK(d < 0, "%s normal_f64_2608 (%s) bits %016" PRIx64 ": %a, reference %a",
+        jr_isa_name(k->isa), what, d < 0 ? 0 : bits[d], d < 0 ? 0 : b[d],
+        d < 0 ? 0 : a[d]);
+  CHECK(guard_ok((unsigned char *)b, n * 8),
+        "%s normal_f64_2608_from_bits n %zu wrote past the end",
+        jr_isa_name(k->isa), n);
+}
+
+static void test_f64_2608(jr_isa isa, const jr_kernels *k) {
+  enum { CH = 1 << 16, EDGE = 4001 };
+  uint64_t *bits = malloc(CH * 8);
+  double *a = malloc(CH * 8), *b = malloc(CH * 8 + GUARD);
+  for (int c = 0; c < 10000000 / CH + 1; c++) {
+    for (size_t j = 0; j < CH; j++)
+      bits[j] = rnd64();
+    check_f64_2608_batch(k, bits, CH, a, b, "random");
+  }
+  const double targets[] = {sqrt(0.29289321881345247560),
+                            sqrt(0.41421356237309504880), 1.0, 0.0};
+  for (size_t t = 0; t < sizeof targets / sizeof *targets; t++)
+    for (int sgn = -1; sgn <= 1; sgn += 2) {
+      uint64_t c = bits_for_u(sgn * targets[t]) >> 12;
+      for (int j = 0; j < EDGE; j++) {
+        int64_t m = (int64_t)c + j - EDGE / 2;
+        if (m < 0) m = 0;
+        if (m > (int64_t)((1ull << 52) - 1)) m = (int64_t)((1ull << 52) - 1);
+        bits[j] = ((uint64_t)m << 12) | (rnd64() & 0xFFF);
+      }
+      check_f64_2608_batch(k, bits, EDGE, a, b, "near a branch point");
+    }
+  const uint64_t edge[] = {0ull,
+                           ~0ull,
+                           0xFFFull,
+                           0x1000ull,
+                           0x7FFFFFFFFFFFFFFFull,
+                           0x8000000000000000ull,
+                           0x7FFFFFFFFFFFF000ull,
+                           0x8000000000001000ull,
+                           0xFFFFFFFFFFFFF000ull,
+                           0x3FF0000000000000ull};
+  for (size_t n = 0; n <= sizeof edge / sizeof *edge; n++)
+    check_f64_2608_batch(k, edge, n, a, b, "edge patterns");
+  /* fused, at random starts (some just below 2^32 k) and lengths */
+  for (int r = 0; r < 300; r++) {
+    jr_key key = {{(uint32_t)rnd64(), (uint32_t)rnd64()}};
+    uint64_t start = r % 3 ? rnd64() >> (rnd64() % 64)
+                           : (((rnd64() % 4) + 1) << 32) - rnd64() % 600;
+    size_t n = r < 41 ? (size_t)r : (size_t)(rnd64() % 3000);
+    memset(b, 0xA5, n * 8 + GUARD);
+    ref->normal_f64_2608(key, start, n, a);
+    k->normal_f64_2608(key, start, n, b);
+    long d = first_diff(a, b, n, 8);
+    CHECK(d < 0,
+          "%s normal_f64_2608 fused start %" PRIu64 " n %zu: element "
+          "%ld differs",
+          jr_isa_name(isa), start, n, d);
+    CHECK(guard_ok((unsigned char *)b, n * 8),
+          "%s normal_f64_2608 n %zu wrote past the end", jr_isa_name(isa), n);
+  }
+  /* the vector erf_inv: consecutive x around sqrt of each branch point of
+   * x*(-x), both signs, and inputs the kernels never see */
+  enum { NX = 64 * 400 }; /* 16,000 near the branch points, then others */
+  double *x = malloc(NX * 8), *y = malloc(NX * 8);
+  size_t nx = 0;
+  const double xt[] = {sqrt(0.29289321881345247560),
+                       sqrt(0.41421356237309504880)};
+  for (size_t t = 0; t < 2; t++)
+    for (int sgn = -1; sgn <= 1; sgn += 2) {
+      double v = sgn * xt[t];
+      for (int j = 0; j < 2000; j++)
+        v = nextafter(v, -INFINITY * sgn);
+      for (int j = 0; j < 4000; j++, v = nextafter(v, INFINITY * sgn))
+        x[nx++] = v;
+    }
+  const double special[] = {0.0,       -0.0, 1.0,  -1.0,      NAN, INFINITY,
+                            -INFINITY, 1.5,  -2.0, 0x1p-1074, 0.5, -0.75};
+  for (size_t j = 0; nx < NX; j++)
+    x[nx++] = j < sizeof special / sizeof *special
+                  ? special[j]
+                  : (double)(rnd64() >> 11) * 0x1p-52 - 1.0;
+#if defined(JR_HAVE_AVX2)
+  if (isa == JR_ISA_AVX2) jr_avx2_erf_inv_f64_2608(x, NX, y);
+#endif
+#if defined(JR_HAVE_AVX512)
+  if (isa == JR_ISA_AVX512) jr_avx512_erf_inv_f64_2608(x, NX, y);
+#endif
+  for (size_t i = 0; i < NX; i++) {
+    double e = jr_erf_inv_f64_2608(x[i]);
+    CHECK(same_f64(y[i], e), "%s erf_inv_f64_2608(%a) = %a, reference %a",
+          jr_isa_name(isa), x[i], y[i], e);
+  }
+  free(x);
+  free(y);
+  free(bits);
+  free(a);
+  free(b);
+}
+
 int main(int argc, char **argv) {
   const char *what = argc > 1 ? argv[1] : "bits";
   ref = &jr_kernels_ref;
@@ -922,6 +1048,8 @@ int main(int argc, char **argv) {
       test_f32(k);
     else if (strcmp(what, "f64") == 0)
       test_f64(k);
+    else if (strcmp(what, "f64log1p") == 0)
+      test_f64_2608(isa, k);
     else if (strcmp(what, "legacy") == 0)
       test_legacy(k);
     else if (strcmp(what, "uniform") == 0) {
