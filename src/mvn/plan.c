@@ -3,6 +3,7 @@
 #include "mvn/plan.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "mvn/array_view.h"
 
@@ -227,4 +228,49 @@ jr_status jr_mvn_plan_check_out(const jr_mvn_plan *p, const jr_array *out) {
     return jr_fail(JR_E_BAD_ARGUMENT, "multivariate_normal: out must be "
                                       "C-contiguous (strides NULL)");
   return JR_OK;
+}
+
+jr_status jr_mvn_plan_uses(const jr_mvn_plan *p, int64_t a, int64_t b,
+                           jr_mvn_uses *u) {
+  memset(u, 0, sizeof *u);
+  if (a == 0 && b == p->rows) {
+    u->mcount = p->mean_count;
+    u->ccount = p->cov_count;
+    return JR_OK;
+  }
+  int64_t mlo = INT64_MAX, mhi = -1, clo = INT64_MAX, chi = -1;
+  jr_row_cursor cur;
+  jr_row_cursor_init(p, a, &cur);
+  for (int64_t r = a; r < b; r++) {
+    if (cur.mi < mlo) mlo = cur.mi;
+    if (cur.mi > mhi) mhi = cur.mi;
+    if (cur.ci < clo) clo = cur.ci;
+    if (cur.ci > chi) chi = cur.ci;
+    jr_row_cursor_next(p, &cur);
+  }
+  if (a == b) mlo = clo = 0;
+  u->mfirst = mlo;
+  u->mcount = mhi - mlo + 1;
+  u->cfirst = clo;
+  u->ccount = chi - clo + 1;
+  /* the ranges lie inside mean's and cov's batches: bounded by the input */
+  u->mused = calloc((size_t)u->mcount + 1, 1);
+  u->cused = calloc((size_t)u->ccount + 1, 1);
+  if (!u->mused || !u->cused) {
+    jr_mvn_uses_free(u);
+    return jr_fail(JR_E_OUT_OF_MEMORY, "multivariate_normal: out of memory");
+  }
+  jr_row_cursor_init(p, a, &cur);
+  for (int64_t r = a; r < b; r++) {
+    u->mused[cur.mi - mlo] = 1;
+    u->cused[cur.ci - clo] = 1;
+    jr_row_cursor_next(p, &cur);
+  }
+  return JR_OK;
+}
+
+void jr_mvn_uses_free(jr_mvn_uses *u) {
+  free(u->mused);
+  free(u->cused);
+  u->mused = u->cused = NULL;
 }

@@ -70,4 +70,20 @@ static inline void jr_row_cursor_next(const jr_mvn_plan *p, jr_row_cursor *c) {
   }
 }
 
+/* The batch elements of mean and of cov that rows [a, b) use: ranges
+ * [mfirst, mfirst + mcount) and [cfirst, cfirst + ccount), and for a part of
+ * the rows, maps of which elements in the ranges are used (broadcasting can
+ * leave gaps). For all rows the maps are NULL and the ranges everything. */
+typedef struct jr_mvn_uses {
+  int64_t mfirst, mcount, cfirst, ccount;
+  unsigned char *mused, *cused; /* NULL for all rows */
+} jr_mvn_uses;
+
+/* 0 <= a <= b <= p->rows. Walks the rows once per map (the caller's rows
+ * are bounded by its output), so only for a part of the rows.
+ * JR_E_OUT_OF_MEMORY. */
+jr_status jr_mvn_plan_uses(const jr_mvn_plan *p, int64_t a, int64_t b,
+                           jr_mvn_uses *u);
+void jr_mvn_uses_free(jr_mvn_uses *u);
+
 #endif /* JR_MVN_PLAN_H */

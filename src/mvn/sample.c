@@ -55,6 +55,15 @@ static void jr_draw_z(const jr_sample_job *job, int64_t row, int64_t cnt,
   }
 }
 
+/* Stored element k of `count` at base, or NULL if not stored (see
+ * jr_mvn_source). */
+static inline const void *jr_stored_at(const char *base, int64_t k,
+                                       int64_t count, const unsigned char *used,
+                                       size_t bytes) {
+  if (k < 0 || k >= count || !used[k]) return NULL;
+  return base + (size_t)k * bytes;
+}
+
 /* A worker's buffers. */
 typedef struct {
   char *z, *zraw, *scratch;
@@ -174,6 +183,8 @@ static void jr_sample_worker(void *arg, int64_t begin, int64_t end) {
    * the pointer arrays are filled once. */
   const int shared =
       p->cov_count == 1 && p->mean_count == 1 && stored_f && stored_m;
+  /* factors and means stored for a part of the rows */
+  const int partial = stored_f && stored_m && src->factor_used;
   for (int64_t k = 0; k < brows; k++) {
     if (shared) {
       buf.fptr[k] = fbase;
@@ -195,7 +206,16 @@ static void jr_sample_worker(void *arg, int64_t begin, int64_t end) {
       memset(buf.z + (size_t)(hi - blo) * rbytes, 0,
              (size_t)(bhi - hi) * rbytes);
     jr_draw_z(job, r, hi - r, buf.zraw, buf.z + (size_t)(r - blo) * rbytes);
-    if (stored_f && stored_m && !shared) {
+    if (partial && !shared) {
+      for (int64_t k = 0; k < cnt; k++) {
+        buf.fptr[k] =
+            jr_stored_at(fbase, cur.ci - src->factor_first, src->factors->count,
+                         src->factor_used, fbytes);
+        buf.mptr[k] = jr_stored_at(mbase, cur.mi - src->mean_first,
+                                   src->mean_count, src->mean_used, rbytes);
+        jr_row_cursor_next(p, &cur);
+      }
+    } else if (stored_f && stored_m && !shared) {
       for (int64_t k = 0; k < cnt; k++) {
         buf.fptr[k] = fbase + (size_t)cur.ci * fbytes;
         buf.mptr[k] = mbase + (size_t)cur.mi * rbytes;

@@ -21,6 +21,14 @@ typedef struct jr_mvn_source {
    * means are read from `mean` (one per row, C-contiguous). */
   const void *means;
   const jr_array *mean;
+  /* Stored for a part of the rows only: slot k of `factors` holds cov batch
+   * element factor_first + k, means[k] mean element mean_first + k (0 when
+   * stored for all rows), and the maps (NULL when stored for all rows) say
+   * which are stored. Rows that use one not stored are only ever rows an
+   * aligned product block computes besides the wanted ones: their pointers
+   * are NULL and never read. */
+  int64_t factor_first, mean_first, mean_count;
+  const unsigned char *factor_used, *mean_used;
 } jr_mvn_source;
 
 /* Rows [row0, row1) of the flattened batch into out ((row1 - row0) * n in

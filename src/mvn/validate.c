@@ -20,17 +20,18 @@ static jr_status jr_problem(jr_report *r, jr_status st, const char *msg) {
   return JR_OK;
 }
 
-jr_status jr_validate_means(jr_report *r, jr_dtype R, int64_t n, int64_t count,
+jr_status jr_validate_means(jr_report *r, jr_dtype R, int64_t n, int64_t first,
+                            int64_t count, const unsigned char *used,
                             const void *mean) {
   for (int64_t b = 0; b < count; b++)
-    for (int64_t i = 0; i < n; i++) {
+    for (int64_t i = 0; i < n && (!used || used[b]); i++) {
       double v = jr_buf_get(R, mean, b * n + i);
       if (!isfinite(v)) {
         char msg[256];
         snprintf(msg, sizeof msg,
                  "multivariate_normal: mean batch element "
                  "%lld has a non-finite entry %g at %lld",
-                 (long long)b, v, (long long)i);
+                 (long long)(first + b), v, (long long)i);
         jr_status st = jr_problem(r, JR_E_NON_FINITE, msg);
         if (st != JR_OK) return st;
         break; /* one report per batch element */

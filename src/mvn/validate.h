@@ -19,9 +19,11 @@ static inline void jr_report_init(jr_report *r, const jr_ctx *ctx) {
   r->count = 0;
 }
 
-/* Non-finite entries of `count` means of n elements in R (float32/float64):
- * one problem per batch element. */
-jr_status jr_validate_means(jr_report *r, jr_dtype R, int64_t n, int64_t count,
+/* Non-finite entries of `count` means of n elements in R (float32/float64),
+ * batch elements [first, first + count) (those with used[k] only, unless
+ * used is NULL): one problem per batch element. */
+jr_status jr_validate_means(jr_report *r, jr_dtype R, int64_t n, int64_t first,
+                            int64_t count, const unsigned char *used,
                             const void *mean);
 
 /* Covariance batch element `index` (n x n in P): finite, symmetric within
