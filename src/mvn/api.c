@@ -2,7 +2,6 @@
  * one-shot path), jr_multivariate_normal_shape, and the reusable jr_mvn
  * (create: the factors of every covariance, computed once; sample any rows;
  * describe; factor; free). */
-#include <math.h>
 #include <stdlib.h>
 
 #include "internal.h"

@@ -235,12 +235,16 @@ static void jr_sample_worker(void *arg, int64_t begin, int64_t end) {
         jr_row_cursor_next(p, &cur);
       }
     }
-    jr_product_block pb = {
-        cnt,        r - blo,
-        hi - blo,   buf.z,
-        buf.fptr,   buf.mptr,
-        shared,     (char *)job->out + (size_t)(r - job->row0) * rbytes,
-        buf.scratch};
+    const jr_product_block pb = {.rows = cnt,
+                                 .lo = r - blo,
+                                 .hi = hi - blo,
+                                 .z = buf.z,
+                                 .factor = buf.fptr,
+                                 .mean = buf.mptr,
+                                 .shared = shared,
+                                 .out = (char *)job->out +
+                                        (size_t)(r - job->row0) * rbytes,
+                                 .scratch = buf.scratch};
     jr_product_run(&job->prod, &pb);
     r = hi;
   }
