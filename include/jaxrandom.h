@@ -381,6 +381,18 @@ JR_API jr_status jr_mvn_create(const jr_ctx *ctx, const jr_array *mean,
                                const jr_array *cov, int shape_ndim,
                                const int64_t *shape, jr_dtype dtype,
                                jr_method method, jr_mvn **out);
+/* As jr_mvn_create, for rows [row_begin, row_end) of the flattened batch
+ * only (row_end = -1: through the last row): only the covariances and means
+ * those rows use are read, validated and factored (a 1-row slice of a batch
+ * of 10^7 covariances factors one). jr_mvn_sample_rows and jr_mvn_factor
+ * then accept rows inside that range only (JR_E_BAD_RANGE otherwise); the
+ * bytes of those rows are jr_mvn_create's. JR_E_BAD_RANGE for a range
+ * outside [0, rows). */
+JR_API jr_status jr_mvn_create_rows(const jr_ctx *ctx, const jr_array *mean,
+                                    const jr_array *cov, int shape_ndim,
+                                    const int64_t *shape, jr_dtype dtype,
+                                    jr_method method, int64_t row_begin,
+                                    int64_t row_end, jr_mvn **out);
 JR_API void jr_mvn_free(jr_mvn *mvn);
 
 /* The output description: dtype, shape (JR_MAX_NDIM entries), number of rows

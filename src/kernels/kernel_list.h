@@ -35,7 +35,7 @@
  * (48 lanes with either set) and of transform groups (32 float32 / 16
  * float64 lanes), so no block hashes a padded tail. */
 #define JR_KERNEL_BLOCK 288
-/* Elements per kernel call from the generators (src/dist): eight blocks,
+/* Elements per kernel call from the fills (src/random, src/mvn): eight blocks,
  * so no call ends in a partial block, and the buffers stay in L1/L2 (1024
  * measured 3-8% slower for the fused normals on Zen 3 with AVX2). */
 #define JR_CALL_BLOCK (8 * JR_KERNEL_BLOCK)

@@ -168,7 +168,7 @@ static void ref_legacy_pairs(jr_key key, uint32_t a, uint32_t b, size_t n,
 }
 
 /* float16 / bfloat16 uniform: float32 arithmetic rounded to the dtype after
- * each op; lo and hi arrive rounded (the loop generate.c had). */
+ * each op; lo and hi arrive rounded (as the fill loop had them). */
 static void ref_uniform_f16_from_bits(const uint16_t *bits, size_t n, float lo,
                                       float hi, uint16_t *out) {
   float d = jr_f16_to_f32(jr_f32_to_f16(hi - lo));

@@ -207,7 +207,7 @@ static void k_normal_bf16_from_bits(const uint8_t *bits, size_t n,
 }
 
 /* ---- uniform (spec 6) over [lo, hi): max(lo, fma(f, hi - lo, lo)) with
- * XLA's max, as generate.c's scalar loop (now kernels_ref.c). hi - lo is
+ * XLA's max, as the fill loop's scalar code (now kernels_ref.c). hi - lo is
  * rounded once, in scalar, as there. XLA's max returns a NaN operand: a NaN
  * lo is handled before the vector loop (every result is lo, its exact bits);
  * otherwise `r < lo ? lo : r` (ordered compare) returns r when r is NaN and
@@ -289,7 +289,7 @@ static void k_uniform_f64(jr_key key, uint64_t start, size_t n, double lo,
   }
 }
 
-/* ---- float16 / bfloat16 uniform (spec 6), as generate.c's scalar loop:
+/* ---- float16 / bfloat16 uniform (spec 6), as the fill loop's scalar code:
  * lo and hi arrive rounded to the dtype, d = round(hi - lo) once in scalar,
  * then per element round(fma(f, d, lo)), XLA's max with lo, and the
  * conversion. A NaN lo makes every result round(lo) (handled in scalar);

@@ -441,7 +441,7 @@ static void test_uniform(const jr_kernels *k) {
 
 /* float16 / bfloat16 uniform: every bf16 input (256) for every pair of
  * bounds, every float16 input (2^16) for every 16th pair, and the fused
- * kernels at random starts; bounds rounded to the dtype as generate.c does. */
+ * kernels at random starts; bounds rounded to the dtype as src/random/fill.c does. */
 static void test_uniform16(const jr_kernels *k) {
   const size_t ne = sizeof unif_edges / sizeof *unif_edges, N = 65536;
   uint16_t *h = malloc(N * 2), *a = malloc(N * 2), *b = malloc(N * 2 + GUARD);

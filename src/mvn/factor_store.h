@@ -1,0 +1,120 @@
+/* multivariate_normal's factors: how they are computed into storage, the one
+ * storage layout, and the product out = mean + F z that reads it. Everything
+ * that knows the layout is here (factor_store.c); the rest of the library
+ * holds factors as opaque slots and samples through jr_product_run. Internal.
+ *
+ * Today's layout, chosen by n alone (never by ISA, slice or thread count):
+ *  - n <= JR_XFORM_SMALL_MAX ("exact"): transposed and padded for the exact
+ *    in-order kernels (jr_xform_transpose in linalg/transform.h);
+ *  - larger n: row-major, for the BLAS product (linalg/transform_blas.c). */
+#ifndef JR_MVN_FACTOR_STORE_H
+#define JR_MVN_FACTOR_STORE_H
+
+#include "internal.h"
+#include "linalg/transform.h"
+
+/* The layout of one stored factor. */
+typedef struct jr_factor_layout {
+  jr_method method;
+  jr_dtype dtype; /* R: factors are stored widened (exactly) to it */
+  int64_t n;
+  int exact; /* n <= JR_XFORM_SMALL_MAX: the in-order (XLA dot model) path */
+  int64_t elems; /* elements per stored factor */
+  size_t bytes;  /* bytes per stored factor */
+} jr_factor_layout;
+
+/* The layout for `method`'s factors of n x n covariances sampled in R.
+ * JR_E_SIZE_OVERFLOW if a factor's size does not fit. */
+jr_status jr_factor_layout_init(jr_factor_layout *lay, jr_method method,
+                                jr_dtype R, int64_t n);
+
+/* `count` factors in one layout. */
+typedef struct jr_factors {
+  jr_factor_layout lay;
+  int64_t count;
+  void *data;
+} jr_factors;
+
+/* Storage for `count` factors: JR_E_SIZE_OVERFLOW, JR_E_OUT_OF_MEMORY. */
+jr_status jr_factors_alloc(jr_factors *s, const jr_factor_layout *lay,
+                           int64_t count);
+void jr_factors_free(jr_factors *s);
+
+/* Slot k, as the product reads it (row pointers to it go in
+ * jr_product_block.factor). */
+static inline const void *jr_factors_slot(const jr_factors *s, int64_t k) {
+  return (const char *)s->data + (size_t)k * s->lay.bytes;
+}
+
+/* Scratch for computing factors of covariances in P (float32/float64):
+ * one factor and a double copy, plus `chunk` matrices for
+ * jr_factors_compute_chunk. */
+typedef struct jr_factor_scratch {
+  jr_dtype P;
+  void *f;           /* n^2 in P */
+  double *work;      /* n^2 doubles */
+  void *fb;          /* chunk n^2 in P */
+  unsigned char *ok; /* chunk */
+  int64_t chunk;
+} jr_factor_scratch;
+
+jr_status jr_factor_scratch_alloc(jr_factor_scratch *w,
+                                  const jr_factor_layout *lay, jr_dtype P,
+                                  int64_t chunk);
+void jr_factor_scratch_free(jr_factor_scratch *w);
+
+/* The factor of one covariance (n x n row-major in w->P) into slot k, as JAX
+ * computes it (jr_linalg_factor). *failed: LAPACK reported failure (the
+ * factor is NaN). The work copy is clobbered. */
+jr_status jr_factors_compute(const jr_factors *s, int64_t k, const void *cov,
+                             jr_factor_scratch *w, int *failed);
+
+/* Factors of cnt <= w->chunk contiguous covariances into slots [k, k + cnt):
+ * the same bytes as jr_factors_compute per matrix; the small Cholesky runs
+ * across the chunk (several matrices per vector). */
+jr_status jr_factors_compute_chunk(const jr_factors *s, int64_t k, int64_t cnt,
+                                   const void *cov, jr_factor_scratch *w);
+
+/* 1 if jr_factors_compute_chunk is faster than one matrix at a time. */
+int jr_factors_chunk_pays(const jr_factor_layout *lay);
+
+/* Factor k as n x n row-major doubles (exact: R widens to double). */
+void jr_factors_get(const jr_factors *s, int64_t k, double *out);
+/* 1 if factor k holds a NaN. */
+int jr_factors_has_nan(const jr_factors *s, int64_t k);
+
+/* ---- the product out = mean + F z over a block of rows */
+
+/* How a sampler must cut rows into blocks and what it gives each worker. */
+typedef struct jr_product {
+  jr_factor_layout lay;
+  /* 0: a block may be any run of rows. Else blocks start at absolute
+   * multiples of `align` rows and hold min(align, rows left) rows, rows of the
+   * block outside the requested slice included (their z zero, their output
+   * discarded): the product of a row then depends only on its absolute
+   * position, whatever the slice or thread split. */
+  int64_t align;
+  size_t scratch_bytes; /* per worker, 64-byte aligned */
+  int blas;             /* uses BLAS: bracket sampling in jr_blas_enter/leave */
+  jr_transform_fn exact; /* the exact kernel of the active kernel set */
+} jr_product;
+
+void jr_product_init(jr_product *x, const jr_factor_layout *lay, jr_isa isa);
+
+typedef struct jr_product_block {
+  int64_t rows;              /* rows in the block */
+  int64_t lo, hi;            /* rows wanted, 0 <= lo <= hi <= rows */
+  void *z;                   /* rows * n in R, zero outside [lo, hi);
+                                overwritten */
+  const void *const *factor; /* rows slot pointers (jr_factors_slot) */
+  const void *const *mean;   /* rows pointers to n elements in R */
+  /* 1: every row's factor and mean are factor[0] and mean[0] (one
+   * covariance and mean for all rows): same bytes, faster. */
+  int shared;
+  void *out;     /* receives rows [lo, hi): (hi - lo) * n in R */
+  void *scratch; /* jr_product.scratch_bytes */
+} jr_product_block;
+
+void jr_product_run(const jr_product *x, const jr_product_block *b);
+
+#endif /* JR_MVN_FACTOR_STORE_H */
