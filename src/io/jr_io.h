@@ -96,6 +96,16 @@ jr_status jr_literal_parse(const char *text, size_t len, const char *where,
 jr_status jr_shape_parse(const char *text, size_t len, const char *where,
                          int *ndim, int64_t *shape);
 
+/* ---- errors */
+/* Sets jr_last_error() to the formatted message and returns status, as the
+ * library's own failures do (for callers outside the library, such as the
+ * CLI, whose statuses go through jr_mpi_agree). */
+jr_status jr_io_fail(jr_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
 /* ---- atomic output files */
 typedef struct jr_outfile jr_outfile;
 /* Opens `path` for writing. "-" is stdout. A regular file (or a new name)

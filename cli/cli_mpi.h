@@ -1,0 +1,36 @@
+/* jaxrandom-mpi's side of the CLI: the hooks of its cli_env. The ranks run
+ * the same request; rank 0 reads the inputs and broadcasts them, every rank
+ * writes its records of one .npy file, and errors are agreed on so that all
+ * ranks exit alike and rank 0 prints one message naming the failing rank. */
+#ifndef JR_CLI_MPI_H
+#define JR_CLI_MPI_H
+
+#include "jaxrandom_mpi.h"
+#include "opts.h"
+
+/* The state the hooks share (cli_env.self). */
+typedef struct cli_mpi {
+  MPI_Comm comm;
+  int rank, size;
+  int sink_entered; /* this rank reached the collective writer */
+  char error[2048]; /* first error reported on this rank */
+  const char *cmd;  /* subcommand name, for messages */
+} cli_mpi;
+
+/* mpi_report.c: errors kept for the agreement, notes printed by rank 0. */
+void cli_mpi_report(void *self, const cli_opts *o, int is_error,
+                    const char *msg);
+/* mpi_agree.c: at the end, the agreed exit code (one message, rank 0). */
+int cli_mpi_finish(void *self, const cli_opts *o, int code);
+/* mpi_options.c: what jaxrandom-mpi runs; --threads' per-rank default. */
+int cli_mpi_prepare(void *self, cli_opts *o);
+/* mpi_input.c: --mean/--cov read by rank 0 and broadcast. */
+int cli_mpi_load_input(void *self, const cli_opts *o, const char *spec,
+                       const char *what, int is_mean, jr_ndarray *a);
+/* mpi_output.c: every rank writes its records of the .npy file. */
+int cli_mpi_write_output(void *self, const cli_opts *o, const cli_output *out);
+/* mpi_help.c: usage and version, printed by rank 0. */
+void cli_mpi_help(void *self, FILE *f, cli_cmd cmd);
+void cli_mpi_version(void *self, FILE *f);
+
+#endif /* JR_CLI_MPI_H */

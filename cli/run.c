@@ -1,0 +1,61 @@
+/* From argv to the subcommand: the only file that knows every subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "commands.h"
+#include "help.h"
+#include "report.h"
+#include "run.h"
+
+static void cli_help(const cli_env *env, FILE *f, cli_cmd cmd) {
+  if (env->help)
+    env->help(env->self, f, cmd);
+  else
+    cli_print_cmd_help(f, cmd);
+}
+
+static int cli_dispatch(cli_opts *o) {
+  switch (o->cmd) {
+  case CMD_KEY:
+  case CMD_FOLD_IN: return cli_cmd_key(o);
+  case CMD_SPLIT: return cli_cmd_split(o);
+  case CMD_BITS:
+  case CMD_UNIFORM:
+  case CMD_NORMAL: return cli_cmd_sample(o);
+  case CMD_MVN: return cli_cmd_mvn(o);
+  case CMD_DEMO: return cli_cmd_demo(o);
+  case CMD_COUNT: break;
+  }
+  return cli_error(o, CLI_USAGE, "internal: unknown subcommand");
+}
+
+int cli_main(int argc, char **argv, const cli_env *env) {
+  if (argc < 2) {
+    cli_help(env, stdout, CMD_COUNT);
+    return CLI_USAGE;
+  }
+  const char *first = argv[1];
+  if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 ||
+      strcmp(first, "help") == 0) {
+    cli_help(env, stdout, argc >= 3 ? cli_cmd_from_name(argv[2]) : CMD_COUNT);
+    return CLI_OK;
+  }
+  if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
+    if (env->version)
+      env->version(env->self, stdout);
+    else
+      cli_print_version(stdout);
+    return CLI_OK;
+  }
+  cli_opts o;
+  int code = cli_parse_args(argc, argv, env, &o);
+  if (code == CLI_HELP) {
+    cli_help(env, stdout, o.cmd);
+    return CLI_OK;
+  }
+  if (code == CLI_OK && env->prepare) code = env->prepare(env->self, &o);
+  if (code == CLI_OK) code = cli_dispatch(&o);
+  if (env->finish) code = env->finish(env->self, &o, code);
+  return code;
+}
