@@ -1,4 +1,5 @@
 /* From argv to the subcommand: the only file that knows every subcommand. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,20 @@ static void cli_help(const cli_env *env, FILE *f, cli_cmd cmd) {
     env->help(env->self, f, cmd);
   else
     cli_print_cmd_help(f, cmd);
+}
+
+/* Text on stdout (help, version, the demo's moments, notes excepted) that
+ * could not be written is an error, not silence: a full disk, /dev/full, a
+ * closed stdout. */
+static int cli_check_stdout(const cli_opts *o, int code) {
+  int bad = ferror(stdout), err = 0;
+  if (fflush(stdout) != 0) {
+    bad = 1;
+    err = errno;
+  }
+  if (!bad || code != CLI_OK) return code;
+  return cli_error(o, CLI_RUNTIME, "writing to stdout failed%s%s",
+                   err ? ": " : "", err ? strerror(err) : "");
 }
 
 static int cli_dispatch(cli_opts *o) {
@@ -31,31 +46,34 @@ static int cli_dispatch(cli_opts *o) {
 }
 
 int cli_main(int argc, char **argv, const cli_env *env) {
-  if (argc < 2) {
-    cli_help(env, stdout, CMD_COUNT);
+  cli_opts o;
+  memset(&o, 0, sizeof o);
+  o.env = env;
+  o.cmd = CMD_COUNT;
+  if (argc < 2) { /* not a request: the usage, as an error */
+    cli_help(env, stderr, CMD_COUNT);
     return CLI_USAGE;
   }
   const char *first = argv[1];
   if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 ||
       strcmp(first, "help") == 0) {
     cli_help(env, stdout, argc >= 3 ? cli_cmd_from_name(argv[2]) : CMD_COUNT);
-    return CLI_OK;
+    return cli_check_stdout(&o, CLI_OK);
   }
   if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
     if (env->version)
       env->version(env->self, stdout);
     else
       cli_print_version(stdout);
-    return CLI_OK;
+    return cli_check_stdout(&o, CLI_OK);
   }
-  cli_opts o;
   int code = cli_parse_args(argc, argv, env, &o);
   if (code == CLI_HELP) {
     cli_help(env, stdout, o.cmd);
-    return CLI_OK;
+    return cli_check_stdout(&o, CLI_OK);
   }
   if (code == CLI_OK && env->prepare) code = env->prepare(env->self, &o);
-  if (code == CLI_OK) code = cli_dispatch(&o);
+  if (code == CLI_OK) code = cli_check_stdout(&o, cli_dispatch(&o));
   if (env->finish) code = env->finish(env->self, &o, code);
   return code;
 }

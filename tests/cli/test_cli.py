@@ -455,6 +455,30 @@ def group_errors():
     run("uniform", "--seed", 0, "--out", tmp("exists.npy"), "--force")
     check(np.load(tmp("exists.npy")).shape == (), "--force replaces")
 
+    # Text that cannot be written is an error: stdout on /dev/full or
+    # closed. No subcommand: the usage on stderr, exit 2.
+    p = run(code=2)
+    check(p.stdout == b"" and b"Usage:" in p.stderr,
+          f"no subcommand: usage on stderr, got {p.stdout[:80]!r}")
+    for args in (["demo"], ["--help"], ["--version"], ["normal", "--help"],
+                 ["help", "split"], ["key", "--seed", 1],
+                 ["multivariate-normal", "--example"]):
+        for how in ("/dev/full", "closed"):
+            if how == "/dev/full" and not os.path.exists("/dev/full"):
+                continue
+            if how == "closed":
+                q = subprocess.run(["/bin/sh", "-c", 'exec "$0" "$@" >&-',
+                                    EXE, *map(str, args)],
+                                   capture_output=True,
+                                   timeout=600)
+            else:
+                with open("/dev/full", "wb") as full:
+                    q = subprocess.run([EXE, *map(str, args)], stdout=full,
+                                       stderr=subprocess.PIPE, timeout=600)
+            err = q.stderr.decode(errors="replace")
+            check(q.returncode == 1 and "error:" in err and "writ" in err,
+                  f"{args} to {how} stdout: exit {q.returncode}, {err!r}")
+
 
 # --------------------------------------------------------------------------
 def group_atomic():
