@@ -73,6 +73,10 @@ int cli_main(int argc, char **argv, const cli_env *env) {
     return cli_check_stdout(&o, CLI_OK);
   }
   if (code == CLI_OK && env->prepare) code = env->prepare(env->self, &o);
+  if (code == CLI_OK && o.out) { /* refuse a bad target before any work */
+    jr_status st = jr_outfile_check(o.out, o.force);
+    if (st) code = cli_fail_status(&o, st);
+  }
   if (code == CLI_OK) code = cli_check_stdout(&o, cli_dispatch(&o));
   if (env->finish) code = env->finish(env->self, &o, code);
   return code;
