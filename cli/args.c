@@ -109,14 +109,15 @@ static int cli_parse_u32(const char *s, uint32_t *out) {
   return 1;
 }
 
-static int cli_parse_double(const char *s, double *out) {
-  const char *msg;
-  return jr_parse_number(s, strlen(s), out, &msg);
+/* A number; *msg says why it is not one (e.g. out of range). */
+static int cli_parse_double(const char *s, double *out, const char **msg) {
+  return jr_parse_number(s, strlen(s), out, msg);
 }
 
 static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
                           const char *v) {
   long long n;
+  const char *msg;
   switch (id) {
   case OPT_HELP: return CLI_HELP;
   case OPT_SEED:
@@ -186,8 +187,8 @@ static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
     return 0;
   case OPT_MINVAL:
   case OPT_MAXVAL:
-    if (!cli_parse_double(v, id == OPT_MINVAL ? &o->minval : &o->maxval))
-      return cli_error(o, CLI_USAGE, "--%s '%s': expected a number", name, v);
+    if (!cli_parse_double(v, id == OPT_MINVAL ? &o->minval : &o->maxval, &msg))
+      return cli_error(o, CLI_USAGE, "--%s '%s': %s", name, v, msg);
     return 0;
   case OPT_MEAN: o->mean = v; return 0;
   case OPT_COV: o->cov = v; return 0;
@@ -216,7 +217,7 @@ static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
                        "--check-valid '%s': expected ignore, warn or raise", v);
     return 0;
   case OPT_TOL:
-    if (!cli_parse_double(v, &o->tol) || !(o->tol >= 0) || o->tol > 1e300)
+    if (!cli_parse_double(v, &o->tol, &msg) || !(o->tol >= 0) || o->tol > 1e300)
       return cli_error(o, CLI_USAGE,
                        "--tol '%s': expected a finite number >= 0", v);
     o->have_tol = 1;

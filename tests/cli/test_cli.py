@@ -324,6 +324,13 @@ def group_inputs():
         f.write("\n".join(",".join(map(repr, r)) for r in cov) + "\r\n")
     same("csv", tmp("m.csv"), tmp("c.csv"))
     same("csv column mean", tmp("m_col.csv"), tmp("c.csv"))
+    # A UTF-8 byte order mark (as spreadsheets write CSV) is accepted.
+    with open(tmp("m_bom.csv"), "wb") as f:
+        f.write(b"\xef\xbb\xbf" + ",".join(map(repr, mean)).encode() + b"\n")
+    with open(tmp("c_bom.csv"), "wb") as f:
+        f.write(b"\xef\xbb\xbf" + "\n".join(",".join(map(repr, r))
+                                          for r in cov).encode())
+    same("csv with BOM", tmp("m_bom.csv"), tmp("c_bom.csv"))
     # integer inputs promote to the default float
     a = load_npy(*base, "--mean", "[1,2,3]", "--cov",
                  "[[2,0,0],[0,1,0],[0,0,3]]")
@@ -370,6 +377,8 @@ def group_errors():
     mvn = ["multivariate-normal", "--seed", 0]
     cases = [
         (["frobnicate"], 2, "unknown subcommand"),
+        (["uniform", "--seed", 0, "--maxval", "1e400"], 2, "out of range"),
+        (["uniform", "--seed", 0, "--minval", "-1e400"], 2, "out of range"),
         (["uniform", "--seed", 0, "--bogus"], 2, "unknown option"),
         (["uniform", "--seed", 0, "--num", 3], 2, "has no option"),
         (["uniform", "--seed"], 2, "needs a value"),
@@ -454,6 +463,22 @@ def group_errors():
     # With --force the file is replaced.
     run("uniform", "--seed", 0, "--out", tmp("exists.npy"), "--force")
     check(np.load(tmp("exists.npy")).shape == (), "--force replaces")
+
+    # A FIFO as an input is refused at once (no writer: opening it for
+    # reading would wait forever).
+    for opt in ("--mean", "--cov"):
+        ext = ".npy" if opt == "--mean" else ".csv"
+        fifo = tmp("in_fifo_" + opt[2:] + ext)
+        os.mkfifo(fifo)
+        args = ["multivariate-normal", "--seed", 0, opt, fifo] + (
+            ["--cov", "[[1]]"] if opt == "--mean" else ["--mean", "[0]"])
+        try:
+            q = subprocess.run([EXE, *map(str, args)], capture_output=True,
+                               timeout=60, stdin=subprocess.DEVNULL)
+            check(q.returncode == 2 and b"regular file" in q.stderr,
+                  f"FIFO {opt}: exit {q.returncode}, {q.stderr!r}")
+        except subprocess.TimeoutExpired:
+            check(False, f"FIFO {opt}: blocked")
 
     # Text that cannot be written is an error: stdout on /dev/full or
     # closed. No subcommand: the usage on stderr, exit 2.
