@@ -13,6 +13,7 @@ typedef struct cli_mpi {
   MPI_Comm comm;
   int rank, size;
   int sink_entered; /* this rank reached the collective writer */
+  int agreed;       /* a failure was agreed on: no more collective calls */
   char error[2048]; /* first error reported on this rank */
   const char *cmd;  /* subcommand name, for messages */
 } cli_mpi;
@@ -20,8 +21,17 @@ typedef struct cli_mpi {
 /* mpi_report.c: errors kept for the agreement, notes printed by rank 0. */
 void cli_mpi_report(void *self, const cli_opts *o, int is_error,
                     const char *msg);
-/* mpi_agree.c: at the end, the agreed exit code (one message, rank 0). */
+/* mpi_agree.c: after parsing, what every rank does (a run, help, version,
+ * or the lowest failing rank's error); a local exit code agreed on (this
+ * rank's message from its first error); at the end, the agreed exit code
+ * (one message, on rank 0). */
+int cli_mpi_agree(void *self, const cli_opts *o, int code);
+int cli_mpi_agree_code(cli_mpi *m, int code);
 int cli_mpi_finish(void *self, const cli_opts *o, int code);
+/* mpi_request.c: fails on every rank, naming the first rank whose request
+ * (subcommand, key, mode, dtype, shape, output, inputs, options) differs
+ * from rank 0's. Collective. */
+int cli_mpi_agree_request(cli_mpi *m, const cli_opts *o);
 /* mpi_options.c: what jaxrandom-mpi runs; --threads' per-rank default. */
 int cli_mpi_prepare(void *self, cli_opts *o);
 /* mpi_input.c: --mean/--cov read by rank 0 and broadcast. */

@@ -32,6 +32,7 @@ int main(int argc, char **argv) {
   const cli_env env = {.prog = "jaxrandom-mpi",
                        .self = &m,
                        .report = cli_mpi_report,
+                       .agree = cli_mpi_agree,
                        .load_input = cli_mpi_load_input,
                        .write_output = cli_mpi_write_output,
                        .prepare = cli_mpi_prepare,

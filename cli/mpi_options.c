@@ -48,8 +48,12 @@ static void cli_mpi_default_threads(const cli_mpi *m, cli_opts *o) {
   o->threads = cpus / local > 1 ? cpus / local : 1;
 }
 
+/* Collective: the checks' outcome is agreed on before the collective calls
+ * that follow, and so is the request. */
 int cli_mpi_prepare(void *self, cli_opts *o) {
-  int code = cli_mpi_check(o);
-  if (code == CLI_OK) cli_mpi_default_threads(self, o);
+  cli_mpi *m = self;
+  int code = cli_mpi_agree_code(m, cli_mpi_check(o));
+  if (code == CLI_OK) code = cli_mpi_agree_request(m, o);
+  if (code == CLI_OK) cli_mpi_default_threads(m, o);
   return code;
 }

@@ -15,9 +15,17 @@ static inline int cli_mul_i64(int64_t a, int64_t b, int64_t *out) {
   return !__builtin_mul_overflow(a, b, out);
 }
 
-/* Exit codes. CLI_HELP is the parser's "print help" result, never an exit
- * code. */
-enum { CLI_OK = 0, CLI_RUNTIME = 1, CLI_USAGE = 2, CLI_HELP = -1 };
+/* Exit codes. The negative values are what a command line asks for other
+ * than a run (never exit codes): the help (the parser's result for --help),
+ * the version, or the usage as an error (no subcommand). */
+enum {
+  CLI_OK = 0,
+  CLI_RUNTIME = 1,
+  CLI_USAGE = 2,
+  CLI_HELP = -1,
+  CLI_VERSION = -2,
+  CLI_NO_COMMAND = -3
+};
 
 typedef enum {
   CMD_KEY,
@@ -95,6 +103,10 @@ typedef struct cli_env {
                     const char *what, int is_mean, jr_ndarray *a);
   /* Writes a checked output (see cli_write_output). */
   int (*write_output)(void *self, const cli_opts *o, const cli_output *out);
+  /* Right after parsing, with its outcome (CLI_OK, CLI_HELP, CLI_VERSION,
+   * CLI_NO_COMMAND or an exit code): what to do, agreed (MPI: by all
+   * ranks). */
+  int (*agree)(void *self, const cli_opts *o, int code);
   /* After parsing, before running: the program's own rules and defaults. */
   int (*prepare)(void *self, cli_opts *o);
   /* At the end, with the run's exit code (also for a failed parse, then

@@ -45,38 +45,50 @@ static int cli_dispatch(cli_opts *o) {
   return cli_error(o, CLI_USAGE, "internal: unknown subcommand");
 }
 
+static int cli_is_help_word(const char *s) {
+  return strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0 ||
+         strcmp(s, "help") == 0;
+}
+
 int cli_main(int argc, char **argv, const cli_env *env) {
   cli_opts o;
   memset(&o, 0, sizeof o);
   o.env = env;
   o.cmd = CMD_COUNT;
-  if (argc < 2) { /* not a request: the usage, as an error */
+  cli_cmd help_cmd = CMD_COUNT;
+  int code;
+  if (argc < 2) {
+    code = CLI_NO_COMMAND;
+  } else if (cli_is_help_word(argv[1])) {
+    code = CLI_HELP;
+    if (argc >= 3) help_cmd = cli_cmd_from_name(argv[2]);
+  } else if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+    code = CLI_VERSION;
+  } else {
+    code = cli_parse_args(argc, argv, env, &o);
+    help_cmd = o.cmd;
+    if (code == CLI_OK && o.out) { /* refuse a bad target before any work */
+      jr_status st = jr_outfile_check(o.out, o.force);
+      if (st) code = cli_fail_status(&o, st);
+    }
+  }
+  if (env->agree) code = env->agree(env->self, &o, code);
+  switch (code) {
+  case CLI_NO_COMMAND: /* not a request: the usage, as an error */
     cli_help(env, stderr, CMD_COUNT);
     return CLI_USAGE;
-  }
-  const char *first = argv[1];
-  if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 ||
-      strcmp(first, "help") == 0) {
-    cli_help(env, stdout, argc >= 3 ? cli_cmd_from_name(argv[2]) : CMD_COUNT);
+  case CLI_HELP:
+    cli_help(env, stdout, help_cmd);
     return cli_check_stdout(&o, CLI_OK);
-  }
-  if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
+  case CLI_VERSION:
     if (env->version)
       env->version(env->self, stdout);
     else
       cli_print_version(stdout);
     return cli_check_stdout(&o, CLI_OK);
-  }
-  int code = cli_parse_args(argc, argv, env, &o);
-  if (code == CLI_HELP) {
-    cli_help(env, stdout, o.cmd);
-    return cli_check_stdout(&o, CLI_OK);
+  default: break;
   }
   if (code == CLI_OK && env->prepare) code = env->prepare(env->self, &o);
-  if (code == CLI_OK && o.out) { /* refuse a bad target before any work */
-    jr_status st = jr_outfile_check(o.out, o.force);
-    if (st) code = cli_fail_status(&o, st);
-  }
   if (code == CLI_OK) code = cli_check_stdout(&o, cli_dispatch(&o));
   if (env->finish) code = env->finish(env->self, &o, code);
   return code;
