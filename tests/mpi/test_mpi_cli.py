@@ -270,6 +270,21 @@ r = mpirun(["uniform", "--seed", 3, "--shape", 100, "--out", out, "--force"])
 ref = os.path.join(WORK, "exists.ref.npy")
 run([JR, "uniform", "--seed", 3, "--shape", 100, "--out", ref])
 check(r.returncode == 0 and sha(out) == sha(ref), "--force: %r" % r.stderr)
+# --force through a symbolic link: the file it leads to is replaced in its
+# own directory (mode kept), the link stays.
+ldir = os.path.join(WORK, "linkdir")
+os.makedirs(os.path.join(ldir, "t"), exist_ok=True)
+real = os.path.join(ldir, "t", "real.npy")
+with open(real, "wb") as f:
+    f.write(b"old")
+os.chmod(real, 0o600)
+lnk = os.path.join(ldir, "l.npy")
+os.symlink(os.path.join("t", "real.npy"), lnk)
+r = mpirun(["uniform", "--seed", 3, "--shape", 100, "--out", lnk, "--force"])
+check(r.returncode == 0 and os.path.islink(lnk) and sha(real) == sha(ref) and
+      (os.stat(real).st_mode & 0o7777) == 0o600 and
+      not temps_left(os.path.join(ldir, "t")),
+      "--force through a link: %r" % r.stderr)
 # A device target is written directly (as jaxrandom does): /dev/null.
 if os.path.exists("/dev/null"):
     r = mpirun(["normal", "--seed", 1, "--shape", "1001,3", "--out",
