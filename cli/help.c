@@ -1,7 +1,7 @@
 /* Help texts: `jaxrandom --help` and `jaxrandom SUBCOMMAND --help`. */
 #include <stdio.h>
 
-#include "cli.h"
+#include "help.h"
 
 static const char *const cli_common_help =
     "Key (one of):\n"
@@ -31,8 +31,9 @@ static const char *const cli_common_help =
     "Exit status: 0 success, 2 bad usage or input, 1 runtime failure (I/O\n"
     "error, disk full, out of memory).\n";
 
-void cli_print_main_help(void) {
-  printf(
+void cli_print_main_help(FILE *f) {
+  fprintf(
+      f,
       "jaxrandom %s -- jax.random from the command line, bit-exact with JAX "
       "on CPU\n\n"
       "Usage: jaxrandom SUBCOMMAND [OPTIONS]\n"
@@ -67,48 +68,52 @@ void cli_print_main_help(void) {
       JR_VERSION_STRING);
 }
 
-void cli_print_cmd_help(cli_cmd cmd) {
+void cli_print_cmd_help(FILE *f, cli_cmd cmd) {
   switch (cmd) {
   case CMD_KEY:
-    printf("Usage: jaxrandom key (--seed S | --key K0,K1) [--x64] [output "
-           "options]\n\n"
-           "Prints the key jax.random.key(S) / PRNGKey(S) as its two uint32 "
-           "words\n"
-           "K0,K1 (the form --key accepts). Without --x64 the seed wraps to "
-           "32\n"
-           "bits, key (0, S mod 2^32); with --x64 the key is (S >> 32, S & "
-           "0xFFFFFFFF)\n"
-           "of the 64-bit two's complement.\n\n"
-           "Examples:\n"
-           "  jaxrandom key --seed 42            # 0,42\n"
-           "  jaxrandom key --seed -1 --x64      # 4294967295,4294967295\n\n");
+    fprintf(f,
+            "Usage: jaxrandom key (--seed S | --key K0,K1) [--x64] [output "
+            "options]\n\n"
+            "Prints the key jax.random.key(S) / PRNGKey(S) as its two uint32 "
+            "words\n"
+            "K0,K1 (the form --key accepts). Without --x64 the seed wraps to "
+            "32\n"
+            "bits, key (0, S mod 2^32); with --x64 the key is (S >> 32, S & "
+            "0xFFFFFFFF)\n"
+            "of the 64-bit two's complement.\n\n"
+            "Examples:\n"
+            "  jaxrandom key --seed 42            # 0,42\n"
+            "  jaxrandom key --seed -1 --x64      # 4294967295,4294967295\n\n");
     break;
   case CMD_SPLIT:
-    printf("Usage: jaxrandom split (--seed S | --key K0,K1) [--num N | "
-           "--shape SHAPE]\n"
-           "                       [--legacy] [output options]\n\n"
-           "jax.random.split(key, num): N new keys (default 2), one 'K0,K1' "
-           "line each;\n"
-           "with --shape, keys of that shape. Files hold uint32 of shape "
-           "(N, 2) or\n"
-           "SHAPE + (2,), like jax.random.key_data(split(...)).\n\n"
-           "Examples:\n"
-           "  jaxrandom split --seed 0                 # two keys\n"
-           "  jaxrandom split --seed 0 --num 1000 --out keys.npy\n"
-           "  jaxrandom split --key 1797259609,2579123966 --shape 2,3\n\n");
+    fprintf(f,
+            "Usage: jaxrandom split (--seed S | --key K0,K1) [--num N | "
+            "--shape SHAPE]\n"
+            "                       [--legacy] [output options]\n\n"
+            "jax.random.split(key, num): N new keys (default 2), one 'K0,K1' "
+            "line each;\n"
+            "with --shape, keys of that shape. Files hold uint32 of shape "
+            "(N, 2) or\n"
+            "SHAPE + (2,), like jax.random.key_data(split(...)).\n\n"
+            "Examples:\n"
+            "  jaxrandom split --seed 0                 # two keys\n"
+            "  jaxrandom split --seed 0 --num 1000 --out keys.npy\n"
+            "  jaxrandom split --key 1797259609,2579123966 --shape 2,3\n\n");
     break;
   case CMD_FOLD_IN:
-    printf("Usage: jaxrandom fold-in (--seed S | --key K0,K1) --data D "
-           "[output options]\n\n"
-           "jax.random.fold_in(key, D): a new key from key and the integer "
-           "D\n"
-           "(taken mod 2^32 as JAX does). The same in both threefry modes.\n\n"
-           "Examples:\n"
-           "  jaxrandom fold-in --seed 0 --data 4\n"
-           "  jaxrandom fold-in --key 0,42 --data 7 --out k.npy\n\n");
+    fprintf(f,
+            "Usage: jaxrandom fold-in (--seed S | --key K0,K1) --data D "
+            "[output options]\n\n"
+            "jax.random.fold_in(key, D): a new key from key and the integer "
+            "D\n"
+            "(taken mod 2^32 as JAX does). The same in both threefry modes.\n\n"
+            "Examples:\n"
+            "  jaxrandom fold-in --seed 0 --data 4\n"
+            "  jaxrandom fold-in --key 0,42 --data 7 --out k.npy\n\n");
     break;
   case CMD_BITS:
-    printf("Usage: jaxrandom bits (--seed S | --key K0,K1) [--shape SHAPE] "
+    fprintf(
+        f, "Usage: jaxrandom bits (--seed S | --key K0,K1) [--shape SHAPE] "
            "[--width W |\n"
            "                      --dtype uintW] [--legacy] [--x64] [output "
            "options]\n\n"
@@ -125,35 +130,38 @@ void cli_print_cmd_help(cli_cmd cmd) {
            "  jaxrandom bits --seed 7 --shape 4 --width 64 --x64 --legacy\n\n");
     break;
   case CMD_UNIFORM:
-    printf("Usage: jaxrandom uniform (--seed S | --key K0,K1) [--shape "
-           "SHAPE] [--dtype D]\n"
-           "                         [--minval A] [--maxval B] [--legacy] "
-           "[--x64] [output options]\n\n"
-           "jax.random.uniform: values in [A, B) (default [0, 1)) of dtype "
-           "float16,\n"
-           "bfloat16, float32 (default) or float64 (needs --x64, else "
-           "float32 with a\n"
-           "note). A and B are rounded to the dtype first, as in JAX.\n\n"
-           "Examples:\n"
-           "  jaxrandom uniform --seed 0 --shape 8\n"
-           "  jaxrandom uniform --seed 0 --shape 2,5 --minval -3 --maxval 5\n"
-           "  jaxrandom uniform --seed 1 --shape 10000000 --dtype bfloat16 "
-           "--out u.bin\n\n");
+    fprintf(f,
+            "Usage: jaxrandom uniform (--seed S | --key K0,K1) [--shape "
+            "SHAPE] [--dtype D]\n"
+            "                         [--minval A] [--maxval B] [--legacy] "
+            "[--x64] [output options]\n\n"
+            "jax.random.uniform: values in [A, B) (default [0, 1)) of dtype "
+            "float16,\n"
+            "bfloat16, float32 (default) or float64 (needs --x64, else "
+            "float32 with a\n"
+            "note). A and B are rounded to the dtype first, as in JAX.\n\n"
+            "Examples:\n"
+            "  jaxrandom uniform --seed 0 --shape 8\n"
+            "  jaxrandom uniform --seed 0 --shape 2,5 --minval -3 --maxval 5\n"
+            "  jaxrandom uniform --seed 1 --shape 10000000 --dtype bfloat16 "
+            "--out u.bin\n\n");
     break;
   case CMD_NORMAL:
-    printf("Usage: jaxrandom normal (--seed S | --key K0,K1) [--shape SHAPE] "
-           "[--dtype D]\n"
-           "                        [--legacy] [--x64] [output options]\n\n"
-           "jax.random.normal: standard normal values, bit-exact with "
-           "XLA:CPU, of dtype\n"
-           "float16, bfloat16, float32 (default) or float64 (with --x64).\n\n"
-           "Examples:\n"
-           "  jaxrandom normal --seed 0 --shape 5\n"
-           "  jaxrandom normal --seed 0 --shape 1000000,3 --out z.npy\n"
-           "  jaxrandom normal --seed 1193674498 --shape 5 --legacy\n\n");
+    fprintf(f,
+            "Usage: jaxrandom normal (--seed S | --key K0,K1) [--shape SHAPE] "
+            "[--dtype D]\n"
+            "                        [--legacy] [--x64] [output options]\n\n"
+            "jax.random.normal: standard normal values, bit-exact with "
+            "XLA:CPU, of dtype\n"
+            "float16, bfloat16, float32 (default) or float64 (with --x64).\n\n"
+            "Examples:\n"
+            "  jaxrandom normal --seed 0 --shape 5\n"
+            "  jaxrandom normal --seed 0 --shape 1000000,3 --out z.npy\n"
+            "  jaxrandom normal --seed 1193674498 --shape 5 --legacy\n\n");
     break;
   case CMD_MVN:
-    printf(
+    fprintf(
+        f,
         "Usage: jaxrandom multivariate-normal (--seed S | --key K0,K1) --mean "
         "M --cov C\n"
         "           [--shape SHAPE] [--dtype D] [--method "
@@ -206,21 +214,27 @@ void cli_print_cmd_help(cli_cmd cmd) {
         "      --rows 2:5 --format csv --out -\n\n");
     break;
   case CMD_DEMO:
-    printf("Usage: jaxrandom demo [--seed S | --key K0,K1] [--shape SHAPE] "
-           "[--dtype D]\n"
-           "                     [--method M] [--legacy] [--x64] [--out "
-           "FILE] [...]\n\n"
-           "Samples the built-in example -- mean [1, -2, 0.5], covariance\n"
-           "[[2, 0.6, -0.4], [0.6, 1, 0.3], [-0.4, 0.3, 0.5]], 5000 samples, "
-           "seed 0 --\n"
-           "and prints the requested mean and covariance next to the sample "
-           "ones.\n"
-           "With --out the samples are written too.\n\n"
-           "Examples:\n"
-           "  jaxrandom demo\n"
-           "  jaxrandom demo --seed 3 --shape 100000 --out demo.npy\n\n");
+    fprintf(f,
+            "Usage: jaxrandom demo [--seed S | --key K0,K1] [--shape SHAPE] "
+            "[--dtype D]\n"
+            "                     [--method M] [--legacy] [--x64] [--out "
+            "FILE] [...]\n\n"
+            "Samples the built-in example -- mean [1, -2, 0.5], covariance\n"
+            "[[2, 0.6, -0.4], [0.6, 1, 0.3], [-0.4, 0.3, 0.5]], 5000 samples, "
+            "seed 0 --\n"
+            "and prints the requested mean and covariance next to the sample "
+            "ones.\n"
+            "With --out the samples are written too.\n\n"
+            "Examples:\n"
+            "  jaxrandom demo\n"
+            "  jaxrandom demo --seed 3 --shape 100000 --out demo.npy\n\n");
     break;
-  default: cli_print_main_help(); return;
+  default: cli_print_main_help(f); return;
   }
-  fputs(cli_common_help, stdout);
+  fputs(cli_common_help, f);
+}
+
+void cli_print_version(FILE *f) {
+  fprintf(f, "jaxrandom %s (library %s, kernels %s)\n", JR_VERSION_STRING,
+          jr_version_string(), jr_isa_name(jr_isa_active()));
 }

@@ -1,7 +1,6 @@
 /* Streaming writers: .npy, CSV, raw binary and a readable table, generated
  * and written block by block into one reused buffer, with a progress bar on
  * a terminal. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +8,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "decimal.h"
+#include "names.h"
+#include "output.h"
+#include "report.h"
+#include "source.h"
 
 enum { CLI_BLOCK_BYTES = 1 << 20, CLI_TEXT_BYTES = 1 << 20 };
 
@@ -17,73 +20,6 @@ static double cli_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Case-insensitive suffix test for file extensions. */
-int cli_ends_with(const char *s, const char *suffix) {
-  size_t n = strlen(s), k = strlen(suffix);
-  if (n < k) return 0;
-  for (size_t i = 0; i < k; i++) {
-    char c = s[n - k + i];
-    if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
-    if (c != suffix[i]) return 0;
-  }
-  return 1;
-}
-
-int cli_format_value(jr_dtype dtype, const void *elem, char *buf, size_t cap) {
-  switch (dtype) {
-  case JR_UINT8: return snprintf(buf, cap, "%u", *(const uint8_t *)elem);
-  case JR_UINT16: return snprintf(buf, cap, "%u", *(const uint16_t *)elem);
-  case JR_UINT32:
-    return snprintf(buf, cap, "%lu", (unsigned long)*(const uint32_t *)elem);
-  case JR_UINT64:
-    return snprintf(buf, cap, "%llu",
-                    (unsigned long long)*(const uint64_t *)elem);
-  case JR_FLOAT16:
-  case JR_BFLOAT16: {
-    uint16_t h;
-    memcpy(&h, elem, 2);
-    float f = dtype == JR_FLOAT16 ? jr_f16_to_f32(h) : jr_bf16_to_f32(h);
-    if (isnan(f) || isinf(f)) break;
-    int n = 0;
-    for (int p = 1; p <= 9; p++) { /* shortest that reads back the same */
-      n = snprintf(buf, cap, "%.*g", p, (double)f);
-      float back = strtof(buf, NULL);
-      uint16_t hb =
-          dtype == JR_FLOAT16 ? jr_f32_to_f16(back) : jr_f32_to_bf16(back);
-      if (hb == h) return n;
-    }
-    return n;
-  }
-  case JR_FLOAT32: {
-    float f;
-    memcpy(&f, elem, 4);
-    if (isnan(f) || isinf(f)) break;
-    int n = 0;
-    for (int p = 1; p <= 9; p++) {
-      n = snprintf(buf, cap, "%.*g", p, (double)f);
-      if (strtof(buf, NULL) == f) return n;
-    }
-    return n;
-  }
-  case JR_FLOAT64: {
-    double f;
-    memcpy(&f, elem, 8);
-    if (isnan(f) || isinf(f)) break;
-    int n = 0;
-    for (int p = 15; p <= 17; p++) { /* 15 digits always fit f64 */
-      n = snprintf(buf, cap, "%.*g", p, f);
-      if (strtod(buf, NULL) == f) return n;
-    }
-    return n;
-  }
-  default: return snprintf(buf, cap, "?");
-  }
-  /* NaN and infinities, spelled as NumPy prints and reads them. */
-  double v = jr_ndarray_get(
-      &(jr_ndarray){.dtype = dtype, .data = (void *)(uintptr_t)elem}, 0);
-  return snprintf(buf, cap, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
 }
 
 static int cli_table_width(jr_dtype d) {
@@ -149,36 +85,38 @@ static jr_status cli_text_put(cli_text *t, const char *s, size_t n) {
   return JR_OK;
 }
 
-int (*cli_output_sink)(const cli_opts *o,
-                       const cli_output *spec) = cli_write_output;
+/* An existing target that is not a regular file or a directory. */
+static int cli_special_target(const char *out, struct stat *sb) {
+  return out && strcmp(out, "-") != 0 && stat(out, sb) == 0 &&
+         !S_ISREG(sb->st_mode) && !S_ISDIR(sb->st_mode);
+}
+
+cli_format cli_output_format(const cli_opts *o) {
+  struct stat sb;
+  if (o->format != FMT_NONE) return o->format;
+  if (!o->out || strcmp(o->out, "-") == 0) return FMT_TABLE;
+  if (cli_special_target(o->out, &sb)) /* /dev/null, a FIFO: self-describing */
+    return FMT_NPY;
+  if (cli_ends_with(o->out, ".npy")) return FMT_NPY;
+  if (cli_ends_with(o->out, ".csv")) return FMT_CSV;
+  if (cli_ends_with(o->out, ".bin")) return FMT_BIN;
+  return FMT_NONE;
+}
 
 int cli_write_output(const cli_opts *o, const cli_output *spec) {
-  cli_format fmt = o->format;
   const char *path = o->out ? o->out : "-";
   struct stat sb;
-  const int special = o->out && strcmp(o->out, "-") != 0 &&
-                      stat(o->out, &sb) == 0 && !S_ISREG(sb.st_mode);
-  if (special && S_ISDIR(sb.st_mode))
+  if (o->out && strcmp(o->out, "-") != 0 && stat(o->out, &sb) == 0 &&
+      S_ISDIR(sb.st_mode))
     return cli_error(o, CLI_USAGE,
                      "--out %s: is a directory (expected a file name)", o->out);
-  if (fmt == FMT_NONE) {
-    if (!o->out || strcmp(o->out, "-") == 0)
-      fmt = FMT_TABLE;
-    else if (special) /* /dev/null, a FIFO: the self-describing format */
-      fmt = FMT_NPY;
-    else if (cli_ends_with(o->out, ".npy"))
-      fmt = FMT_NPY;
-    else if (cli_ends_with(o->out, ".csv"))
-      fmt = FMT_CSV;
-    else if (cli_ends_with(o->out, ".bin"))
-      fmt = FMT_BIN;
-    else
-      return cli_error(o, CLI_USAGE,
-                       "--out %s: cannot tell the format from the extension "
-                       "(expected .npy, .csv or .bin, or pass --format "
-                       "npy|csv|bin|table)",
-                       o->out);
-  }
+  const cli_format fmt = cli_output_format(o);
+  if (fmt == FMT_NONE)
+    return cli_error(o, CLI_USAGE,
+                     "--out %s: cannot tell the format from the extension "
+                     "(expected .npy, .csv or .bin, or pass --format "
+                     "npy|csv|bin|table)",
+                     o->out);
   if ((fmt == FMT_NPY || fmt == FMT_BIN) && strcmp(path, "-") == 0 &&
       isatty(STDOUT_FILENO))
     return cli_error(o, CLI_USAGE,
@@ -229,7 +167,7 @@ int cli_write_output(const cli_opts *o, const cli_output *spec) {
   const int width = cli_table_width(spec->dtype);
   for (int64_t start = 0; !st && start < spec->total; start += block) {
     int64_t count = spec->total - start < block ? spec->total - start : block;
-    st = spec->fill(spec->arg, start, count, buf);
+    st = cli_source_fill(spec->src, start, count, buf);
     if (st) break;
     if (fmt == FMT_NPY || fmt == FMT_BIN) {
       /* The host is little-endian (x86-64, aarch64): bytes as they are. */

@@ -96,15 +96,33 @@ jr_status jr_literal_parse(const char *text, size_t len, const char *where,
 jr_status jr_shape_parse(const char *text, size_t len, const char *where,
                          int *ndim, int64_t *shape);
 
+/* ---- errors */
+/* Sets jr_last_error() to the formatted message and returns status, as the
+ * library's own failures do (for callers outside the library, such as the
+ * CLI, whose statuses go through jr_mpi_agree). */
+jr_status jr_io_fail(jr_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
 /* ---- atomic output files */
 typedef struct jr_outfile jr_outfile;
 /* Opens `path` for writing. "-" is stdout. A regular file (or a new name)
  * is written to a temporary file in the same directory and renamed over
  * the target by jr_outfile_commit; an existing regular file is refused
- * (JR_E_BAD_ARGUMENT) unless force. A non-regular target (/dev/null, a
- * pipe, a terminal) is written directly. SIGINT/SIGTERM/SIGHUP/SIGPIPE
- * remove the temporary file before the process dies. */
+ * (JR_E_BAD_ARGUMENT) unless force, and keeps its permission bits when
+ * replaced. A symbolic link to a regular file is written through: the file
+ * it leads to is replaced in its own directory, the link stays. A
+ * non-regular target (/dev/null, a pipe, a terminal, /proc/self/fd/N, or a
+ * link to one) is written directly, never replaced; a dangling link is
+ * refused. SIGINT/SIGTERM/SIGHUP/SIGPIPE remove the temporary file before
+ * the process dies. */
 jr_status jr_outfile_open(const char *path, int force, jr_outfile **out);
+/* The checks of jr_outfile_open that need no file created (a directory, an
+ * existing file without force, a dangling symbolic link), so a request can
+ * be refused before any work. */
+jr_status jr_outfile_check(const char *path, int force);
 jr_status jr_outfile_write(jr_outfile *f, const void *buf, size_t n);
 /* Flushes, fsyncs and renames into place; frees f in every case. */
 jr_status jr_outfile_commit(jr_outfile *f);

@@ -17,10 +17,11 @@
 struct jr_outfile {
   int fd;
   int owns_fd; /* close it at the end (not stdout) */
-  int temp;    /* writing to tmp_path, rename to path at commit */
+  int temp;    /* writing to tmp_path, rename to target at commit */
   int force;
   int tty;
-  char *path; /* the target as given */
+  char *path;   /* the target as given (for messages) */
+  char *target; /* the file replaced: path, or where its symlinks lead */
   char *tmp_path;
 };
 
@@ -63,8 +64,153 @@ static void jr_disarm(void) {
 static void jr_outfile_free(jr_outfile *f) {
   if (!f) return;
   free(f->path);
+  free(f->target);
   free(f->tmp_path);
   free(f);
+}
+
+/* Follows the symbolic links of `path` (the last component, hop by hop) to
+ * the name that is not a link. *magic is set when a hop is under /proc,
+ * whose links (/proc/self/fd/N, /dev/stdout's target) name open files, not
+ * places to put a new file. Returns NULL with errno on failure. */
+static char *jr_follow_links(const char *path, int *magic) {
+  char *cur = strdup(path);
+  *magic = 0;
+  for (int hop = 0; cur && hop < 40; hop++) {
+    struct stat sb;
+    if (lstat(cur, &sb) != 0 || !S_ISLNK(sb.st_mode)) return cur;
+    if (strncmp(cur, "/proc/", 6) == 0) *magic = 1;
+    char link[4096];
+    ssize_t n = readlink(cur, link, sizeof link - 1);
+    if (n < 0 || (size_t)n >= sizeof link - 1) {
+      if (n >= 0) errno = ENAMETOOLONG;
+      free(cur);
+      return NULL;
+    }
+    link[n] = '\0';
+    if (strncmp(link, "/proc/", 6) == 0) *magic = 1;
+    const char *slash = strrchr(cur, '/');
+    size_t dirlen = link[0] == '/' || !slash ? 0 : (size_t)(slash - cur) + 1;
+    char *next = malloc(dirlen + (size_t)n + 1);
+    if (next) {
+      memcpy(next, cur, dirlen);
+      memcpy(next + dirlen, link, (size_t)n + 1);
+    }
+    free(cur);
+    cur = next;
+  }
+  if (cur) {
+    free(cur);
+    errno = ELOOP;
+  }
+  return NULL;
+}
+
+typedef enum { JR_OUT_NEW, JR_OUT_REPLACE, JR_OUT_STREAM } jr_out_kind;
+
+/* What writing `path` means: a new file, replacing a regular file (with
+ * force; *target is that file, past any symbolic links), or a stream (a
+ * device, a FIFO, a terminal, /proc/self/fd/N, or a link to one). A
+ * directory, a dangling link or an existing file without force is an error.
+ * *target is malloc'd for JR_OUT_NEW and JR_OUT_REPLACE. */
+static jr_status jr_out_classify(const char *path, int force, jr_out_kind *kind,
+                                 char **target) {
+  *target = NULL;
+  struct stat lsb, sb;
+  if (lstat(path, &lsb) != 0) { /* creating it reports why it cannot be */
+    *kind = JR_OUT_NEW;
+  } else if (!S_ISLNK(lsb.st_mode)) {
+    if (S_ISDIR(lsb.st_mode))
+      return jr_fail(JR_E_BAD_ARGUMENT,
+                     "--out %s: is a directory (expected a file name)", path);
+    *kind = S_ISREG(lsb.st_mode) ? JR_OUT_REPLACE : JR_OUT_STREAM;
+  } else {
+    int magic = 0;
+    char *end = jr_follow_links(path, &magic);
+    if (!end)
+      return jr_fail(JR_E_BAD_ARGUMENT,
+                     "--out %s: cannot follow the symbolic link: %s", path,
+                     strerror(errno));
+    if (stat(path, &sb) != 0) {
+      jr_status st = jr_fail(JR_E_BAD_ARGUMENT,
+                             "--out %s: a symbolic link to %s, which does not "
+                             "exist (refusing to write through a dangling "
+                             "link)",
+                             path, end);
+      free(end);
+      return st;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+      free(end);
+      return jr_fail(JR_E_BAD_ARGUMENT,
+                     "--out %s: is a directory (expected a file name)", path);
+    }
+    if (magic || !S_ISREG(sb.st_mode)) {
+      free(end);
+      *kind = JR_OUT_STREAM;
+      return JR_OK;
+    }
+    *kind = JR_OUT_REPLACE;
+    *target = end;
+  }
+  if (*kind == JR_OUT_STREAM) return JR_OK;
+  if (*kind == JR_OUT_REPLACE && !force) {
+    free(*target);
+    *target = NULL;
+    return jr_fail(JR_E_BAD_ARGUMENT,
+                   "--out %s: the file exists; pass --force to replace it",
+                   path);
+  }
+  if (!*target) *target = strdup(path);
+  if (!*target) return jr_fail(JR_E_OUT_OF_MEMORY, "out of memory");
+  return JR_OK;
+}
+
+jr_status jr_outfile_check(const char *path, int force) {
+  if (!path || !*path)
+    return jr_fail(JR_E_BAD_ARGUMENT, "--out: empty file name");
+  if (strcmp(path, "-") == 0) return JR_OK;
+  jr_out_kind kind;
+  char *target;
+  jr_status st = jr_out_classify(path, force, &kind, &target);
+  free(target);
+  return st;
+}
+
+/* The temporary name next to the target, so rename() stays on one file
+ * system: dir/.base.jaxrandom-XXXXXX, with base shortened (at a UTF-8
+ * character boundary) when the whole would exceed the directory's name
+ * limit. */
+static char *jr_temp_name(const char *target) {
+  static const char suffix[] = ".jaxrandom-XXXXXX";
+  const char *slash = strrchr(target, '/');
+  size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;
+  const char *base = target + dirlen;
+  size_t baselen = strlen(base);
+  long name_max = 255;
+  {
+    char *dir = dirlen ? strndup(target, dirlen) : strdup(".");
+    if (dir) {
+      errno = 0;
+      long m = pathconf(dir, _PC_NAME_MAX);
+      if (m > 0) name_max = m;
+      free(dir);
+    }
+  }
+  size_t room =
+      (size_t)name_max > sizeof suffix ? (size_t)name_max - sizeof suffix : 0;
+  /* room: bytes of base that fit with the leading '.' and the suffix */
+  if (baselen > room) {
+    baselen = room;
+    while (baselen > 0 && ((unsigned char)base[baselen] & 0xC0) == 0x80)
+      baselen--;
+  }
+  size_t need = dirlen + 1 + baselen + sizeof suffix;
+  char *tmp = malloc(need);
+  if (tmp)
+    snprintf(tmp, need, "%.*s.%.*s%s", (int)dirlen, target, (int)baselen, base,
+             suffix);
+  return tmp;
 }
 
 jr_status jr_outfile_open(const char *path, int force, jr_outfile **out) {
@@ -86,73 +232,62 @@ jr_status jr_outfile_open(const char *path, int force, jr_outfile **out) {
     *out = f;
     return JR_OK;
   }
-  struct stat sb;
-  if (stat(path, &sb) == 0) {
-    if (S_ISDIR(sb.st_mode)) {
-      jr_outfile_free(f);
-      return jr_fail(JR_E_BAD_ARGUMENT,
-                     "--out %s: is a directory (expected a file name)", path);
-    }
-    if (!S_ISREG(sb.st_mode)) { /* /dev/null, a FIFO, a terminal */
-      f->fd = open(path, O_WRONLY | O_CLOEXEC);
-      if (f->fd < 0) {
-        jr_status st = jr_fail(JR_E_IO, "--out %s: cannot open: %s", path,
-                               strerror(errno));
-        jr_outfile_free(f);
-        return st;
-      }
-      f->owns_fd = 1;
-      f->tty = isatty(f->fd);
-      *out = f;
-      return JR_OK;
-    }
-    if (!force) {
-      jr_outfile_free(f);
-      return jr_fail(JR_E_BAD_ARGUMENT,
-                     "--out %s: the file exists; pass --force to replace it",
-                     path);
-    }
+  jr_out_kind kind;
+  jr_status st = jr_out_classify(path, force, &kind, &f->target);
+  if (st) {
+    jr_outfile_free(f);
+    return st;
   }
-  /* A temporary name next to the target, so rename() stays on one file
-   * system: dir/.base.jaxrandom-XXXXXX */
-  const char *slash = strrchr(path, '/');
-  size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-  const char *base = path + dirlen;
-  size_t need = dirlen + 1 + strlen(base) + sizeof ".jaxrandom-XXXXXX";
-  f->tmp_path = malloc(need);
+  if (kind == JR_OUT_STREAM) { /* /dev/null, a FIFO, a terminal */
+    f->fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (f->fd < 0) {
+      st = jr_fail(JR_E_IO, "--out %s: cannot open: %s", path, strerror(errno));
+      jr_outfile_free(f);
+      return st;
+    }
+    f->owns_fd = 1;
+    f->tty = isatty(f->fd);
+    *out = f;
+    return JR_OK;
+  }
+  /* A replaced file keeps its permission bits; a new one gets the usual
+   * 0666 & ~umask (mkstemp makes 0600). */
+  struct stat old;
+  mode_t mode;
+  if (kind == JR_OUT_REPLACE && stat(f->target, &old) == 0) {
+    mode = old.st_mode & 07777;
+  } else {
+    mode_t um = umask(0);
+    umask(um);
+    mode = 0666 & ~um;
+  }
+  f->tmp_path = jr_temp_name(f->target);
   if (!f->tmp_path) {
     jr_outfile_free(f);
     return jr_fail(JR_E_OUT_OF_MEMORY, "out of memory");
   }
-  snprintf(f->tmp_path, need, "%.*s.%s.jaxrandom-XXXXXX", (int)dirlen, path,
-           base);
   if (strlen(f->tmp_path) >= sizeof jr_sig_tmp) {
     jr_outfile_free(f);
     return jr_fail(JR_E_BAD_ARGUMENT, "--out %s: path too long", path);
   }
   /* Block the signals while the name is created and registered, so that a
    * signal cannot leave an unregistered temporary file. */
-  sigset_t block, old;
+  sigset_t block, oldmask;
   sigemptyset(&block);
   for (int i = 0; i < JR_NSIGS; i++)
     sigaddset(&block, jr_sigs[i]);
-  sigprocmask(SIG_BLOCK, &block, &old);
+  sigprocmask(SIG_BLOCK, &block, &oldmask);
   f->fd = mkstemp(f->tmp_path);
   if (f->fd >= 0) jr_arm(f->tmp_path);
   int err = errno;
-  sigprocmask(SIG_SETMASK, &old, NULL);
+  sigprocmask(SIG_SETMASK, &oldmask, NULL);
   if (f->fd < 0) {
-    jr_status st = jr_fail(JR_E_IO,
-                           "--out %s: cannot create a file in its "
-                           "directory: %s",
-                           path, strerror(err));
+    st = jr_fail(JR_E_IO, "--out %s: cannot create a file in its directory: %s",
+                 path, strerror(err));
     jr_outfile_free(f);
     return st;
   }
-  /* mkstemp makes 0600; give the file the usual 0666 & ~umask. */
-  mode_t um = umask(0);
-  umask(um);
-  if (fchmod(f->fd, 0666 & ~um) != 0) { /* not fatal: the data is intact */
+  if (fchmod(f->fd, mode) != 0) { /* not fatal: the data is intact */
   }
   f->owns_fd = 1;
   f->temp = 1;
@@ -209,19 +344,19 @@ jr_status jr_outfile_commit(jr_outfile *f) {
   }
   if (!st && f->temp) {
     if (f->force) {
-      if (rename(f->tmp_path, f->path) != 0)
+      if (rename(f->tmp_path, f->target) != 0)
         st = jr_fail(JR_E_IO, "cannot rename the finished output to %s: %s",
                      f->path, strerror(errno));
     } else {
       /* link() fails if the target appeared meanwhile: no clobbering. */
-      if (link(f->tmp_path, f->path) == 0) {
+      if (link(f->tmp_path, f->target) == 0) {
         unlink(f->tmp_path);
       } else if (errno == EEXIST) {
         st = jr_fail(JR_E_BAD_ARGUMENT,
                      "--out %s: the file appeared while writing; pass "
                      "--force to replace it",
                      f->path);
-      } else if (rename(f->tmp_path, f->path) != 0) {
+      } else if (rename(f->tmp_path, f->target) != 0) {
         /* Some file systems have no hard links. */
         st = jr_fail(JR_E_IO, "cannot rename the finished output to %s: %s",
                      f->path, strerror(errno));

@@ -87,7 +87,7 @@ int jr_parse_number(const char *s, size_t len, double *value,
    * decimal point. */
   double v = strtod(tmp, NULL);
   if (errno == ERANGE && isinf(v)) {
-    *msg = "number out of the float64 range";
+    *msg = "number out of range (beyond float64, about 1.8e308)";
     return 0;
   }
   *value = v;
@@ -128,6 +128,8 @@ jr_status jr_csv_parse(const char *text, size_t len, const char *where,
   int64_t rows = 0, cols = -1, first_line = 0, line = 0;
   size_t pos = 0;
   out->data = NULL;
+  /* A UTF-8 byte order mark, as spreadsheet programs write it. */
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) pos = 3;
   while (pos < len) {
     size_t end = pos;
     while (end < len && text[end] != '\n')

@@ -324,6 +324,13 @@ def group_inputs():
         f.write("\n".join(",".join(map(repr, r)) for r in cov) + "\r\n")
     same("csv", tmp("m.csv"), tmp("c.csv"))
     same("csv column mean", tmp("m_col.csv"), tmp("c.csv"))
+    # A UTF-8 byte order mark (as spreadsheets write CSV) is accepted.
+    with open(tmp("m_bom.csv"), "wb") as f:
+        f.write(b"\xef\xbb\xbf" + ",".join(map(repr, mean)).encode() + b"\n")
+    with open(tmp("c_bom.csv"), "wb") as f:
+        f.write(b"\xef\xbb\xbf" + "\n".join(",".join(map(repr, r))
+                                          for r in cov).encode())
+    same("csv with BOM", tmp("m_bom.csv"), tmp("c_bom.csv"))
     # integer inputs promote to the default float
     a = load_npy(*base, "--mean", "[1,2,3]", "--cov",
                  "[[2,0,0],[0,1,0],[0,0,3]]")
@@ -370,6 +377,8 @@ def group_errors():
     mvn = ["multivariate-normal", "--seed", 0]
     cases = [
         (["frobnicate"], 2, "unknown subcommand"),
+        (["uniform", "--seed", 0, "--maxval", "1e400"], 2, "out of range"),
+        (["uniform", "--seed", 0, "--minval", "-1e400"], 2, "out of range"),
         (["uniform", "--seed", 0, "--bogus"], 2, "unknown option"),
         (["uniform", "--seed", 0, "--num", 3], 2, "has no option"),
         (["uniform", "--seed"], 2, "needs a value"),
@@ -455,6 +464,46 @@ def group_errors():
     run("uniform", "--seed", 0, "--out", tmp("exists.npy"), "--force")
     check(np.load(tmp("exists.npy")).shape == (), "--force replaces")
 
+    # A FIFO as an input is refused at once (no writer: opening it for
+    # reading would wait forever).
+    for opt in ("--mean", "--cov"):
+        ext = ".npy" if opt == "--mean" else ".csv"
+        fifo = tmp("in_fifo_" + opt[2:] + ext)
+        os.mkfifo(fifo)
+        args = ["multivariate-normal", "--seed", 0, opt, fifo] + (
+            ["--cov", "[[1]]"] if opt == "--mean" else ["--mean", "[0]"])
+        try:
+            q = subprocess.run([EXE, *map(str, args)], capture_output=True,
+                               timeout=60, stdin=subprocess.DEVNULL)
+            check(q.returncode == 2 and b"regular file" in q.stderr,
+                  f"FIFO {opt}: exit {q.returncode}, {q.stderr!r}")
+        except subprocess.TimeoutExpired:
+            check(False, f"FIFO {opt}: blocked")
+
+    # Text that cannot be written is an error: stdout on /dev/full or
+    # closed. No subcommand: the usage on stderr, exit 2.
+    p = run(code=2)
+    check(p.stdout == b"" and b"Usage:" in p.stderr,
+          f"no subcommand: usage on stderr, got {p.stdout[:80]!r}")
+    for args in (["demo"], ["--help"], ["--version"], ["normal", "--help"],
+                 ["help", "split"], ["key", "--seed", 1],
+                 ["multivariate-normal", "--example"]):
+        for how in ("/dev/full", "closed"):
+            if how == "/dev/full" and not os.path.exists("/dev/full"):
+                continue
+            if how == "closed":
+                q = subprocess.run(["/bin/sh", "-c", 'exec "$0" "$@" >&-',
+                                    EXE, *map(str, args)],
+                                   capture_output=True,
+                                   timeout=600)
+            else:
+                with open("/dev/full", "wb") as full:
+                    q = subprocess.run([EXE, *map(str, args)], stdout=full,
+                                       stderr=subprocess.PIPE, timeout=600)
+            err = q.stderr.decode(errors="replace")
+            check(q.returncode == 1 and "error:" in err and "writ" in err,
+                  f"{args} to {how} stdout: exit {q.returncode}, {err!r}")
+
 
 # --------------------------------------------------------------------------
 def group_atomic():
@@ -497,6 +546,108 @@ def group_atomic():
     os.umask(um)
     check((os.stat(tmp("perm.npy")).st_mode & 0o777) == (0o666 & ~um),
           "output file mode")
+    # --force keeps the replaced file's permission bits.
+    os.chmod(tmp("perm.npy"), 0o600)
+    run("uniform", "--seed", 0, "--out", tmp("perm.npy"), "--force")
+    check((os.stat(tmp("perm.npy")).st_mode & 0o7777) == 0o600,
+          "--force keeps the mode: %o" % os.stat(tmp("perm.npy")).st_mode)
+    group_links()
+    group_long_names()
+
+
+def same_as_plain(path, args, what):
+    ref = tmp("links_ref.npy")
+    if os.path.exists(ref):
+        os.unlink(ref)
+    run(*args, "--out", ref)
+    with open(path, "rb") as a, open(ref, "rb") as b:
+        check(a.read() == b.read(), f"{what}: content differs")
+
+
+def temps_in(*dirs):
+    return [n for d in dirs for n in os.listdir(d) if "jaxrandom-" in n]
+
+
+def group_links():
+    """Symbolic links as --out: written through or streamed, never
+    replaced; a dangling link refused before any work."""
+    d = tmp("links")
+    os.mkdir(d)
+    args = ["normal", "--seed", 0, "--shape", 3]
+    # A link to our own stdout (/proc/self/fd/1): a stream, with --force
+    # too; the link stays a link.
+    so = os.path.join(d, "so")
+    os.symlink("/proc/self/fd/1", so)
+    r = os.path.join(d, "r.npy")
+    with open(r, "wb") as f:
+        p = subprocess.run([EXE, *map(str, args), "--out", so, "--format",
+                            "npy", "--force"], stdout=f,
+                           stderr=subprocess.PIPE, timeout=600)
+    check(p.returncode == 0, f"link to stdout: exit {p.returncode} "
+          f"{p.stderr!r}")
+    check(os.path.islink(so), "link to stdout: the link was replaced")
+    same_as_plain(r, args, "link to stdout")
+    # A link to a regular file elsewhere: without --force refused, with it
+    # the file is replaced in its own directory (mode kept), the link stays.
+    other = tmp("links_other")
+    os.mkdir(other)
+    real = os.path.join(other, "real.npy")
+    with open(real, "wb") as f:
+        f.write(b"old")
+    os.chmod(real, 0o640)
+    lnk = os.path.join(d, "lnk.npy")
+    os.symlink(os.path.relpath(real, d), lnk)
+    p = run(*args, "--out", lnk, code=2)
+    check(b"--force" in p.stderr and open(real, "rb").read() == b"old",
+          "link to a file without --force")
+    run(*args, "--out", lnk, "--force")
+    check(os.path.islink(lnk), "link to a file: the link was replaced")
+    same_as_plain(real, args, "link to a file")
+    check((os.stat(real).st_mode & 0o7777) == 0o640,
+          "link to a file: mode %o" % os.stat(real).st_mode)
+    check(not temps_in(d, other), "link to a file: temporary files left")
+    # A link to a FIFO: a stream (read here), never replaced.
+    fifo = os.path.join(d, "fifo")
+    os.mkfifo(fifo)
+    lf = os.path.join(d, "lf.npy")
+    os.symlink("fifo", lf)
+    proc = subprocess.Popen([EXE, *map(str, args), "--out", lf, "--force"],
+                            stderr=subprocess.PIPE)
+    with open(fifo, "rb") as f:
+        data = f.read()
+    proc.wait(timeout=600)
+    check(proc.returncode == 0 and os.path.islink(lf) and
+          data.startswith(b"\x93NUMPY"), f"link to a FIFO: {proc.returncode}")
+    # A dangling link: refused before any work (before the missing --mean
+    # is even looked at), nothing created.
+    dang = os.path.join(d, "dang.npy")
+    os.symlink("nothing.npy", dang)
+    for force in ([], ["--force"]):
+        p = run("multivariate-normal", "--seed", 0, "--mean",
+                tmp("no_such_mean.npy"), "--cov", "[[1]]", "--out", dang,
+                *force, code=2)
+        check(b"dangling" in p.stderr and b"no_such_mean" not in p.stderr,
+              f"dangling link {force}: {p.stderr!r}")
+    check(os.path.islink(dang) and not os.path.exists(
+        os.path.join(d, "nothing.npy")), "dangling link: something created")
+    check(not temps_in(d), "links: temporary files left")
+
+
+def group_long_names():
+    """Output names up to the file system's limit (255 bytes): the
+    temporary name must not push them over it."""
+    d = tmp("long")
+    os.mkdir(d)
+    for n in (238, 247, 255):
+        name = os.path.join(d, "a" * (n - 4) + ".npy")
+        p = run("normal", "--seed", 0, "--shape", 3, "--out", name)
+        check(p.returncode == 0 and os.path.exists(name),
+              f"{n}-byte output name: {p.stderr!r}")
+    # Multi-byte UTF-8 names are shortened at a character boundary.
+    name = os.path.join(d, "\u00e9" * 125 + ".npy")  # 254 bytes
+    p = run("normal", "--seed", 0, "--shape", 3, "--out", name)
+    check(p.returncode == 0 and os.path.exists(name), "UTF-8 long name")
+    check(not temps_in(d), "long names: temporary files left")
 
 
 def pty_stderr(args, seconds):

@@ -270,6 +270,21 @@ r = mpirun(["uniform", "--seed", 3, "--shape", 100, "--out", out, "--force"])
 ref = os.path.join(WORK, "exists.ref.npy")
 run([JR, "uniform", "--seed", 3, "--shape", 100, "--out", ref])
 check(r.returncode == 0 and sha(out) == sha(ref), "--force: %r" % r.stderr)
+# --force through a symbolic link: the file it leads to is replaced in its
+# own directory (mode kept), the link stays.
+ldir = os.path.join(WORK, "linkdir")
+os.makedirs(os.path.join(ldir, "t"), exist_ok=True)
+real = os.path.join(ldir, "t", "real.npy")
+with open(real, "wb") as f:
+    f.write(b"old")
+os.chmod(real, 0o600)
+lnk = os.path.join(ldir, "l.npy")
+os.symlink(os.path.join("t", "real.npy"), lnk)
+r = mpirun(["uniform", "--seed", 3, "--shape", 100, "--out", lnk, "--force"])
+check(r.returncode == 0 and os.path.islink(lnk) and sha(real) == sha(ref) and
+      (os.stat(real).st_mode & 0o7777) == 0o600 and
+      not temps_left(os.path.join(ldir, "t")),
+      "--force through a link: %r" % r.stderr)
 # A device target is written directly (as jaxrandom does): /dev/null.
 if os.path.exists("/dev/null"):
     r = mpirun(["normal", "--seed", 1, "--shape", "1001,3", "--out",
@@ -313,6 +328,71 @@ check(r.returncode != 0 and len(error_lines(r.stderr)) == 1 and
 r = mpirun(["split", "--seed", 1, "--out", os.path.join(WORK, "s.npy")])
 check(r.returncode != 0 and len(error_lines(r.stderr)) == 1,
       "split refused: %r" % r.stderr)
+
+# Ranks given different command lines (rank 0 one, the others another):
+# agreed on before any output, one message naming rank 1, no file, no hang
+# (run's timeout), every rank non-zero.
+def disagree(tag, args0, args1, needle, rank=1):
+    out = os.path.join(WORK, tag + ".npy")
+    a0 = [str(a) for a in args0]
+    a1 = [str(a) for a in args1]
+    d = os.path.join(WORK, "status_" + tag)
+    os.makedirs(d, exist_ok=True)
+    cmd = MPIEXEC + ["-np", "1", wrap, d, JRM] + a0 + [":", "-np",
+                                                     str(NP - 1), wrap, d,
+                                                     JRM] + a1
+    try:
+        r = run(cmd)
+    except subprocess.TimeoutExpired:
+        check(False, "%s: hangs" % tag)
+        return
+    st = {n: open(os.path.join(d, n)).read().strip() for n in os.listdir(d)}
+    check(len(st) == NP and all(v not in ("", "0") for v in st.values()),
+          "%s: every rank must exit non-zero, got %r" % (tag, st))
+    lines = error_lines(r.stderr)
+    check(len(lines) == 1 and ("rank %d of %d" % (rank, NP)) in lines[0] and
+          needle in lines[0], "%s: message %r" % (tag, r.stderr))
+    check(not os.path.exists(out), "%s: output file exists" % tag)
+    check(not temps_left(WORK), "%s: temporary files left" % tag)
+
+
+if NP >= 2:
+    OUT = os.path.join(WORK, "%s.npy")
+    base = ["normal", "--shape", 1001, "--out"]
+    disagree("seeds", base + [OUT % "seeds", "--seed", 1],
+             base + [OUT % "seeds", "--seed", 2], "differs")
+    disagree("keys", base + [OUT % "keys", "--key", "0,1"],
+             base + [OUT % "keys", "--key", "0,2"], "differs")
+    disagree("subcommands", base + [OUT % "subcommands", "--seed", 1],
+             ["uniform"] + base[1:] + [OUT % "subcommands", "--seed", 1],
+             "differs")
+    disagree("shapes", base + [OUT % "shapes", "--seed", 1],
+             base + [OUT % "shapes", "--seed", 1, "--shape", 1002], "differs")
+    disagree("legacy", base + [OUT % "legacy", "--seed", 1],
+             base + [OUT % "legacy", "--seed", 1, "--legacy"], "differs")
+    disagree("bad_option", base + [OUT % "bad_option", "--seed", 1],
+             base + [OUT % "bad_option", "--seed", 1, "--bogus"],
+             "unknown option")
+    disagree("help_one", base + [OUT % "help_one", "--seed", 1],
+             base + [OUT % "help_one", "--seed", 1, "--help"], "--help")
+    disagree("help_zero", ["--help"], base + [OUT % "help_zero", "--seed", 1],
+             "--help")
+    disagree("mvn_inputs", ["multivariate-normal", "--seed", 1, "--mean",
+                            "[0, 1]", "--cov", "[[1, 0], [0, 1]]", "--shape",
+                            10, "--out", OUT % "mvn_inputs"],
+             ["multivariate-normal", "--seed", 1, "--mean", "[0, 2]",
+              "--cov", "[[1, 0], [0, 1]]", "--shape", 10, "--out",
+              OUT % "mvn_inputs"], "differs")
+    # Per-rank --threads is not part of the request.
+    out = OUT % "threads"
+    r = run(MPIEXEC + ["-np", "1", JRM] + [str(a) for a in base] +
+            [out, "--seed", 1, "--threads", 1, ":", "-np", str(NP - 1), JRM] +
+            [str(a) for a in base] + [out, "--seed", 1, "--threads", 2])
+    ref = OUT % "threads_ref"
+    run([JR] + base + [ref, "--seed", 1])
+    check(r.returncode == 0 and sha(out) == sha(ref),
+          "different --threads per rank: %r" % r.stderr)
+
 check(not temps_left(WORK), "temporary files left at the end: %s" %
       temps_left(WORK))
 

@@ -1,12 +1,11 @@
-/* jaxrandom: jax.random from the command line. Option parsing and dispatch;
- * the subcommands are in commands.c and mvn.c, the writers in output.c. */
+/* The command line's parser: the subcommand and its options into a
+ * cli_opts, with every value checked; it never exits. */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "args.h"
+#include "report.h"
 
 static const struct {
   const char *name;
@@ -87,55 +86,6 @@ static const struct {
     {"threads", OPT_THREADS, 1, ALL_CMDS},
 };
 
-cli_report_fn cli_report_hook = NULL;
-
-static void cli_report(const cli_opts *o, int is_error, const char *fmt,
-                       va_list ap) {
-  if (cli_report_hook) {
-    char msg[2048];
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    cli_report_hook(o, is_error, msg);
-    return;
-  }
-  fprintf(stderr, "jaxrandom%s%s: %s: ", o && o->cmd_name ? " " : "",
-          o && o->cmd_name ? o->cmd_name : "", is_error ? "error" : "note");
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-}
-
-int cli_error(const cli_opts *o, int code, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  cli_report(o, 1, fmt, ap);
-  va_end(ap);
-  return code;
-}
-
-void cli_note(const cli_opts *o, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  cli_report(o, 0, fmt, ap);
-  va_end(ap);
-}
-
-int cli_status_code(jr_status st) {
-  switch (st) {
-  case JR_OK: return CLI_OK;
-  case JR_E_IO:
-  case JR_E_OUT_OF_MEMORY:
-  case JR_E_LAPACK:
-  case JR_E_MPI:
-  case JR_E_BAD_ISA: return CLI_RUNTIME;
-  default: return CLI_USAGE;
-  }
-}
-
-int cli_fail_status(const cli_opts *o, jr_status st) {
-  const char *msg = jr_last_error();
-  return cli_error(o, cli_status_code(st), "%s",
-                   msg && *msg ? msg : jr_status_string(st));
-}
-
 /* Whole-string integer in [lo, hi] (decimal, or 0x hex). */
 static int cli_parse_int(const char *s, long long lo, long long hi,
                          long long *out) {
@@ -159,16 +109,17 @@ static int cli_parse_u32(const char *s, uint32_t *out) {
   return 1;
 }
 
-static int cli_parse_double(const char *s, double *out) {
-  const char *msg;
-  return jr_parse_number(s, strlen(s), out, &msg);
+/* A number; *msg says why it is not one (e.g. out of range). */
+static int cli_parse_double(const char *s, double *out, const char **msg) {
+  return jr_parse_number(s, strlen(s), out, msg);
 }
 
 static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
                           const char *v) {
   long long n;
+  const char *msg;
   switch (id) {
-  case OPT_HELP: cli_print_cmd_help(o->cmd); exit(CLI_OK);
+  case OPT_HELP: return CLI_HELP;
   case OPT_SEED:
     /* JAX: a seed that does not fit int64 is an OverflowError. */
     if (!cli_parse_int(v, INT64_MIN, INT64_MAX, &n))
@@ -236,8 +187,8 @@ static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
     return 0;
   case OPT_MINVAL:
   case OPT_MAXVAL:
-    if (!cli_parse_double(v, id == OPT_MINVAL ? &o->minval : &o->maxval))
-      return cli_error(o, CLI_USAGE, "--%s '%s': expected a number", name, v);
+    if (!cli_parse_double(v, id == OPT_MINVAL ? &o->minval : &o->maxval, &msg))
+      return cli_error(o, CLI_USAGE, "--%s '%s': %s", name, v, msg);
     return 0;
   case OPT_MEAN: o->mean = v; return 0;
   case OPT_COV: o->cov = v; return 0;
@@ -266,7 +217,7 @@ static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
                        "--check-valid '%s': expected ignore, warn or raise", v);
     return 0;
   case OPT_TOL:
-    if (!cli_parse_double(v, &o->tol) || !(o->tol >= 0) || o->tol > 1e300)
+    if (!cli_parse_double(v, &o->tol, &msg) || !(o->tol >= 0) || o->tol > 1e300)
       return cli_error(o, CLI_USAGE,
                        "--tol '%s': expected a finite number >= 0", v);
     o->have_tol = 1;
@@ -324,18 +275,26 @@ static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
   return cli_error(o, CLI_USAGE, "internal: unhandled option --%s", name);
 }
 
-int cli_parse_args(int argc, char **argv, cli_opts *o_out) {
+cli_cmd cli_cmd_from_name(const char *name) {
+  for (size_t i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++)
+    if (strcmp(name, cli_cmds[i].name) == 0) return cli_cmds[i].cmd;
+  return CMD_COUNT;
+}
+
+int cli_parse_args(int argc, char **argv, const cli_env *env, cli_opts *o_out) {
   const char *first = argv[1];
   cli_opts o;
   memset(&o, 0, sizeof o);
+  o.env = env;
   o.cmd = CMD_COUNT;
   for (size_t i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++)
     if (strcmp(first, cli_cmds[i].name) == 0) {
       o.cmd = cli_cmds[i].cmd;
       o.cmd_name = cli_cmds[i].name;
     }
+  *o_out = o; /* what is known so far, for the caller's error handling */
   if (o.cmd == CMD_COUNT)
-    return cli_error(NULL, CLI_USAGE,
+    return cli_error(&o, CLI_USAGE,
                      "unknown subcommand '%s' (expected key, split, fold-in, "
                      "bits, uniform, normal, multivariate-normal or demo; "
                      "see 'jaxrandom --help')",
@@ -379,39 +338,11 @@ int cli_parse_args(int argc, char **argv, cli_opts *o_out) {
     }
     int code =
         cli_set_option(&o, cli_optdefs[k].id, cli_optdefs[k].name, value);
-    if (code) return code;
+    if (code) {
+      *o_out = o;
+      return code;
+    }
   }
   *o_out = o;
   return CLI_OK;
 }
-
-#ifndef CLI_NO_MAIN /* jaxrandom-mpi has its own main */
-int main(int argc, char **argv) {
-  if (argc < 2) {
-    cli_print_main_help();
-    return CLI_USAGE;
-  }
-  const char *first = argv[1];
-  if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 ||
-      strcmp(first, "help") == 0) {
-    if (argc >= 3) {
-      for (size_t i = 0; i < sizeof cli_cmds / sizeof cli_cmds[0]; i++)
-        if (strcmp(argv[2], cli_cmds[i].name) == 0) {
-          cli_print_cmd_help(cli_cmds[i].cmd);
-          return CLI_OK;
-        }
-    }
-    cli_print_main_help();
-    return CLI_OK;
-  }
-  if (strcmp(first, "--version") == 0 || strcmp(first, "-V") == 0) {
-    printf("jaxrandom %s (library %s, kernels %s)\n", JR_VERSION_STRING,
-           jr_version_string(), jr_isa_name(jr_isa_active()));
-    return CLI_OK;
-  }
-  cli_opts o;
-  int code = cli_parse_args(argc, argv, &o);
-  if (code) return code;
-  return cli_run(&o);
-}
-#endif

@@ -1,0 +1,199 @@
+/* multivariate-normal and the built-in demo: inputs in, the distribution
+ * set up with all of JAX's checks, its rows out. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "commands_common.h"
+#include "input.h"
+#include "report.h"
+
+static jr_array cli_view(const jr_ndarray *a) {
+  jr_array v;
+  v.data = a->data;
+  v.dtype = a->dtype;
+  v.ndim = a->ndim;
+  v.shape = a->shape;
+  v.strides = NULL;
+  return v;
+}
+
+static jr_dtype cli_mvn_dtype(const cli_opts *o) {
+  if (!o->have_dtype) return JR_DTYPE_NONE;
+  if (o->dtype == JR_FLOAT64 && !o->x64) {
+    cli_note(o, "float64 is not available without --x64 (JAX truncates it "
+                "with a warning): using float32");
+    return JR_FLOAT32;
+  }
+  return o->dtype; /* the library rejects non-float dtypes as JAX does */
+}
+
+/* The output's array (shape + (n,), or (B-A, n) with --rows) and the source
+ * of its rows. */
+static int cli_mvn_output(const cli_opts *o, const jr_mvn *mvn, cli_output *out,
+                          cli_source *src) {
+  int64_t rows = 0, n = 0;
+  jr_status st =
+      jr_mvn_describe(mvn, &out->dtype, &out->ndim, out->shape, &rows, &n);
+  if (st) return cli_fail_status(o, st);
+  src->kind = SRC_MVN;
+  src->mvn = mvn;
+  src->key = o->key;
+  src->n = n;
+  src->dtype = out->dtype;
+  if (o->have_rows) {
+    int64_t end = o->row_end < 0 ? rows : o->row_end;
+    if (o->row_begin > rows || end > rows)
+      return cli_error(o, CLI_USAGE,
+                       "--rows %lld:%lld is outside the %lld rows of the "
+                       "flattened batch (expected 0 <= A <= B <= %lld)",
+                       (long long)o->row_begin, (long long)end, (long long)rows,
+                       (long long)rows);
+    src->row_first = o->row_begin;
+    rows = end - o->row_begin;
+    out->ndim = 2;
+    out->shape[0] = rows;
+    out->shape[1] = n;
+  }
+  if (!cli_mul_i64(rows, n, &out->total))
+    return cli_fail_status(o, JR_E_SIZE_OVERFLOW);
+  out->line_len = n > 0 ? n : 1;
+  out->align = n > 0 ? n : 1;
+  out->src = src;
+  src->total = out->total;
+  return CLI_OK;
+}
+
+/* The demo's report: requested against sample moments. */
+static void cli_print_moments(const cli_opts *o, const cli_source *s,
+                              const jr_ndarray *mean, const jr_ndarray *cov) {
+  const double m = (double)s->count;
+  const int64_t n = s->n;
+  printf("multivariate_normal demo: %lld samples of a %lld-D normal, key "
+         "(%lu, %lu), %s, %s, %s mode\n",
+         (long long)s->count, (long long)n, (unsigned long)o->key.k[0],
+         (unsigned long)o->key.k[1], jr_dtype_name(s->dtype),
+         o->method == JR_CHOLESKY ? "cholesky"
+         : o->method == JR_EIGH   ? "eigh"
+                                  : "svd",
+         o->legacy ? "legacy" : "partitionable");
+  printf("\n%-6s %12s %12s\n", "", "requested", "sample");
+  for (int64_t a = 0; a < n; a++)
+    printf("mean[%lld] %9.4f %12.4f\n", (long long)a, jr_ndarray_get(mean, a),
+           s->sum[a] / m);
+  printf("\n%-*s   %s\n", (int)(n * 9), "requested covariance",
+         "sample covariance");
+  for (int64_t a = 0; a < n; a++) {
+    for (int64_t b = 0; b < n; b++)
+      printf("%9.4f", jr_ndarray_get(cov, a * n + b));
+    printf("   ");
+    for (int64_t b = 0; b < n; b++)
+      printf("%9.4f",
+             (s->sumsq[a * n + b] - s->sum[a] * s->sum[b] / m) / (m - 1));
+    printf("\n");
+  }
+  if (o->out && strcmp(o->out, "-") != 0)
+    printf("\nsamples written to %s\n", o->out);
+}
+
+/* The demo without --out samples in blocks only for the moments. */
+static int cli_sample_only(const cli_opts *o, const cli_output *out,
+                           cli_source *src) {
+  const int64_t block_rows = 4096, n = src->n;
+  void *buf = malloc((size_t)(block_rows * n) * jr_dtype_size(out->dtype) + 1);
+  if (!buf) return cli_error(o, CLI_RUNTIME, "out of memory");
+  const int64_t rows = n > 0 ? out->total / n : 0;
+  jr_status st = JR_OK;
+  for (int64_t r = 0; !st && r < rows; r += block_rows) {
+    int64_t k = rows - r < block_rows ? rows - r : block_rows;
+    st = cli_source_fill(src, r * n, k * n, buf);
+  }
+  free(buf);
+  return st ? cli_fail_status(o, st) : CLI_OK;
+}
+
+/* Creates the distribution (all of JAX's checks), samples it in blocks and
+ * writes it; the demo also prints the requested and sample moments. */
+static int cli_mvn_run(const cli_opts *o, const jr_ndarray *mean,
+                       const jr_ndarray *cov, int demo) {
+  int code;
+  jr_ctx *ctx = cli_make_ctx(o, &code);
+  if (!ctx) return code;
+  jr_mvn *mvn = NULL;
+  jr_array mv = cli_view(mean), cv = cli_view(cov);
+  jr_status st =
+      jr_mvn_create(ctx, &mv, &cv, o->have_shape ? o->ndim : JR_SHAPE_NONE,
+                    o->shape, cli_mvn_dtype(o), o->method, &mvn);
+  if (st) {
+    jr_ctx_free(ctx);
+    return cli_fail_status(o, st);
+  }
+  cli_output out;
+  cli_source src;
+  memset(&out, 0, sizeof out);
+  memset(&src, 0, sizeof src);
+  src.ctx = ctx;
+  code = cli_mvn_output(o, mvn, &out, &src);
+  if (!code && demo) {
+    src.moments = 1;
+    src.sum = calloc((size_t)src.n, sizeof(double));
+    src.sumsq = calloc((size_t)(src.n * src.n), sizeof(double));
+    if (!src.sum || !src.sumsq)
+      code = cli_error(o, CLI_RUNTIME, "out of memory");
+  }
+  if (!code)
+    code = demo && !o->out ? cli_sample_only(o, &out, &src) : cli_sink(o, &out);
+  if (!code && demo) cli_print_moments(o, &src, mean, cov);
+  free(src.sum);
+  free(src.sumsq);
+  jr_mvn_free(mvn);
+  jr_ctx_free(ctx);
+  return code;
+}
+
+int cli_cmd_mvn(cli_opts *o) {
+  if (o->example) return cli_cmd_demo(o);
+  int code = cli_resolve_key(o);
+  if (code) return code;
+  if (!o->mean || !o->cov)
+    return cli_error(o, CLI_USAGE,
+                     "missing --%s (a .npy or .csv file or a literal; or use "
+                     "--example for the built-in example)",
+                     !o->mean ? "mean" : "cov");
+  jr_ndarray mean = {0}, cov = {0};
+  code = cli_load(o, o->mean, "--mean", 1, &mean);
+  if (!code) code = cli_load(o, o->cov, "--cov", 0, &cov);
+  if (!code) code = cli_mvn_run(o, &mean, &cov, 0);
+  jr_ndarray_free(&mean);
+  jr_ndarray_free(&cov);
+  return code;
+}
+
+/* The built-in example: a correlated 3-D normal, 5000 samples. Its inputs
+ * are literals, parsed here whatever the program's loader. */
+int cli_cmd_demo(cli_opts *o) {
+  static const char *demo_mean = "[1.0, -2.0, 0.5]";
+  static const char *demo_cov =
+      "[[2.0, 0.6, -0.4], [0.6, 1.0, 0.3], [-0.4, 0.3, 0.5]]";
+  int code = cli_resolve_key(o);
+  if (code) return code;
+  if (o->mean || o->cov)
+    return cli_error(o, CLI_USAGE,
+                     "--example uses the built-in mean and covariance; drop "
+                     "--mean/--cov or --example");
+  if (o->have_rows)
+    return cli_error(o, CLI_USAGE, "--rows does not apply to the example");
+  if (!o->have_shape) {
+    o->have_shape = 1;
+    o->ndim = 1;
+    o->shape[0] = 5000;
+  }
+  jr_ndarray mean = {0}, cov = {0};
+  code = cli_load_input(o, demo_mean, "--mean", 1, &mean);
+  if (!code) code = cli_load_input(o, demo_cov, "--cov", 0, &cov);
+  if (!code) code = cli_mvn_run(o, &mean, &cov, 1);
+  jr_ndarray_free(&mean);
+  jr_ndarray_free(&cov);
+  return code;
+}

@@ -1,0 +1,45 @@
+/* jaxrandom-mpi: the jaxrandom subcommands bits, uniform, normal and
+ * multivariate-normal under mpirun, writing one .npy file with MPI-IO
+ * (docs/mpi.md). The CLI whole, with the hooks of cli_mpi.h. */
+#include <signal.h>
+#include <stdio.h>
+
+#include "cli_mpi.h"
+#include "run.h"
+
+int main(int argc, char **argv) {
+  /* MPI_Init starts helper threads. They inherit these signals blocked, so
+   * a SIGTERM from mpirun always reaches the main thread, whose handler (set
+   * while the output is open) removes the temporary file; otherwise a helper
+   * thread could take it with the default action while the main thread
+   * blocks it around the file's creation. */
+  sigset_t block, old;
+  sigemptyset(&block);
+  const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+    sigaddset(&block, sigs[i]);
+  pthread_sigmask(SIG_BLOCK, &block, &old);
+  int init = MPI_Init(&argc, &argv);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (init != MPI_SUCCESS) {
+    fprintf(stderr, "jaxrandom-mpi: error: MPI_Init failed\n");
+    return 1;
+  }
+  static cli_mpi m; /* large (its message buffer): not on the stack */
+  m.comm = MPI_COMM_WORLD;
+  MPI_Comm_rank(m.comm, &m.rank);
+  MPI_Comm_size(m.comm, &m.size);
+  const cli_env env = {.prog = "jaxrandom-mpi",
+                       .self = &m,
+                       .report = cli_mpi_report,
+                       .agree = cli_mpi_agree,
+                       .load_input = cli_mpi_load_input,
+                       .write_output = cli_mpi_write_output,
+                       .prepare = cli_mpi_prepare,
+                       .finish = cli_mpi_finish,
+                       .help = cli_mpi_help,
+                       .version = cli_mpi_version};
+  int code = cli_main(argc, argv, &env);
+  MPI_Finalize();
+  return code;
+}

@@ -1,0 +1,67 @@
+/* Blocks of an output from the library's *_range functions. */
+#include <string.h>
+
+#include "source.h"
+
+/* split: keys are pairs of uint32 words; blocks are whole keys.
+ * Partitionable: key j is both words of threefry(key, (j >> 32, j)), which
+ * is 64-bit random_bits element j (high word first). Legacy: the 2*num
+ * words of threefry_2x32(key, iota(2*num)), i.e. 32-bit random_bits of
+ * 2*num elements. Spec sections 4 and 5. */
+static jr_status cli_split_fill(const cli_source *s, int64_t start,
+                                int64_t count, uint32_t *w) {
+  if (s->legacy)
+    return jr_random_bits_range(s->ctx, s->key, 32, s->total, start, count, w);
+  const int64_t keys = count / 2, first = start / 2;
+  jr_status st =
+      jr_random_bits_range(s->ctx, s->key, 64, s->total / 2, first, keys, w);
+  if (st) return st;
+  for (int64_t j = 0; j < keys; j++) {
+    uint64_t v;
+    memcpy(&v, w + 2 * j, 8);
+    w[2 * j] = (uint32_t)(v >> 32);
+    w[2 * j + 1] = (uint32_t)v;
+  }
+  return JR_OK;
+}
+
+/* The demo's moments: sums of x and of x x^T over the rows of a block. */
+static void cli_add_moments(cli_source *s, const void *buf, int64_t rows) {
+  jr_ndarray view = {.dtype = s->dtype, .data = (void *)(uintptr_t)buf};
+  for (int64_t r = 0; r < rows; r++) {
+    for (int64_t a = 0; a < s->n; a++) {
+      double xa = jr_ndarray_get(&view, r * s->n + a);
+      s->sum[a] += xa;
+      for (int64_t b = 0; b < s->n; b++)
+        s->sumsq[a * s->n + b] += xa * jr_ndarray_get(&view, r * s->n + b);
+    }
+    s->count++;
+  }
+}
+
+jr_status cli_source_fill(cli_source *s, int64_t start, int64_t count,
+                          void *buf) {
+  switch (s->kind) {
+  case SRC_WORDS:
+    memcpy(buf, s->words + start, (size_t)count * 4);
+    return JR_OK;
+  case SRC_BITS:
+    return jr_random_bits_range(s->ctx, s->key, s->width, s->total, start,
+                                count, buf);
+  case SRC_UNIFORM:
+    return jr_uniform_range(s->ctx, s->key, s->dtype, s->total, start, count,
+                            s->minval, s->maxval, buf);
+  case SRC_NORMAL:
+    return jr_normal_range(s->ctx, s->key, s->dtype, s->total, start, count,
+                           buf);
+  case SRC_SPLIT: return cli_split_fill(s, start, count, buf);
+  case SRC_MVN: {
+    const int64_t r0 = s->row_first + start / s->n;
+    const int64_t r1 = r0 + count / s->n;
+    jr_status st = jr_mvn_sample_rows(s->mvn, s->ctx, s->key, r0, r1, buf);
+    if (!st && s->moments) cli_add_moments(s, buf, r1 - r0);
+    return st;
+  }
+  }
+  return JR_E_BAD_ARGUMENT;
+}
