@@ -8,10 +8,10 @@ scripts/deps.sh build
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DJR_BUILD_TESTS=OFF >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 build/cli/jaxrandom demo "$@"
-# The same example drawn with matplotlib (python/examples/plot_samples.py)
-# when a Python with the jaxrandom package and matplotlib is at hand: the
-# README's venv or the test suite's (`scripts/deps.sh examples` installs
-# matplotlib). Only for the default example: the script has its own options.
+# Then a picture of such samples with matplotlib (python/examples/
+# plot_samples.py) when a Python with the jaxrandom package and matplotlib is
+# at hand: the README's venv or the test suite's (`scripts/deps.sh examples`
+# installs matplotlib). Only without arguments: the script has its own.
 if [ $# -eq 0 ]; then
   for py in venv/bin/python _build/pyvenv/bin/python; do
     if [ -x "$py" ] && "$py" -c 'import jaxrandom, matplotlib' 2>/dev/null; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Samples the demo's correlated 3-D normal with jaxrandom and draws it.
+"""Samples a correlated 3-D normal with jaxrandom and draws it.
 
 The picture `jaxrandom demo --plot FILE.svg` writes, with matplotlib: the
 samples as a scatter (a panel per pair of coordinates for n <= 4, the first
@@ -22,7 +22,7 @@ import numpy as np
 
 import jaxrandom as jr
 
-# The built-in example of `jaxrandom demo`.
+# The example distribution (examples/mvn3d.c's; one place to change it).
 MEAN = [1.0, -2.0, 0.5]
 COV = [[2.0, 0.6, -0.4], [0.6, 1.0, 0.3], [-0.4, 0.3, 1.5]]
 MAX_POINTS = 5000      # points drawn per panel by default (as the SVG)
