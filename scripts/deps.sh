@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs (as root) or names (otherwise) the Debian packages jaxrandom needs.
-# Usage: scripts/deps.sh [build|test|bench|mpi|all]...   (default: build)
+# Usage: scripts/deps.sh [build|test|bench|mpi|examples|all]...   (default: build)
 set -euo pipefail
 want=("$@"); [ ${#want[@]} -gt 0 ] || want=(build)
 pkgs=()
@@ -15,8 +15,12 @@ for w in "${want[@]}"; do
     bench) pkgs+=(build-essential cmake pkg-config liblapacke-dev libopenblas-dev
                   libgsl-dev python3-numpy) ;;
     mpi)   pkgs+=(libopenmpi-dev openmpi-bin) ;;
-    all)   exec "$0" build test bench mpi ;;
-    *) echo "deps.sh: unknown set '$w' (expected build, test, bench, mpi or all)" >&2; exit 2 ;;
+    # The Python package and its matplotlib example (python/examples).
+    examples) pkgs+=(build-essential cmake pkg-config liblapacke-dev libopenblas-dev
+                  python3-dev python3-numpy python3-venv python3-pip
+                  python3-setuptools python3-matplotlib) ;;
+    all)   exec "$0" build test bench mpi examples ;;
+    *) echo "deps.sh: unknown set '$w' (expected build, test, bench, mpi, examples or all)" >&2; exit 2 ;;
   esac
 done
 missing=()

@@ -9,7 +9,7 @@
 #   JR_QUICK=1       only the Release build (for quick local runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh test
+scripts/deps.sh test examples
 jobs=$(nproc)
 werror=OFF; [ "${CI:-}" = "true" ] && werror=ON
 run() { echo "== $*" >&2; "$@"; }

@@ -162,6 +162,7 @@ extern const jr_kernels jr_kernels_avx512;
  * contiguous, near-equal parts. The split never affects results. */
 typedef void (*jr_range_fn)(void *arg, int64_t begin, int64_t end);
 jr_status jr_parallel_for(int threads, int64_t n, jr_range_fn fn, void *arg);
+/* The online cores (1..4096), read once per process. */
 int jr_cpu_count(void);
 
 #endif /* JR_INTERNAL_H */

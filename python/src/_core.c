@@ -32,12 +32,9 @@ static int opt(int which) {
   return t_opt[which] >= 0 ? t_opt[which] : g_opt[which];
 }
 
-/* Read-only after module init: the default contexts (all cores) and
- * single-threaded ones for small calls, where the library's per-call count
- * of the online cores (a sysconf call, ~2 us) would cost more than the
- * sampling; results never depend on the thread count. */
-static jr_ctx *ctx_part, *ctx_legacy, *ctx_part1, *ctx_legacy1;
-#define SMALL_WORK 16384
+/* Read-only after module init: the default contexts (all cores; the
+ * library runs small calls on the calling thread by itself). */
+static jr_ctx *ctx_part, *ctx_legacy;
 static int bf16_typenum = -1; /* ml_dtypes' bfloat16, if installed */
 static PyArray_Descr *bf16_descr;
 
@@ -559,17 +556,15 @@ static int parse_check(PyObject *obj, int *level) {
   return -1;
 }
 
-static const jr_ctx *make_ctx(const ctx_opts *o, int64_t work, jr_ctx **own) {
+static const jr_ctx *make_ctx(const ctx_opts *o, jr_ctx **own) {
   int part = opt(OPT_PARTITIONABLE);
   *own = NULL;
   int has_threads = o->threads && o->threads != Py_None;
   int has_check = o->check_valid && o->check_valid != Py_None;
   int has_tol = o->tol && o->tol != Py_None;
-  int small = work < SMALL_WORK;
   if (!has_threads && !has_check && !has_tol && !o->warn)
-    return small ? (part ? ctx_part1 : ctx_legacy1)
-                 : (part ? ctx_part : ctx_legacy);
-  long long threads = small ? 1 : 0;
+    return part ? ctx_part : ctx_legacy;
+  long long threads = 0;
   int level = JR_CHECK_IGNORE;
   double tol = 1e-8;
   if (has_threads) {
@@ -801,14 +796,7 @@ static PyObject *py_split(PyObject *self, PyObject *const *args,
   dims[ndim] = 2;
   PyArrayObject *r = result_array(NULL, JR_UINT32, ndim + 1, dims);
   if (!r) return NULL;
-  int64_t nkeys = 1;
-  for (int i = 0; i < ndim; i++)
-    nkeys = dims[i] == 0                   ? 0
-            : nkeys <= INT64_MAX / dims[i] ? nkeys * dims[i]
-                                           : INT64_MAX;
-  int part = opt(OPT_PARTITIONABLE);
-  const jr_ctx *ctx = nkeys < SMALL_WORK ? (part ? ctx_part1 : ctx_legacy1)
-                                         : (part ? ctx_part : ctx_legacy);
+  const jr_ctx *ctx = opt(OPT_PARTITIONABLE) ? ctx_part : ctx_legacy;
   jr_status st = jr_split(ctx, key, ndim, dims, (jr_key *)PyArray_DATA(r));
   if (st != JR_OK) {
     Py_DECREF(r);
@@ -845,7 +833,7 @@ static int gen_setup(gen_call *g, PyObject *shape, jr_dtype dt, PyObject *rows,
   }
   if (parse_rows(rows, g->total, &g->a, &g->b) < 0) return -1;
   ctx_opts o = {threads, NULL, NULL, NULL};
-  g->ctx = make_ctx(&o, g->b - g->a, &g->own);
+  g->ctx = make_ctx(&o, &g->own);
   if (!g->ctx) return -1;
   int64_t cnt = g->b - g->a;
   if (rows && rows != Py_None)
@@ -1037,11 +1025,6 @@ static PyObject *py_uniform(PyObject *self, PyObject *const *args,
     return NULL;
   }
   size_t es = jr_dtype_size(d.dt);
-  /* short runs on the calling thread, unless threads= says otherwise */
-  const jr_ctx *small_ctx =
-      s[6] && s[6] != Py_None
-          ? g.ctx
-          : (opt(OPT_PARTITIONABLE) ? ctx_part1 : ctx_legacy1);
   const char *b0 = PyArray_BYTES(ba[0]), *b1 = PyArray_BYTES(ba[1]);
   Py_BEGIN_ALLOW_THREADS;
   int64_t run = g.a;
@@ -1055,9 +1038,8 @@ static PyObject *py_uniform(PyObject *self, PyObject *const *args,
       flush = i > g.a && (memcmp(&l, &rlo, 8) != 0 || memcmp(&h, &rhi, 8) != 0);
     }
     if (flush && i > run) {
-      st = keep(jr_uniform_range(i - run < SMALL_WORK ? small_ctx : g.ctx,
-                                 g.key, d.dt, g.total, run, i - run, rlo, rhi,
-                                 p + (size_t)(run - g.a) * es));
+      st = keep(jr_uniform_range(g.ctx, g.key, d.dt, g.total, run, i - run, rlo,
+                                 rhi, p + (size_t)(run - g.a) * es));
       run = i;
     }
     rlo = l;
@@ -1290,8 +1272,7 @@ static PyObject *py_mvn(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
   ctx_opts o = {s[7], s[9], s[10], &w};
   jr_ctx *own = NULL;
   PyArrayObject *out = NULL;
-  if (parse_rows(s[8], rows_total, &ra, &rb) < 0 ||
-      !make_ctx(&o, (rb - ra) * osh[ond - 1], &own))
+  if (parse_rows(s[8], rows_total, &ra, &rb) < 0 || !make_ctx(&o, &own))
     goto fail;
   int64_t slice_shape[2] = {rb - ra, osh[ond - 1]};
   out = sliced ? result_array(s[6], odt, 2, slice_shape)
@@ -1371,7 +1352,7 @@ static int mvn_init(MVNObject *self, PyObject *args, PyObject *kwds) {
   ctx_opts o = {NULL, check, tol, &w};
   jr_ctx *own = NULL;
   int rc = -1;
-  if (make_ctx(&o, INT64_MAX, &own)) {
+  if (make_ctx(&o, &own)) {
     jr_status st;
     jr_mvn *m = NULL;
     Py_BEGIN_ALLOW_THREADS;
@@ -1415,7 +1396,7 @@ static PyObject *mvn_sample(MVNObject *self, PyObject *const *args,
     return NULL;
   ctx_opts o = {s[2], NULL, NULL, NULL};
   jr_ctx *own = NULL;
-  const jr_ctx *ctx = make_ctx(&o, (rb - ra) * self->n, &own);
+  const jr_ctx *ctx = make_ctx(&o, &own);
   if (!ctx) return NULL;
   int sliced = s[3] && s[3] != Py_None;
   int64_t slice_shape[2] = {rb - ra, self->n};
@@ -1746,13 +1727,8 @@ PyMODINIT_FUNC PyInit__core(void) {
   if (PyType_Ready(&MVNType) < 0) return NULL;
   ctx_part = jr_ctx_create();
   ctx_legacy = jr_ctx_create();
-  ctx_part1 = jr_ctx_create();
-  ctx_legacy1 = jr_ctx_create();
-  if (!ctx_part || !ctx_legacy || !ctx_part1 || !ctx_legacy1 ||
-      jr_ctx_set_int(ctx_legacy, JR_PARAM_MODE, JR_LEGACY) != JR_OK ||
-      jr_ctx_set_int(ctx_legacy1, JR_PARAM_MODE, JR_LEGACY) != JR_OK ||
-      jr_ctx_set_int(ctx_part1, JR_PARAM_THREADS, 1) != JR_OK ||
-      jr_ctx_set_int(ctx_legacy1, JR_PARAM_THREADS, 1) != JR_OK)
+  if (!ctx_part || !ctx_legacy ||
+      jr_ctx_set_int(ctx_legacy, JR_PARAM_MODE, JR_LEGACY) != JR_OK)
     return PyErr_NoMemory();
   load_bfloat16();
   PyObject *m = PyModule_Create(&moduledef);

@@ -1,13 +1,24 @@
 /* The one OS layer for threads: a static split of [0, n) over pthreads. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "internal.h"
 
+/* Read once per process: sysconf costs microseconds, which every bulk call
+ * with threads = 0 would pay, and a tiny call would notice. Threads racing
+ * on the first call all store the same value, so relaxed atomics suffice. */
+static atomic_int jr_cpus; /* 0: not read yet */
+
 int jr_cpu_count(void) {
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n < 1 ? 1 : (n > 4096 ? 4096 : (int)n);
+  int c = atomic_load_explicit(&jr_cpus, memory_order_relaxed);
+  if (c == 0) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    c = n < 1 ? 1 : (n > 4096 ? 4096 : (int)n);
+    atomic_store_explicit(&jr_cpus, c, memory_order_relaxed);
+  }
+  return c;
 }
 
 typedef struct {
@@ -34,7 +45,8 @@ jr_status jr_parallel_for(int threads, int64_t n, jr_range_fn fn, void *arg) {
   if (!tasks || !tids) {
     free(tasks);
     free(tids);
-    return jr_fail(JR_E_OUT_OF_MEMORY, "cannot allocate %d thread records", threads);
+    return jr_fail(JR_E_OUT_OF_MEMORY, "cannot allocate %d thread records",
+                   threads);
   }
   int started = 0;
   for (int i = 0; i < threads; i++) {
@@ -51,9 +63,11 @@ jr_status jr_parallel_for(int threads, int64_t n, jr_range_fn fn, void *arg) {
     started = i;
   }
   jr_task_run(&tasks[0]);
-  for (int i = 1; i <= started; i++) pthread_join(tids[i], NULL);
+  for (int i = 1; i <= started; i++)
+    pthread_join(tids[i], NULL);
   /* Shares whose thread could not start run here: slower, same result. */
-  for (int i = started + 1; i < threads; i++) jr_task_run(&tasks[i]);
+  for (int i = started + 1; i < threads; i++)
+    jr_task_run(&tasks[i]);
   free(tasks);
   free(tids);
   return JR_OK;

@@ -1,6 +1,10 @@
 /* Legacy mode (spec 5) against a direct model of JAX's legacy hash helper,
  * the slice API (jr_*_range) against slices of the full output, and thread
  * count independence, in both modes for every width and dtype. */
+#include <pthread.h>
+#include <unistd.h>
+
+#include "internal.h"
 #include "model.h"
 #include "test_util.h"
 
@@ -196,8 +200,32 @@ static void check_ranges(void) {
       }
 }
 
+/* The core count is read once per process: threads racing on the first
+ * call, and later calls, all see the online count. */
+static void *cpu_count_thread(void *p) {
+  *(int *)p = jr_cpu_count();
+  return NULL;
+}
+
+static void check_cpu_count(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  const int want = n < 1 ? 1 : (n > 4096 ? 4096 : (int)n);
+  pthread_t tids[8];
+  int got[8] = {0}, started = 0;
+  for (int i = 0; i < 8; i++, started++)
+    if (pthread_create(&tids[i], NULL, cpu_count_thread, &got[i]) != 0) break;
+  for (int i = 0; i < started; i++) {
+    pthread_join(tids[i], NULL);
+    CHECK(got[i] == want, "jr_cpu_count on thread %d: %d, expected %d", i,
+          got[i], want);
+  }
+  CHECK(jr_cpu_count() == want, "jr_cpu_count again: %d, expected %d",
+        jr_cpu_count(), want);
+}
+
 static void check_threads(void) {
-  static const int threads[4] = {1, 2, 3, 7};
+  /* 0 = all cores */
+  static const int threads[5] = {1, 0, 2, 3, 7};
   /* Large enough that the library really uses several threads (it needs
    * about 64K elements per thread), with an odd size. */
   const int64_t total = 7 * 65536 + 12345;
@@ -206,7 +234,7 @@ static void check_threads(void) {
       jr_key key = {{tu_rand32(), tu_rand32()}};
       size_t bytes = kind_size(kind) * (size_t)total;
       char *ref = tu_xmalloc(bytes), *out = tu_xmalloc(bytes);
-      for (int t = 0; t < 4; t++) {
+      for (int t = 0; t < 5; t++) {
         jr_ctx *ctx = jr_ctx_create();
         CHECK(ctx != NULL, "jr_ctx_create");
         if (!ctx) break;
@@ -232,6 +260,7 @@ int main(void) {
   ctx_part = jr_ctx_create();
   ctx_legacy = jr_ctx_create();
   if (!ctx_part || !ctx_legacy) return 2;
+  check_cpu_count(); /* first, so the threads race on the first read */
   CHECK_OK(jr_ctx_set_int(ctx_legacy, JR_PARAM_MODE, JR_LEGACY));
   jr_isa isas[8];
   int nisa = tu_isas(isas);
