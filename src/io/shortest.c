@@ -24,7 +24,7 @@
 #include "jaxrandom.h"
 #include "shortest_pow10.h"
 
-typedef unsigned __int128 jr_u128;
+__extension__ typedef unsigned __int128 jr_u128;
 
 static const uint64_t jr_pow10_u64[20] = {1u,
                                           10u,
@@ -48,7 +48,7 @@ static const uint64_t jr_pow10_u64[20] = {1u,
                                           10000000000000000000u};
 
 /* n / 10^j with a constant divisor per case: a multiply, not a divide. */
-static uint64_t div_pow10(uint64_t n, int j) {
+static inline uint64_t div_pow10(uint64_t n, int j) {
   switch (j) {
   case 0: return n;
   case 1: return n / 10u;
@@ -73,6 +73,11 @@ static uint64_t div_pow10(uint64_t n, int j) {
   }
 }
 
+static const char jr_digit_pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536"
+    "37383940414243444546474849505152535455565758596061626364656667686970717273"
+    "7475767778798081828384858687888990919293949596979899";
+
 static int bit_length(uint64_t n) {
   return n ? 64 - __builtin_clzll(n) : 0;
 }
@@ -96,28 +101,54 @@ static int is_integer(uint64_t n, int b, int q) {
   return __builtin_ctzll(n) + b + q >= 0;
 }
 
-/* floor(n * 2^b * 10^q) into *fl and whether that is exact into *exact;
- * 0 when the 128-bit power of ten cannot decide it. n > 0, and the caller's
- * choice of q keeps the result below 2^63. */
-static int scale(uint64_t n, int b, int q, uint64_t *fl, int *exact) {
-  const uint64_t *t = jr_shortest_pow10[q - JR_SHORTEST_QMIN];
-  int s = jr_shortest_pow10_exp[q - JR_SHORTEST_QMIN];
+/* n * t as top * 2^64 + low, t the 128-bit power of ten hi:lo. */
+typedef struct {
+  jr_u128 top;
+  uint64_t low;
+} jr_u192;
+
+static inline jr_u192 mul_pow10(uint64_t n, const uint64_t *t) {
   jr_u128 lo = (jr_u128)n * t[1], hi = (jr_u128)n * t[0];
-  uint64_t p0 = (uint64_t)lo;
-  jr_u128 top = hi + (uint64_t)(lo >> 64); /* P = top * 2^64 + p0 */
-  int r = -(b + s) - 64;                   /* X = P / 2^(r + 64) */
-  if (r < 1 || r > 127) return 0;          /* outside the proven range */
+  jr_u192 r = {hi + (uint64_t)(lo >> 64), (uint64_t)lo};
+  return r;
+}
+
+/* p + d * t for d in {-2, -1, 2}: the interval ends of a binary format are
+ * 4m - 2, 4m - 1 and 4m + 2 where the value is 4m, at the same exponent. */
+static inline jr_u192 add_pow10(jr_u192 p, int d, const uint64_t *t) {
+  int twice = d == 2 || d == -2;
+  jr_u128 th = twice ? (jr_u128)t[0] << 1 | t[1] >> 63 : (jr_u128)t[0];
+  uint64_t tl = twice ? t[1] << 1 : t[1];
+  jr_u192 r;
+  if (d > 0) {
+    r.low = p.low + tl;
+    r.top = p.top + th + (r.low < tl);
+  } else {
+    r.low = p.low - tl;
+    r.top = p.top - th - (p.low < tl);
+  }
+  return r;
+}
+
+/* floor(n * 2^b * 10^q) into *fl and whether that is exact into *exact,
+ * from p = n * t (t * 2^s the table's 10^q); 0 when the table cannot decide
+ * it. n > 0, and the caller's choice of q keeps the result below 2^63. */
+static inline int scale(jr_u192 p, uint64_t n, int b, int q, uint64_t *fl,
+                        int *exact) {
+  int s = jr_shortest_pow10_exp[q - JR_SHORTEST_QMIN];
+  int r = -(b + s) - 64;          /* X = p / 2^(r + 64) */
+  if (r < 1 || r > 127) return 0; /* outside the proven range */
   jr_u128 one = (jr_u128)1 << r;
-  uint64_t whole = (uint64_t)(top >> r);
-  jr_u128 frac_hi = top & (one - 1); /* fraction = frac_hi * 2^64 + p0 */
-  if (q >= 0 && s <= q) {            /* t * 2^s == 10^q: no error */
+  uint64_t whole = (uint64_t)(p.top >> r);
+  jr_u128 frac_hi = p.top & (one - 1); /* fraction = frac_hi * 2^64 + low */
+  if (q >= 0 && s <= q) {              /* t * 2^s == 10^q: no error */
     *fl = whole;
-    *exact = frac_hi == 0 && p0 == 0;
+    *exact = frac_hi == 0 && p.low == 0;
     return 1;
   }
-  /* The true value lies in (P, P + n) / 2^(r + 64): it is not an integer
-   * below P's, and passes the next one only if fraction + n > 2^(r + 64). */
-  uint64_t sum = p0 + n;
+  /* The true value lies in (p, p + n) / 2^(r + 64): it is not an integer
+   * below p's, and passes the next one only if fraction + n > 2^(r + 64). */
+  uint64_t sum = p.low + n;
   jr_u128 frac2 = frac_hi + (sum < n);
   if (frac2 > one || (frac2 == one && sum != 0)) {
     if (!is_integer(n, b, q)) return 0;
@@ -136,22 +167,37 @@ typedef struct {
   uint64_t vn, ln, hn;
   int vb, lb, hb;
   int lincl, hincl;
+  int binary; /* ends 4m - 2 or 4m - 1 and 4m + 2 at the value's exponent */
 } jr_interval;
+
+/* The k decimal digits of x (with leading zeros) into d. */
+static inline void put_digits32(char *d, uint32_t x, int k) {
+  while (k >= 2) {
+    uint32_t r = x % 100u;
+    x /= 100u;
+    k -= 2;
+    memcpy(d + k, jr_digit_pairs + 2 * r, 2);
+  }
+  if (k) d[0] = (char)('0' + x);
+}
 
 /* Text of digits (nd of them, no trailing zeros) * 10^(x - nd + 1), laid
  * out as "%.{p}g" does after choosing precision p. */
 static int layout(int negative, uint64_t digits, int nd, int x, int p,
                   char *buf) {
   char d[20];
-  for (int i = nd - 1; i >= 0; i--) {
-    d[i] = (char)('0' + digits % 10u);
-    digits /= 10u;
+  if (nd > 8) { /* two independent 32-bit chains of divisions */
+    put_digits32(d + nd - 8, (uint32_t)(digits % 100000000u), 8);
+    put_digits32(d, (uint32_t)(digits / 100000000u), nd - 8);
+  } else {
+    put_digits32(d, (uint32_t)digits, nd);
   }
+  int i;
   char *o = buf;
   if (negative) *o++ = '-';
   if (x < p && x >= -4) {
     if (x >= 0) {
-      int i = 0;
+      i = 0;
       for (; i <= x; i++)
         *o++ = i < nd ? d[i] : '0';
       if (nd > x + 1) {
@@ -195,9 +241,18 @@ static int shortest(int negative, const jr_interval *iv, int l0, int pmin,
   int q = l0 - floor_log10_pow2(e2);
   uint64_t nv, nl, nh;
   int xv, xl, xh;
-  if (!scale(iv->vn, iv->vb, q, &nv, &xv) ||
-      !scale(iv->ln, iv->lb, q, &nl, &xl) ||
-      !scale(iv->hn, iv->hb, q, &nh, &xh))
+  const uint64_t *t = jr_shortest_pow10[q - JR_SHORTEST_QMIN];
+  jr_u192 pv = mul_pow10(iv->vn, t), pl, ph;
+  if (iv->binary) {
+    pl = add_pow10(pv, (int)(iv->ln - iv->vn), t);
+    ph = add_pow10(pv, (int)(iv->hn - iv->vn), t);
+  } else {
+    pl = mul_pow10(iv->ln, t);
+    ph = mul_pow10(iv->hn, t);
+  }
+  if (!scale(pv, iv->vn, iv->vb, q, &nv, &xv) ||
+      !scale(pl, iv->ln, iv->lb, q, &nl, &xl) ||
+      !scale(ph, iv->hn, iv->hb, q, &nh, &xh))
     return -1;
   int len = nv >= jr_pow10_u64[l0 + 1] ? l0 + 2 : l0 + 1; /* digits of nv */
   /* The integers that read back as the value: [a, z]. */
@@ -206,11 +261,12 @@ static int shortest(int negative, const jr_interval *iv, int l0, int pmin,
    * 10^(jmax+1) lies in [a, z]. Start where [a, z] is too narrow to be sure
    * of one (one digit less than its width) and climb. */
   uint64_t w = z - a;
-  int dw = 0;
-  while (dw < 19 && w >= jr_pow10_u64[dw])
-    dw++; /* digits of w */
+  /* Digits of w (1233 / 4096 ~ log10(2), then one comparison). */
+  int dw = (bit_length(w) * 1233) >> 12;
+  dw += w >= jr_pow10_u64[dw];
   int jmax = dw > 0 ? dw - 1 : 0;
-  while (jmax + 1 < len && div_pow10(z, jmax + 1) > div_pow10(a - 1, jmax + 1))
+  while (jmax < len - pmin &&
+         div_pow10(z, jmax + 1) > div_pow10(a - 1, jmax + 1))
     jmax++;
   int p = len - jmax < pmin ? pmin : len - jmax;
   if (p > pmax) p = pmax;
@@ -261,6 +317,7 @@ static void binary_interval(uint64_t mag, int mbits, int bias,
   iv->ln = frac == 0 && be > 1 ? 4 * m - 1 : 4 * m - 2;
   iv->vb = iv->lb = iv->hb = e;
   iv->lincl = iv->hincl = (m & 1u) == 0;
+  iv->binary = 1;
 }
 
 static uint32_t f32_bits(float f) {
@@ -295,6 +352,7 @@ static void half_interval(float y, double prev, double next, int odd,
   iv->hn = t.hn;
   iv->hb = t.hb;
   iv->hincl = t.hincl;
+  iv->binary = 0;
 }
 
 int jr_shortest_fast(int kind, uint64_t bits, char *buf) {
