@@ -185,39 +185,42 @@ static inline void put_digits32(char *d, uint32_t x, int k) {
  * out as "%.{p}g" does after choosing precision p. */
 static int layout(int negative, uint64_t digits, int nd, int x, int p,
                   char *buf) {
-  char d[20];
+  /* Fixed-size copies (the buffer's JR_SHORTEST_BUF bytes leave room), then
+   * the length is what counts. */
+  char d[40] = {0};
   if (nd > 8) { /* two independent 32-bit chains of divisions */
     put_digits32(d + nd - 8, (uint32_t)(digits % 100000000u), 8);
     put_digits32(d, (uint32_t)(digits / 100000000u), nd - 8);
   } else {
     put_digits32(d, (uint32_t)digits, nd);
   }
-  int i;
   char *o = buf;
   if (negative) *o++ = '-';
   if (x < p && x >= -4) {
-    if (x >= 0) {
-      i = 0;
-      for (; i <= x; i++)
-        *o++ = i < nd ? d[i] : '0';
+    if (x >= 0) { /* x < p <= 17 */
+      memcpy(o, d, 17);
       if (nd > x + 1) {
-        *o++ = '.';
-        for (; i < nd; i++)
-          *o++ = d[i];
+        o[x + 1] = '.';
+        memcpy(o + x + 2, d + x + 1, 16);
+        o += nd + 1;
+      } else {
+        for (int i = nd; i <= x; i++)
+          o[i] = '0';
+        o += x + 1;
       }
     } else {
       *o++ = '0';
       *o++ = '.';
       for (int i = -1; i > x; i--)
         *o++ = '0';
-      memcpy(o, d, (size_t)nd);
+      memcpy(o, d, 17);
       o += nd;
     }
   } else {
     *o++ = d[0];
     if (nd > 1) {
       *o++ = '.';
-      memcpy(o, d + 1, (size_t)(nd - 1));
+      memcpy(o, d + 1, 16);
       o += nd - 1;
     }
     *o++ = 'e';

@@ -14,8 +14,9 @@
 
 #include <stdint.h>
 
-/* Bytes a buffer needs: the longest text is 24 characters plus the NUL. */
-#define JR_SHORTEST_BUF 32
+/* Bytes a buffer needs: the longest text is 24 characters plus the NUL;
+ * the writer uses the rest as scratch. */
+#define JR_SHORTEST_BUF 40
 
 /* Write the text and a NUL into buf (at least JR_SHORTEST_BUF bytes);
  * return its length. */
