@@ -76,6 +76,7 @@ def main():
     out.append("#define JR_SHORTEST_QMIN (%d)" % QMIN)
     out.append("#define JR_SHORTEST_QMAX %d" % QMAX)
     out.append("")
+    out.append("/* clang-format off */")
     out.append("static const uint64_t jr_shortest_pow10[][2] = {")
     for t, s, _ in rows:
         out.append("    {0x%016xu, 0x%016xu}," % (t >> 64, t & ((1 << 64) - 1)))
@@ -91,6 +92,7 @@ def main():
         line += item
     out.append(line)
     out.append("};")
+    out.append("/* clang-format on */")
     out.append("")
     out.append("#endif")
     print("\n".join(out))

@@ -10,6 +10,7 @@
 #define JR_SHORTEST_QMIN (-291)
 #define JR_SHORTEST_QMAX 342
 
+/* clang-format off */
 static const uint64_t jr_shortest_pow10[][2] = {
     {0x9faacf3df73609b1u, 0x77b191618c54e9acu},
     {0xc795830d75038c1du, 0xd59df5b9ef6a2417u},
@@ -697,5 +698,6 @@ static const int16_t jr_shortest_pow10_exp[] = {
     952, 955, 959, 962, 965, 969, 972, 975, 979, 982, 985, 989, 992, 995, 999,
     1002, 1005, 1009,
 };
+/* clang-format on */
 
 #endif
