@@ -1,0 +1,229 @@
+/* SVG pictures of multivariate normal samples (see plot_svg.h).
+ *
+ * Each panel is one pair of coordinates (x, y); everything is placed in
+ * pixels (renderers differ in support for non-scaling strokes, so nothing is
+ * drawn in a scaled coordinate system). Each ellipse also carries its data-
+ * space centre, radii k sqrt(eigenvalue) and major-axis angle as data-*
+ * attributes, so a reader (or the test) can check them against the
+ * covariance's eigen-decomposition directly. */
+#include "plot_svg.h"
+
+#include <math.h>
+#include <string.h>
+
+enum {
+  PANEL_W = 280, /* plotting area, pixels */
+  PANEL_H = 280,
+  MARGIN_L = 64, /* room for tick labels and the y label */
+  MARGIN_R = 16,
+  MARGIN_T = 12,
+  MARGIN_B = 46, /* tick labels and the x label */
+  HEADER_H = 64  /* title and legend */
+};
+#define CELL_W (MARGIN_L + PANEL_W + MARGIN_R)
+#define CELL_H (MARGIN_T + PANEL_H + MARGIN_B)
+
+int plot_pairs(int64_t n, int xs[6], int ys[6]) {
+  int k = 0;
+  if (n > PLOT_PAIRWISE_MAX_N) {
+    xs[0] = 0, ys[0] = 1;
+    return 1;
+  }
+  for (int y = 1; y < n; y++)
+    for (int x = 0; x < y; x++)
+      xs[k] = x, ys[k] = y, k++;
+  return k;
+}
+
+static void put_escaped(FILE *f, const char *s) {
+  for (; s && *s; s++) {
+    switch (*s) {
+    case '<': fputs("&lt;", f); break;
+    case '>': fputs("&gt;", f); break;
+    case '&': fputs("&amp;", f); break;
+    case '"': fputs("&quot;", f); break;
+    default:
+      /* control characters are not allowed in XML 1.0 */
+      if ((unsigned char)*s >= 0x20 || *s == '\t') fputc(*s, f);
+    }
+  }
+}
+
+/* A 2 x 2 symmetric matrix [[a, b], [b, c]]: eigenvalues l1 >= l2 (l2
+ * clamped at 0: a covariance that is not positive semi-definite still gets
+ * a picture) and the angle of l1's eigenvector in degrees. */
+static void eig2(double a, double b, double c, double *l1, double *l2,
+                 double *deg) {
+  const double t = (a + c) / 2, h = (a - c) / 2;
+  const double d = sqrt(h * h + b * b);
+  *l1 = t + d;
+  *l2 = t - d > 0 ? t - d : 0;
+  if (*l1 < 0) *l1 = 0;
+  *deg = 0.5 * atan2(2 * b, a - c) * (180.0 / 3.14159265358979323846);
+}
+
+/* A step of 1, 2 or 5 times a power of ten giving about 5 ticks. */
+static double nice_step(double span) {
+  const double raw = span / 5;
+  const double p = pow(10, floor(log10(raw)));
+  const double m = raw / p;
+  return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+}
+
+typedef struct axis {
+  double lo, hi; /* data range shown */
+} axis;
+
+/* mean +- 3.6 sigma: the 3-sigma ellipse's projection with a margin. */
+static axis axis_for(double mean, double var) {
+  double s = var > 0 && isfinite(var) ? sqrt(var) : 1;
+  if (!isfinite(mean)) mean = 0;
+  axis a = {mean - 3.6 * s, mean + 3.6 * s};
+  if (!(a.hi > a.lo)) a.lo = mean - 1, a.hi = mean + 1;
+  return a;
+}
+
+static void ticks(FILE *f, axis a, int horizontal, double x0, double y0) {
+  const double step = nice_step(a.hi - a.lo);
+  for (double v = ceil(a.lo / step) * step; v <= a.hi + step * 1e-9;
+       v += step) {
+    const double t = (v - a.lo) / (a.hi - a.lo);
+    const double vv = fabs(v) < step * 1e-9 ? 0 : v;
+    if (horizontal) {
+      const double x = x0 + t * PANEL_W;
+      fprintf(f,
+              "<line class=\"tick\" x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
+              "y2=\"%.2f\"/><text class=\"ticklabel\" x=\"%.2f\" y=\"%.2f\" "
+              "text-anchor=\"middle\">%.4g</text>\n",
+              x, y0, x, y0 + 5, x, y0 + 18, vv);
+    } else {
+      const double y = y0 - t * PANEL_H;
+      fprintf(f,
+              "<line class=\"tick\" x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
+              "y2=\"%.2f\"/><text class=\"ticklabel\" x=\"%.2f\" y=\"%.2f\" "
+              "text-anchor=\"end\">%.4g</text>\n",
+              x0 - 5, y, x0, y, x0 - 8, y + 4, vv);
+    }
+  }
+}
+
+/* The k-sigma ellipse of [[a, b], [b, c]] centred at (cx, cy), drawn in
+ * pixels: under the panel's scaling diag(sx, -sy) the covariance becomes
+ * [[sx^2 a, -sx sy b], [-sx sy b, sy^2 c]], whose eigen-decomposition gives
+ * the pixel radii and rotation. The data-space radii and angle are kept as
+ * data-* attributes for readers and tests. */
+static void ellipse(FILE *f, const char *cls, int k, double cx, double cy,
+                    double a, double b, double c, double sx, double sy,
+                    double left, double bottom, axis ax, axis ay) {
+  double l1, l2, deg, p1, p2, pdeg;
+  eig2(a, b, c, &l1, &l2, &deg);
+  eig2(sx * sx * a, -sx * sy * b, sy * sy * c, &p1, &p2, &pdeg);
+  const double px = left + (cx - ax.lo) * sx, py = bottom - (cy - ay.lo) * sy;
+  fprintf(f,
+          "<ellipse class=\"%s\" data-sigma=\"%d\" data-cx=\"%.17g\" "
+          "data-cy=\"%.17g\" data-rx=\"%.17g\" data-ry=\"%.17g\" "
+          "data-angle=\"%.17g\" cx=\"%.3f\" cy=\"%.3f\" rx=\"%.3f\" "
+          "ry=\"%.3f\" transform=\"rotate(%.4f %.3f %.3f)\"/>\n",
+          cls, k, cx, cy, k * sqrt(l1), k * sqrt(l2), deg, px, py, k * sqrt(p1),
+          k * sqrt(p2), pdeg, px, py);
+}
+
+static void panel(FILE *f, const plot_data *d, int px, int py, double ox,
+                  double oy) {
+  const int64_t n = d->n;
+  const axis ax = axis_for(d->mean[px], d->cov[px * n + px]);
+  const axis ay = axis_for(d->mean[py], d->cov[py * n + py]);
+  const double left = ox + MARGIN_L, top = oy + MARGIN_T;
+  const double bottom = top + PANEL_H;
+  const double sx = PANEL_W / (ax.hi - ax.lo), sy = PANEL_H / (ay.hi - ay.lo);
+  const int64_t shown = d->count < PLOT_MAX_POINTS ? d->count : PLOT_MAX_POINTS;
+
+  fprintf(f, "<g class=\"panel\" data-x=\"%d\" data-y=\"%d\">\n", px, py);
+  fprintf(f,
+          "<clipPath id=\"clip%d_%d\"><rect x=\"%.2f\" y=\"%.2f\" "
+          "width=\"%d\" height=\"%d\"/></clipPath>\n",
+          px, py, left, top, PANEL_W, PANEL_H);
+  fprintf(f,
+          "<rect class=\"frame\" x=\"%.2f\" y=\"%.2f\" width=\"%d\" "
+          "height=\"%d\"/>\n",
+          left, top, PANEL_W, PANEL_H);
+  ticks(f, ax, 1, left, bottom);
+  ticks(f, ay, 0, left, bottom);
+  fprintf(f,
+          "<text class=\"axislabel\" x=\"%.2f\" y=\"%.2f\" "
+          "text-anchor=\"middle\">x%d</text>\n",
+          left + PANEL_W / 2.0, bottom + 38, px);
+  fprintf(f,
+          "<text class=\"axislabel\" x=\"%.2f\" y=\"%.2f\" "
+          "text-anchor=\"middle\" transform=\"rotate(-90 %.2f %.2f)\">x%d"
+          "</text>\n",
+          ox + 16, top + PANEL_H / 2.0, ox + 16, top + PANEL_H / 2.0, py);
+
+  fprintf(f, "<g clip-path=\"url(#clip%d_%d)\">\n<g class=\"points\">\n", px,
+          py);
+  for (int64_t r = 0; r < shown; r++) {
+    const double x = d->points[r * n + px], y = d->points[r * n + py];
+    if (!isfinite(x) || !isfinite(y)) continue;
+    fprintf(f, "<circle class=\"pt\" cx=\"%.2f\" cy=\"%.2f\" r=\"1.2\"/>\n",
+            left + (x - ax.lo) * sx, bottom - (y - ay.lo) * sy);
+  }
+  fputs("</g>\n", f);
+  for (int k = 1; k <= 3; k++)
+    ellipse(f, "requested", k, d->mean[px], d->mean[py], d->cov[px * n + px],
+            d->cov[px * n + py], d->cov[py * n + py], sx, sy, left, bottom, ax,
+            ay);
+  if (d->smean && d->scov)
+    ellipse(f, "sample", 2, d->smean[px], d->smean[py], d->scov[px * n + px],
+            d->scov[px * n + py], d->scov[py * n + py], sx, sy, left, bottom,
+            ax, ay);
+  fputs("</g>\n</g>\n", f);
+}
+
+int plot_svg_write(FILE *f, const plot_data *d) {
+  int xs[6], ys[6];
+  const int np = plot_pairs(d->n, xs, ys);
+  const int grid = d->n > PLOT_PAIRWISE_MAX_N ? 1 : (int)d->n - 1;
+  const int w = grid * CELL_W, h = HEADER_H + grid * CELL_H;
+  fprintf(f,
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+          "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+          "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" "
+          "font-size=\"11\">\n",
+          w < 560 ? 560 : w, h, w < 560 ? 560 : w, h);
+  fputs("<style>\n"
+        ".frame{fill:none;stroke:#444;stroke-width:1}\n"
+        ".tick{stroke:#444;stroke-width:1}\n"
+        ".pt{fill:#1f5fa8;fill-opacity:0.35}\n"
+        ".requested{fill:none;stroke:#111;stroke-width:1.4}\n"
+        ".sample{fill:none;stroke:#d62728;stroke-width:1.6;"
+        "stroke-dasharray:5 3}\n"
+        ".axislabel{font-size:13px}\n"
+        ".title{font-size:14px;font-weight:bold}\n"
+        "</style>\n",
+        f);
+  fputs("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n", f);
+  fputs("<text class=\"title\" x=\"10\" y=\"22\">", f);
+  put_escaped(f, d->title);
+  fputs("</text>\n", f);
+  const int64_t shown = d->count < PLOT_MAX_POINTS ? d->count : PLOT_MAX_POINTS;
+  fprintf(f,
+          "<g class=\"legend\"><circle cx=\"16\" cy=\"44\" r=\"3\" "
+          "fill=\"#1f5fa8\"/><text x=\"24\" y=\"48\">%lld sample%s</text>"
+          "<line x1=\"150\" y1=\"44\" x2=\"176\" y2=\"44\" stroke=\"#111\" "
+          "stroke-width=\"1.4\"/><text x=\"182\" y=\"48\">requested "
+          "covariance: 1, 2, 3 sigma</text>",
+          (long long)shown, shown == 1 ? "" : "s");
+  if (d->smean && d->scov)
+    fputs("<line x1=\"400\" y1=\"44\" x2=\"426\" y2=\"44\" stroke=\"#d62728\" "
+          "stroke-width=\"1.6\" stroke-dasharray=\"5 3\"/><text x=\"432\" "
+          "y=\"48\">sample covariance: 2 sigma</text>",
+          f);
+  fputs("</g>\n", f);
+  for (int k = 0; k < np; k++) {
+    const int col = d->n > PLOT_PAIRWISE_MAX_N ? 0 : xs[k];
+    const int row = d->n > PLOT_PAIRWISE_MAX_N ? 0 : ys[k] - 1;
+    panel(f, d, xs[k], ys[k], col * CELL_W, HEADER_H + row * CELL_H);
+  }
+  fputs("</svg>\n", f);
+  return ferror(f) ? -1 : 0;
+}
