@@ -1,6 +1,7 @@
-/* The own Cholesky (src/linalg, docs/linalg.md) against
+/* The own Cholesky and product (src/linalg, docs/linalg.md) against
  * OpenBLAS in the same run, one thread: jr_chol vs LAPACKE potrf at n = 100,
- * 300, 1000. Best of the repeats, wall time.
+ * 300, 1000, and jr_product (lower triangle) vs cblas gemm / trmm at W3's
+ * shape (n = 1000, 10^4 rows). Best of the repeats, wall time.
  * Usage: bench_linalg [reps] [isa: ref|avx2|avx512] */
 #include <cblas.h>
 #include <lapacke.h>
@@ -11,6 +12,7 @@
 
 #include "jaxrandom.h"
 #include "linalg/chol.h"
+#include "linalg/product.h"
 
 static double now(void) {
   struct timespec ts;
@@ -82,6 +84,76 @@ static void bench_chol(jr_dtype d, int64_t n, int reps) {
   free(w);
 }
 
+static void bench_product(jr_dtype d, int64_t n, int64_t rows, int reps) {
+  const size_t ts = d == JR_FLOAT32 ? 4 : 8, nn = (size_t)(n * n),
+               rn = (size_t)(rows * n);
+  char *f = aligned_alloc(64, ts * nn), *z = aligned_alloc(64, ts * rn),
+       *o = aligned_alloc(64, ts * rn), *g = aligned_alloc(64, ts * rn),
+       *m = aligned_alloc(64, ts * (size_t)n);
+  for (size_t i = 0; i < (size_t)n; i++)
+    for (size_t j = 0; j < (size_t)n; j++) {
+      const double v = j > i ? 0 : urand();
+      if (d == JR_FLOAT32)
+        ((float *)f)[i * (size_t)n + j] = (float)v;
+      else
+        ((double *)f)[i * (size_t)n + j] = v;
+    }
+  for (size_t k = 0; k < rn; k++)
+    if (d == JR_FLOAT32)
+      ((float *)z)[k] = (float)urand();
+    else
+      ((double *)z)[k] = urand();
+  memset(m, 0, ts * (size_t)n);
+  const int64_t psz = jr_product_packed_size(d, n, 1);
+  void *packed = aligned_alloc(64, (ts * (size_t)psz + 63) / 64 * 64);
+  jr_product_pack(d, n, 1, f, n, packed);
+  memset(o, 0, ts * rn);
+  memset(g, 0, ts * rn);
+  double best_own = 1e30, best_gemm = 1e30, best_trmm = 1e30;
+  const blasint bm = (blasint)rows, bn = (blasint)n;
+  for (int r = 0; r < reps; r++) {
+    jr_product_args a = {d, n, 1, rows, packed, z, m, 0, o};
+    double t0 = now();
+    jr_product(&a);
+    double t1 = now();
+    if (t1 - t0 < best_own) best_own = t1 - t0;
+    t0 = now();
+    if (d == JR_FLOAT32)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, bm, bn, bn, 1.0f,
+                  (float *)z, bn, (float *)f, bn, 0.0f, (float *)g, bn);
+    else
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, bm, bn, bn, 1.0,
+                  (double *)z, bn, (double *)f, bn, 0.0, (double *)g, bn);
+    t1 = now();
+    if (t1 - t0 < best_gemm) best_gemm = t1 - t0;
+    memcpy(g, z, ts * rn);
+    t0 = now();
+    if (d == JR_FLOAT32)
+      cblas_strmm(CblasRowMajor, CblasRight, CblasLower, CblasTrans,
+                  CblasNonUnit, bm, bn, 1.0f, (float *)f, bn, (float *)g, bn);
+    else
+      cblas_dtrmm(CblasRowMajor, CblasRight, CblasLower, CblasTrans,
+                  CblasNonUnit, bm, bn, 1.0, (double *)f, bn, (double *)g, bn);
+    t1 = now();
+    if (t1 - t0 < best_trmm) best_trmm = t1 - t0;
+  }
+  const double tri = 2.0 * (double)rows * (double)n * (double)(n + 1) / 2.0;
+  const double full = 2.0 * (double)rows * (double)n * (double)n;
+  printf("product %s n=%lld rows=%lld own %8.2f ms (%6.1f GFLOP/s, triangle)"
+         "  gemm %8.2f ms (%6.1f GFLOP/s)  trmm %8.2f ms (%6.1f)  own rate / "
+         "gemm rate %.2f\n",
+         jr_dtype_name(d), (long long)n, (long long)rows, best_own * 1e3,
+         tri / best_own * 1e-9, best_gemm * 1e3, full / best_gemm * 1e-9,
+         best_trmm * 1e3, tri / best_trmm * 1e-9,
+         (tri / best_own) / (full / best_gemm));
+  free(f);
+  free(z);
+  free(o);
+  free(g);
+  free(m);
+  free(packed);
+}
+
 int main(int argc, char **argv) {
   const int reps = argc > 1 ? atoi(argv[1]) : 5;
   if (argc > 2) {
@@ -101,5 +173,8 @@ int main(int argc, char **argv) {
   for (int d = 0; d < 2; d++)
     for (int i = 0; i < 3; i++)
       bench_chol(d ? JR_FLOAT32 : JR_FLOAT64, ns[i], reps);
+  const int64_t rows = argc > 3 ? atoll(argv[3]) : 10000;
+  for (int d = 0; d < 2; d++)
+    bench_product(d ? JR_FLOAT32 : JR_FLOAT64, 1000, rows, reps > 3 ? 3 : reps);
   return 0;
 }

@@ -1,4 +1,4 @@
-/* The own linear algebra (gemm_body.h, chol_body.h) with AVX2 +
+/* The own linear algebra (gemm_body.h, chol_body.h, product_body.h) with AVX2 +
  * FMA; this file only is compiled with -mavx2 -mfma. Register tile 6 x 2
  * vectors (12 of the 16 ymm registers hold sums). */
 #include <immintrin.h>
@@ -48,6 +48,7 @@
 #include "linalg/gemm_body.h"
 
 #include "linalg/chol_body.h"
+#include "linalg/product_body.h"
 #undef JR_F
 #undef T
 #undef V
@@ -95,7 +96,13 @@
 #include "linalg/gemm_body.h"
 
 #include "linalg/chol_body.h"
+#include "linalg/product_body.h"
 
-const jr_linalg_kernels jr_linalg_avx2 = {JR_ISA_AVX2, jr_chol_f32_avx2,
-                                          jr_chol_f64_avx2, jr_batch_f32_avx2,
-                                          jr_batch_f64_avx2};
+static int jr_product_avx2(const jr_product_args *a) {
+  return a->dtype == JR_FLOAT32 ? jr_product_f32_avx2(a)
+                                : jr_product_f64_avx2(a);
+}
+
+const jr_linalg_kernels jr_linalg_avx2 = {JR_ISA_AVX2,       jr_chol_f32_avx2,
+                                          jr_chol_f64_avx2,  jr_batch_f32_avx2,
+                                          jr_batch_f64_avx2, jr_product_avx2};

@@ -1,4 +1,4 @@
-/* The own linear algebra (gemm_body.h, chol_body.h) with
+/* The own linear algebra (gemm_body.h, chol_body.h, product_body.h) with
  * AVX-512 (F, DQ, VL); this file only is compiled with -mavx512f -mavx512dq
  * -mavx512vl -mfma (or, in the test-only emulated build, against SIMDe with
  * -mavx2 -mfma). Register tile 12 x 2 vectors (24 of the 32 zmm registers hold
@@ -54,6 +54,7 @@
 #include "linalg/gemm_body.h"
 
 #include "linalg/chol_body.h"
+#include "linalg/product_body.h"
 #undef JR_F
 #undef T
 #undef V
@@ -101,7 +102,13 @@
 #include "linalg/gemm_body.h"
 
 #include "linalg/chol_body.h"
+#include "linalg/product_body.h"
+
+static int jr_product_avx512(const jr_product_args *a) {
+  return a->dtype == JR_FLOAT32 ? jr_product_f32_avx512(a)
+                                : jr_product_f64_avx512(a);
+}
 
 const jr_linalg_kernels jr_linalg_avx512 = {
-    JR_ISA_AVX512, jr_chol_f32_avx512, jr_chol_f64_avx512, jr_batch_f32_avx512,
-    jr_batch_f64_avx512};
+    JR_ISA_AVX512,       jr_chol_f32_avx512,  jr_chol_f64_avx512,
+    jr_batch_f32_avx512, jr_batch_f64_avx512, jr_product_avx512};

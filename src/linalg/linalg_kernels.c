@@ -4,9 +4,12 @@
 
 #include "linalg/chol.h"
 
-const jr_linalg_kernels jr_linalg_ref = {JR_ISA_REF, jr_chol_ref_f32,
-                                         jr_chol_ref_f64, jr_chol_batch_ref_f32,
-                                         jr_chol_batch_ref_f64};
+const jr_linalg_kernels jr_linalg_ref = {JR_ISA_REF,
+                                         jr_chol_ref_f32,
+                                         jr_chol_ref_f64,
+                                         jr_chol_batch_ref_f32,
+                                         jr_chol_batch_ref_f64,
+                                         jr_product_ref};
 
 const jr_linalg_kernels *jr_linalg_for(jr_isa isa) {
   switch (isa) {

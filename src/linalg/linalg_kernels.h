@@ -1,10 +1,10 @@
-/* Per-kernel-set entry points of the own linear algebra (chol.h), with one
- * selection point, jr_linalg_for. Each set is bit-identical to the ref set (the
- * plain scalar definitions). Internal. */
+/* Per-kernel-set entry points of the own linear algebra (chol.h,
+ * product.h), with one selection point, jr_linalg_for. Each set is
+ * bit-identical to the ref set (the plain scalar definitions). Internal. */
 #ifndef JR_LINALG_KERNELS_H
 #define JR_LINALG_KERNELS_H
 
-#include "internal.h"
+#include "linalg/product.h"
 
 typedef struct jr_linalg_kernels {
   jr_isa isa;
@@ -19,6 +19,8 @@ typedef struct jr_linalg_kernels {
                          int64_t *info, int colmajor);
   void (*chol_batch_f64)(int64_t n, int64_t count, const double *cov, double *f,
                          int64_t *info, int colmajor);
+  /* jr_product for one dtype: 0, or -1 when out of memory. */
+  int (*product)(const jr_product_args *args);
 } jr_linalg_kernels;
 
 /* The set for `isa` (only pass a set the CPU supports; JR_ISA_AUTO and the
@@ -49,4 +51,11 @@ void jr_chol_finish_f64(int64_t n, double *a, int64_t lda, int64_t info);
 /* potf2 order (n <= JR_CHOL_POTF2_MAX), in place; returns info. */
 int64_t jr_potf2_ref_f32(int64_t n, float *a, int64_t lda);
 int64_t jr_potf2_ref_f64(int64_t n, double *a, int64_t lda);
+/* One row of the product by the definition (all j, +0 above the diagonal
+ * when lower): out_r[i] for i < n. */
+void jr_product_row_f32(int64_t n, int lower, const float *packed,
+                        const float *z, const float *mean, float *out);
+void jr_product_row_f64(int64_t n, int lower, const double *packed,
+                        const double *z, const double *mean, double *out);
+
 #endif /* JR_LINALG_KERNELS_H */

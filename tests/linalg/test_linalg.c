@@ -1,8 +1,9 @@
-/* The own Cholesky (chol.h): every kernel set the machine supports byte
- * for byte against the scalar definition (ref), for n = 1..20, 31..33, 64,
- * 100, 300, failing and NaN matrices; the batched small Cholesky against
- * jr_chol per matrix (and, for n <= 4, today's lanes); and a long-double
- * sanity bound on the accuracy. */
+/* The own Cholesky (chol.h) and product (product.h): every kernel set the
+ * machine supports byte for byte against the scalar definitions (ref), for
+ * n = 1..20, 31..33, 64, 100, 300, odd row counts, failing and NaN
+ * matrices; the batched small Cholesky against jr_chol per matrix (and, for
+ * n <= 4, today's lanes); the product for n <= 16 against
+ * jr_transform_rows; and a long-double sanity bound on the accuracy. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -14,6 +15,8 @@
 #include "linalg/chol.h"
 #include "linalg/factor.h"
 #include "linalg/linalg_kernels.h"
+#include "linalg/product.h"
+#include "linalg/transform.h"
 
 static uint64_t rng = 0x2545F4914F6CDD1Dull;
 static double urand(void) { /* [-1, 1) */
@@ -241,14 +244,167 @@ static void test_batch(void) {
   }
 }
 
-/* Sanity bound against long double: the factor reconstructs the matrix. */
+/* A factor (row-major n x n) for the product: lower (random lower triangle,
+ * garbage above it, which lower = 1 must ignore) or full. */
+static void make_factor(int64_t n, int lower, double *f) {
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < n; j++)
+      f[i * n + j] = lower && j > i ? 1e300 * urand() : urand();
+}
+
+static void run_product(const jr_linalg_kernels *kt, jr_dtype d, int64_t n,
+                        int lower, int64_t rows, int shared, const void *packed,
+                        const void *z, const void *mean, void *out) {
+  jr_product_args a = {d, n, lower, rows, packed, z, mean, shared ? 0 : n, out};
+  CHECK(kt->product(&a) == 0, "product failed");
+}
+
+static void product_case(jr_dtype d, int64_t n, int lower, int64_t rows,
+                         int shared, int special) {
+  double *fd = malloc(sizeof *fd * (size_t)(n * n));
+  double *zd = malloc(sizeof *zd * (size_t)(rows * n));
+  double *md = malloc(sizeof *md * (size_t)(rows * n));
+  make_factor(n, lower, fd);
+  for (int64_t k = 0; k < rows * n; k++) {
+    zd[k] = urand() * 3;
+    md[k] = urand() * 10;
+  }
+  if (special == 1) { /* non-finite z in some rows */
+    zd[(rows / 2) * n + n - 1] = INFINITY;
+    zd[0 * n + n / 2] = NAN;
+  } else if (special == 2) { /* -0 sums under a -0 mean (underflow) */
+    for (int64_t i = 0; i < n; i++)
+      for (int64_t j = 0; j < n; j++)
+        fd[i * n + j] = j == 0 ? (d == JR_FLOAT32 ? 0x1p-149 : 0x1p-1074) : 0;
+    for (int64_t r = 0; r < rows; r++) {
+      zd[r * n] = -0.25;
+      /* -0 products keep the sum -0 inside any register tile (at most 32
+       * wide); the +1 beyond turn it +0 in the definition */
+      for (int64_t j = 1; j < n; j++)
+        zd[r * n + j] = j < 32 ? -1 : 1;
+      for (int64_t i = 0; i < n; i++)
+        md[r * n + i] = -0.0;
+    }
+  }
+  const size_t ts = tsize(d);
+  void *f = malloc(ts * (size_t)(n * n)), *z = malloc(ts * (size_t)(rows * n)),
+       *m = malloc(ts * (size_t)(rows * n));
+  to_dtype(d, n * n, fd, f);
+  to_dtype(d, rows * n, zd, z);
+  to_dtype(d, rows * n, md, m);
+  const int64_t psz = jr_product_packed_size(d, n, lower);
+  void *packed = aligned_alloc(64, (ts * (size_t)psz + 63) / 64 * 64);
+  jr_product_pack(d, n, lower, f, n, packed);
+  void *oref = malloc(ts * (size_t)(rows * n)),
+       *ok = malloc(ts * (size_t)(rows * n));
+  run_product(&jr_linalg_ref, d, n, lower, rows, shared, packed, z, m, oref);
+  for (size_t t = 0; t < sizeof isas / sizeof isas[0]; t++) {
+    if (!jr_isa_supported(isas[t])) continue;
+    memset(ok, 0x5A, ts * (size_t)(rows * n));
+    run_product(jr_linalg_for(isas[t]), d, n, lower, rows, shared, packed, z, m,
+                ok);
+    CHECK(!memcmp(ok, oref, ts * (size_t)(rows * n)),
+          "product %s %s n=%lld lower=%d rows=%lld shared=%d special=%d "
+          "differs from ref",
+          jr_isa_name(isas[t]), jr_dtype_name(d), (long long)n, lower,
+          (long long)rows, shared, special);
+  }
+  if (special == 2 && n > 32) { /* the definition itself: -0 + +0 = +0 */
+    const double v = d == JR_FLOAT32 ? ((float *)oref)[0] : ((double *)oref)[0];
+    CHECK(v == 0 && !signbit(v), "special 2: expected +0, got %g", v);
+  }
+  free(fd);
+  free(zd);
+  free(md);
+  free(f);
+  free(z);
+  free(m);
+  free(packed);
+  free(oref);
+  free(ok);
+}
+
+static void test_product(void) {
+  static const int64_t rowss[] = {1, 7, 13, 38};
+  for (int di = 0; di < 2; di++) {
+    const jr_dtype d = di ? JR_FLOAT64 : JR_FLOAT32;
+    for (int si = 0; si < NSIZES; si++)
+      for (int lower = 0; lower < 2; lower++)
+        for (int ri = 0; ri < 4; ri++)
+          for (int shared = 0; shared < 2; shared++)
+            product_case(d, sizes[si], lower, rowss[ri], shared, 0);
+    /* several row and reduction blocks */
+    product_case(d, 450, 1, 203, 0, 0);
+    product_case(d, 401, 0, 101, 1, 0);
+    for (int lower = 0; lower < 2; lower++)
+      for (int shared = 0; shared < 2; shared++)
+        for (int special = 1; special <= 2; special++) {
+          product_case(d, 40, lower, 13, shared, special);
+          product_case(d, 5, lower, 3, shared, special);
+        }
+  }
+}
+
+/* n <= 16: jr_product equals jr_transform_rows (the same definition). */
+static void test_transform(void) {
+  enum { ROWS = 29 };
+  for (int di = 0; di < 2; di++) {
+    const jr_dtype d = di ? JR_FLOAT64 : JR_FLOAT32;
+    const size_t ts = tsize(d);
+    for (int64_t n = 1; n <= JR_XFORM_SMALL_MAX; n++)
+      for (int lower = 0; lower < 2; lower++)
+        for (int shared = 0; shared < 2; shared++) {
+          double fd[16 * 16], zd[ROWS * 16], md[ROWS * 16];
+          make_factor(n, lower, fd);
+          for (int64_t i = 0; lower && i < n; i++)
+            for (int64_t j = i + 1; j < n; j++)
+              fd[i * n + j] = 0; /* what the sampler stores */
+          for (int64_t k = 0; k < ROWS * n; k++) {
+            zd[k] = urand() * 3;
+            md[k] = urand() * 10;
+          }
+          char f[16 * 16 * 8], ft[16 * 16 * 8], z[ROWS * 16 * 8],
+              m[ROWS * 16 * 8], o1[ROWS * 16 * 8], o2[ROWS * 16 * 8];
+          to_dtype(d, n * n, fd, f);
+          to_dtype(d, ROWS * n, zd, z);
+          to_dtype(d, ROWS * n, md, m);
+          jr_xform_transpose(d, n, f, ft);
+          const void *fts[ROWS], *ms[ROWS];
+          for (int r = 0; r < ROWS; r++) {
+            fts[r] = ft;
+            ms[r] = m + ts * (size_t)(shared ? 0 : r * n);
+          }
+          jr_transform_block blk = {d, n, ROWS, z, fts, ms, o1, 0};
+          jr_transform_rows(&blk);
+          _Alignas(64) char packed[32 * 16 * 8];
+          jr_product_pack(d, n, lower, f, n, packed);
+          jr_product_args a = {d, n, lower,          ROWS, packed,
+                               z, m, shared ? 0 : n, o2};
+          CHECK_OK(jr_product(&a));
+          CHECK(!memcmp(o1, o2, ts * (size_t)(ROWS * n)),
+                "%s n=%lld lower=%d shared=%d: product != jr_transform_rows",
+                jr_dtype_name(d), (long long)n, lower, shared);
+          for (size_t t = 0; t < sizeof isas / sizeof isas[0]; t++) {
+            if (!jr_isa_supported(isas[t])) continue;
+            jr_transform_fn fn = jr_transform_for_isa(isas[t]);
+            fn(&blk);
+            CHECK(!memcmp(o1, o2, ts * (size_t)(ROWS * n)),
+                  "%s n=%lld: transform kernel of %s != product",
+                  jr_dtype_name(d), (long long)n, jr_isa_name(isas[t]));
+          }
+        }
+  }
+}
+
+/* Sanity bounds against long double: the factor reconstructs the matrix,
+ * and the product is within (n + 2) eps of the exact sum's magnitude. */
 static void test_accuracy(void) {
   static const int64_t ns[] = {17, 100, 300};
   for (int di = 0; di < 2; di++) {
     const jr_dtype d = di ? JR_FLOAT64 : JR_FLOAT32;
     const double eps = d == JR_FLOAT32 ? FLT_EPSILON : DBL_EPSILON;
     for (int t = 0; t < 3; t++) {
-      const int64_t n = ns[t];
+      const int64_t n = ns[t], rows = 9;
       double *cd = malloc(sizeof *cd * (size_t)(n * n));
       make_spd(n, n, cd, 0);
       void *c = malloc(tsize(d) * (size_t)(n * n)),
@@ -277,11 +433,53 @@ static void test_accuracy(void) {
       CHECK(worst <= 4.0L * n * eps * cmax,
             "%s n=%lld: |L L^T - A| = %Lg > 4 n eps max|A| = %Lg",
             jr_dtype_name(d), (long long)n, worst, 4.0L * n * eps * cmax);
+      /* the product with this factor */
+      double *zd = malloc(sizeof *zd * (size_t)(rows * n)),
+             *md = malloc(sizeof *md * (size_t)n);
+      for (int64_t k = 0; k < rows * n; k++)
+        zd[k] = urand() * 3;
+      for (int64_t k = 0; k < n; k++)
+        md[k] = urand();
+      void *z = malloc(tsize(d) * (size_t)(rows * n)),
+           *m = malloc(tsize(d) * (size_t)n),
+           *o = malloc(tsize(d) * (size_t)(rows * n));
+      to_dtype(d, rows * n, zd, z);
+      to_dtype(d, n, md, m);
+      void *packed = aligned_alloc(
+          64,
+          (tsize(d) * (size_t)jr_product_packed_size(d, n, 1) + 63) / 64 * 64);
+      jr_product_pack(d, n, 1, f, n, packed);
+      jr_product_args a = {d, n, 1, rows, packed, z, m, 0, o};
+      CHECK_OK(jr_product(&a));
+      int bad = 0;
+      for (int64_t r = 0; r < rows; r++)
+        for (int64_t i = 0; i < n; i++) {
+          const long double mi =
+              d == JR_FLOAT32 ? ((float *)m)[i] : ((double *)m)[i];
+          long double s = mi, mag = fabsl(mi);
+          for (int64_t j = 0; j <= i; j++) {
+            const long double zj = d == JR_FLOAT32 ? ((float *)z)[r * n + j]
+                                                   : ((double *)z)[r * n + j];
+            s += F(i, j) * zj;
+            mag += fabsl(F(i, j) * zj);
+          }
+          const long double got = d == JR_FLOAT32 ? ((float *)o)[r * n + i]
+                                                  : ((double *)o)[r * n + i];
+          bad += fabsl(got - s) > (n + 2) * eps * mag;
+        }
+      CHECK(!bad, "%s n=%lld: %d product elements beyond (n + 2) eps",
+            jr_dtype_name(d), (long long)n, bad);
 #undef F
 #undef C
       free(cd);
       free(c);
       free(f);
+      free(zd);
+      free(md);
+      free(z);
+      free(m);
+      free(o);
+      free(packed);
     }
   }
 }
@@ -291,6 +489,8 @@ int main(int argc, char **argv) {
   const int all = !strcmp(part, "all");
   if (all || !strcmp(part, "chol")) test_chol();
   if (all || !strcmp(part, "batch")) test_batch();
+  if (all || !strcmp(part, "product")) test_product();
+  if (all || !strcmp(part, "transform")) test_transform();
   if (all || !strcmp(part, "accuracy")) test_accuracy();
   return tu_finish(part);
 }
