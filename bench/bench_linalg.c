@@ -2,7 +2,9 @@
  * OpenBLAS in the same run, one thread: jr_chol vs LAPACKE potrf at n = 100,
  * 300, 1000, and jr_product (lower triangle) vs cblas gemm / trmm at W3's
  * shape (n = 1000, 10^4 rows). Best of the repeats, wall time.
- * Usage: bench_linalg [reps] [isa: ref|avx2|avx512] */
+ * Also jr_chol_batch of 10^5 4 x 4 matrices (W4) vs LAPACKE potrf per matrix.
+ * Usage: bench_linalg [reps] [isa: ref|avx2|avx512|auto] [rows]
+ *        [all|chol|product|batch] */
 #include <cblas.h>
 #include <lapacke.h>
 #include <stdio.h>
@@ -12,6 +14,7 @@
 
 #include "jaxrandom.h"
 #include "linalg/chol.h"
+#include "linalg/factor.h"
 #include "linalg/product.h"
 
 static double now(void) {
@@ -41,6 +44,19 @@ static void make_spd(int64_t n, double *c) {
       c[i * n + j] = c[j * n + i];
   }
   free(b);
+}
+
+static void make_spd_small(double *m) {
+  double b[16];
+  for (int k = 0; k < 16; k++)
+    b[k] = urand();
+  for (int i = 0; i < 4; i++)
+    for (int j = 0; j < 4; j++) {
+      double v = i == j ? 0.5 : 0;
+      for (int k = 0; k < 4; k++)
+        v += b[i * 4 + k] * b[j * 4 + k];
+      m[i * 4 + j] = v;
+    }
 }
 
 static void bench_chol(jr_dtype d, int64_t n, int reps) {
@@ -154,6 +170,58 @@ static void bench_product(jr_dtype d, int64_t n, int64_t rows, int reps) {
   free(packed);
 }
 
+/* W4's factorization: 10^5 covariances of 4 x 4 */
+static void bench_batch(jr_dtype d, int64_t count, int reps) {
+  const int64_t n = 4, nn = 16;
+  const size_t ts = d == JR_FLOAT32 ? 4 : 8;
+  char *c = malloc(ts * (size_t)(count * nn)),
+       *f = malloc(ts * (size_t)(count * nn));
+  int64_t *info = malloc(sizeof *info * (size_t)count);
+  for (int64_t e = 0; e < count; e++) {
+    double m[16];
+    make_spd_small(m);
+    for (int k = 0; k < 16; k++)
+      if (d == JR_FLOAT32)
+        ((float *)c)[e * nn + k] = (float)m[k];
+      else
+        ((double *)c)[e * nn + k] = m[k];
+  }
+  double best_own = 1e30, best_lap = 1e30, best_old = 1e30;
+  unsigned char *ok = malloc((size_t)count);
+  for (int r = 0; r < reps; r++) {
+    double t0 = now();
+    jr_chol_batch(d, n, count, c, f, info, 0);
+    double t1 = now();
+    if (t1 - t0 < best_own) best_own = t1 - t0;
+    /* the previous own small path (factor.c / factor_avx2.c) */
+    t0 = now();
+    jr_chol_small_batch(d, n, count, c, f, ok, 0);
+    t1 = now();
+    if (t1 - t0 < best_old) best_old = t1 - t0;
+    t0 = now();
+    for (int64_t e = 0; e < count; e++) {
+      char *fe = f + ts * (size_t)(e * nn);
+      memcpy(fe, c + ts * (size_t)(e * nn), ts * (size_t)nn);
+      if (d == JR_FLOAT32)
+        LAPACKE_spotrf_work(LAPACK_COL_MAJOR, 'L', 4, (float *)fe, 4);
+      else
+        LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', 4, (double *)fe, 4);
+    }
+    t1 = now();
+    if (t1 - t0 < best_lap) best_lap = t1 - t0;
+  }
+  printf("batch   %s n=4 count=%lld own %8.3f ms (%6.1f ns/matrix)  "
+         "previous own %6.1f ns  potrf loop %8.3f ms (%6.1f ns)  potrf/own "
+         "%.1f\n",
+         jr_dtype_name(d), (long long)count, best_own * 1e3,
+         best_own / (double)count * 1e9, best_old / (double)count * 1e9,
+         best_lap * 1e3, best_lap / (double)count * 1e9, best_lap / best_own);
+  free(c);
+  free(f);
+  free(info);
+  free(ok);
+}
+
 int main(int argc, char **argv) {
   const int reps = argc > 1 ? atoi(argv[1]) : 5;
   if (argc > 2) {
@@ -169,12 +237,16 @@ int main(int argc, char **argv) {
   openblas_set_num_threads(1);
   printf("kernel set %s, OpenBLAS %s, one thread\n",
          jr_isa_name(jr_isa_active()), openblas_get_config());
+  const char *what = argc > 4 ? argv[4] : "all";
+  const int all = !strcmp(what, "all");
   static const int64_t ns[] = {100, 300, 1000};
-  for (int d = 0; d < 2; d++)
+  for (int d = 0; d < 2 && (all || !strcmp(what, "chol")); d++)
     for (int i = 0; i < 3; i++)
       bench_chol(d ? JR_FLOAT32 : JR_FLOAT64, ns[i], reps);
-  const int64_t rows = argc > 3 ? atoll(argv[3]) : 10000;
-  for (int d = 0; d < 2; d++)
+  for (int d = 0; d < 2 && (all || !strcmp(what, "batch")); d++)
+    bench_batch(d ? JR_FLOAT32 : JR_FLOAT64, 100000, reps);
+  const int64_t rows = argc > 3 && atoll(argv[3]) > 0 ? atoll(argv[3]) : 10000;
+  for (int d = 0; d < 2 && (all || !strcmp(what, "product")); d++)
     bench_product(d ? JR_FLOAT32 : JR_FLOAT64, 1000, rows, reps > 3 ? 3 : reps);
   return 0;
 }

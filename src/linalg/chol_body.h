@@ -117,71 +117,100 @@ static int64_t JR_F(chol)(int64_t n, T *a, int64_t lda) {
 
 /* ---- many small matrices, lane l = matrix l, each lane running the scalar
  * definition's operations in its order. */
-static void JR_F(batch)(int64_t n, int64_t count, const T *cov, T *f,
-                        int64_t *info, int colmajor) {
-  enum { NNMAX = JR_CHOL_BATCH_MAX * JR_CHOL_BATCH_MAX };
+
+/* Groups of W matrices per step: their chains (square roots, divisions)
+ * are independent, so they overlap. */
+#define JR_BG 2
+
+/* Up to JR_BG * W matrices from e on; inlined with a constant n for small n
+ * (the loops unroll and the matrices stay in registers). */
+static JR_INLINE void JR_F(batch_group)(const int64_t n, int64_t e,
+                                        int64_t count, const T *cov, T *f,
+                                        int64_t *info, int colmajor) {
+  enum { NNMAX = JR_CHOL_BATCH_MAX * JR_CHOL_BATCH_MAX, L = JR_BG * W };
   const int64_t nn = n * n;
-  _Alignas(64) T raw[NNMAX][W];
-  V a[NNMAX];
-  const V two = VSET1((T)2), one = VSET1((T)1), zero = VZERO();
-  for (int64_t e = 0; e < count; e += W) {
-    const int64_t cnt = count - e < W ? count - e : W;
-    for (int64_t l = 0; l < W; l++) {
-      const T *src = cov + (e + (l < cnt ? l : 0)) * nn;
-      for (int64_t k = 0; k < nn; k++)
-        raw[k][l] = src[k];
-    }
+  _Alignas(64) T raw[NNMAX][L];
+  V a[JR_BG][NNMAX];
+  /* x / 2 and x * 0.5 are the same correctly rounded value */
+  const V half = VSET1((T)0.5), one = VSET1((T)1), zero = VZERO();
+  const int64_t cnt = count - e < L ? count - e : L;
+  for (int64_t l = 0; l < L; l++) {
+    const T *src = cov + (e + (l < cnt ? l : 0)) * nn;
+    for (int64_t k = 0; k < nn; k++)
+      raw[k][l] = src[k];
+  }
+  for (int g = 0; g < JR_BG; g++)
     for (int64_t i = 0; i < n; i++)
       for (int64_t j = 0; j <= i; j++)
-        a[i * n + j] =
-            VDIV(VADD(VLOADU(raw[i * n + j]), VLOADU(raw[j * n + i])), two);
-    int64_t inf[W];
-    for (int64_t l = 0; l < W; l++)
-      inf[l] = 0;
-    const int potf2 = n <= JR_CHOL_POTF2_MAX;
-    for (int64_t j = 0; j < n; j++) {
-      V d = a[j * n + j];
+        a[g][i * n + j] = VMUL(VADD(VLOADU(raw[i * n + j] + g * W),
+                                    VLOADU(raw[j * n + i] + g * W)),
+                               half);
+  int64_t inf[L];
+  for (int64_t l = 0; l < L; l++)
+    inf[l] = 0;
+  const int potf2 = n <= JR_CHOL_POTF2_MAX;
+  for (int64_t j = 0; j < n; j++) {
+    V r[JR_BG];
+    for (int g = 0; g < JR_BG; g++) {
+      V d = a[g][j * n + j];
       if (potf2) {
         V dot = zero;
         for (int64_t k = 0; k < j; k++)
-          dot = VADD(dot, VMUL(a[j * n + k], a[j * n + k]));
+          dot = VADD(dot, VMUL(a[g][j * n + k], a[g][j * n + k]));
         d = VSUB(d, dot);
       } else {
         for (int64_t k = 0; k < j; k++)
-          d = VFNMA(a[j * n + k], a[j * n + k], d);
+          d = VFNMA(a[g][j * n + k], a[g][j * n + k], d);
       }
       _Alignas(64) T dl[W];
       VSTOREU(dl, d);
       for (int64_t l = 0; l < W; l++)
-        if (!(dl[l] > 0) && !inf[l]) inf[l] = j + 1;
+        if (!(dl[l] > 0) && !inf[g * W + l]) inf[g * W + l] = j + 1;
       const V ljj = VSQRT(d);
-      a[j * n + j] = ljj;
-      const V r = VDIV(one, ljj);
-      for (int64_t i = j + 1; i < n; i++) {
-        V c = a[i * n + j];
+      a[g][j * n + j] = ljj;
+      r[g] = VDIV(one, ljj);
+    }
+    for (int64_t i = j + 1; i < n; i++)
+      for (int g = 0; g < JR_BG; g++) {
+        V c = a[g][i * n + j];
         if (potf2) {
           V t = zero;
           for (int64_t k = 0; k < j; k++)
-            t = VADD(t, VMUL(a[i * n + k], a[j * n + k]));
+            t = VADD(t, VMUL(a[g][i * n + k], a[g][j * n + k]));
           if (j > 0) c = VSUB(c, t);
         } else {
           for (int64_t k = 0; k < j; k++)
-            c = VFNMA(a[i * n + k], a[j * n + k], c);
+            c = VFNMA(a[g][i * n + k], a[g][j * n + k], c);
         }
-        a[i * n + j] = VMUL(c, r);
+        a[g][i * n + j] = VMUL(c, r[g]);
       }
-    }
+  }
+  for (int g = 0; g < JR_BG; g++)
     for (int64_t i = 0; i < n; i++)
       for (int64_t j = 0; j <= i; j++)
-        VSTOREU(raw[i * n + j], a[i * n + j]);
-    const T nan = (T)NAN;
-    for (int64_t l = 0; l < cnt; l++) {
-      T *fe = f + (e + l) * nn;
-      info[e + l] = inf[l];
-      for (int64_t i = 0; i < n; i++)
-        for (int64_t j = 0; j < n; j++)
-          fe[colmajor ? j * n + i : i * n + j] =
-              j > i ? (T)0 : (inf[l] ? nan : raw[i * n + j][l]);
+        VSTOREU(raw[i * n + j] + g * W, a[g][i * n + j]);
+  const T nan = (T)NAN;
+  for (int64_t l = 0; l < cnt; l++) {
+    T *fe = f + (e + l) * nn;
+    info[e + l] = inf[l];
+    for (int64_t i = 0; i < n; i++)
+      for (int64_t j = 0; j < n; j++)
+        fe[colmajor ? j * n + i : i * n + j] =
+            j > i ? (T)0 : (inf[l] ? nan : raw[i * n + j][l]);
+  }
+}
+
+static void JR_F(batch)(int64_t n, int64_t count, const T *cov, T *f,
+                        int64_t *info, int colmajor) {
+  for (int64_t e = 0; e < count; e += JR_BG * W) {
+    switch (n) {
+    case 1: JR_F(batch_group)(1, e, count, cov, f, info, colmajor); break;
+    case 2: JR_F(batch_group)(2, e, count, cov, f, info, colmajor); break;
+    case 3: JR_F(batch_group)(3, e, count, cov, f, info, colmajor); break;
+    case 4: JR_F(batch_group)(4, e, count, cov, f, info, colmajor); break;
+    case 5: JR_F(batch_group)(5, e, count, cov, f, info, colmajor); break;
+    case 6: JR_F(batch_group)(6, e, count, cov, f, info, colmajor); break;
+    default: JR_F(batch_group)(n, e, count, cov, f, info, colmajor); break;
     }
   }
 }
