@@ -1,7 +1,7 @@
 /* The own Cholesky and product (src/linalg, docs/linalg.md) against
  * OpenBLAS in the same run, one thread: jr_chol vs LAPACKE potrf at n = 100,
  * 300, 1000, and jr_product (lower triangle) vs cblas gemm / trmm at W3's
- * shape (n = 1000, 10^4 rows). Best of the repeats, wall time.
+ * shape (n = 1000, 10^4 rows). Best of the repeats, thread CPU time.
  * Also jr_chol_batch of 10^5 4 x 4 matrices (W4) vs LAPACKE potrf per matrix.
  * Usage: bench_linalg [reps] [isa: ref|avx2|avx512|auto] [rows]
  *        [all|chol|product|batch] */
@@ -19,7 +19,9 @@
 
 static double now(void) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  /* CPU time of this thread: OpenBLAS runs here too (one thread), and a
+   * shared machine's preemptions do not count */
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 

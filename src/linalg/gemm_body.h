@@ -20,32 +20,39 @@
 #undef NR
 #define NR (NV * W)
 
-/* C[MR][NR] (row stride ldc) = (load ? C : +0) + sum_k a[k][:] b[k][:],
+/* C[MR][nv W] (row stride ldc) = (load ? C : +0) + sum_k a[k][:] b[k][:],
  * k = 0..kc-1 in order, one fma per step; with mean, mean + the sum is
  * stored (row i's mean at mean + i ldm). a: packed [k][MR], b: [k][ldb]. */
-static JR_INLINE void JR_F(kern)(int64_t kc, const T *restrict a,
-                                 const T *restrict b, int64_t ldb, T *c,
-                                 int64_t ldc, int load, const T *mean,
-                                 int64_t ldm) {
+static JR_INLINE void JR_F(kern_v)(const int nv, int64_t kc,
+                                   const T *restrict a, const T *restrict b,
+                                   int64_t ldb, T *c, int64_t ldc, int load,
+                                   const T *mean, int64_t ldm) {
   V acc[MR][NV];
   for (int i = 0; i < MR; i++)
-    for (int v = 0; v < NV; v++)
+    for (int v = 0; v < nv; v++)
       acc[i][v] = load ? VLOADU(c + i * ldc + v * W) : VZERO();
   for (int64_t k = 0; k < kc; k++) {
     V bv[NV];
-    for (int v = 0; v < NV; v++)
+    for (int v = 0; v < nv; v++)
       bv[v] = VLOADU(b + k * ldb + v * W);
     for (int i = 0; i < MR; i++) {
       const V ai = VSET1(a[k * MR + i]);
-      for (int v = 0; v < NV; v++)
+      for (int v = 0; v < nv; v++)
         acc[i][v] = VFMA(ai, bv[v], acc[i][v]);
     }
   }
   for (int i = 0; i < MR; i++)
-    for (int v = 0; v < NV; v++)
+    for (int v = 0; v < nv; v++)
       VSTOREU(c + i * ldc + v * W,
               mean ? VADD(VLOADU(mean + i * ldm + v * W), acc[i][v])
                    : acc[i][v]);
+}
+
+static JR_INLINE void JR_F(kern)(int64_t kc, const T *restrict a,
+                                 const T *restrict b, int64_t ldb, T *c,
+                                 int64_t ldc, int load, const T *mean,
+                                 int64_t ldm) {
+  JR_F(kern_v)(NV, kc, a, b, ldb, c, ldc, load, mean, ldm);
 }
 
 /* A partial tile (mr <= MR rows, nr <= NR columns) through a local tile. */
@@ -56,7 +63,11 @@ static void JR_F(kern_edge)(int64_t mr, int64_t nr, int64_t kc, const T *a,
   for (int64_t i = 0; i < MR; i++)
     for (int64_t j = 0; j < NR; j++)
       t[i * NR + j] = load && i < mr && j < nr ? c[i * ldc + j] : (T)0;
-  JR_F(kern)(kc, a, b, ldb, t, NR, load, NULL, 0);
+  /* a tile of at most one vector's columns computes only that vector */
+  if (nr <= W)
+    JR_F(kern_v)(1, kc, a, b, ldb, t, NR, load, NULL, 0);
+  else
+    JR_F(kern)(kc, a, b, ldb, t, NR, load, NULL, 0);
   for (int64_t i = 0; i < mr; i++)
     for (int64_t j = 0; j < nr; j++)
       c[i * ldc + j] = mean ? mean[i * ldm + j] + t[i * NR + j] : t[i * NR + j];
