@@ -19,6 +19,9 @@
 
 #undef NR
 #define NR (NV * W)
+#ifndef JR_PF
+#define JR_PF 16 /* prefetch distance of the micro-kernel's b, in k steps */
+#endif
 
 /* C[MR][nv W] (row stride ldc) = (load ? C : +0) + sum_k a[k][:] b[k][:],
  * k = 0..kc-1 in order, one fma per step; with mean, mean + the sum is
@@ -33,8 +36,11 @@ static JR_INLINE void JR_F(kern_v)(const int nv, int64_t kc,
       acc[i][v] = load ? VLOADU(c + i * ldc + v * W) : VZERO();
   for (int64_t k = 0; k < kc; k++) {
     V bv[NV];
-    for (int v = 0; v < nv; v++)
+    for (int v = 0; v < nv; v++) {
+      /* b streams from L2: ask for it a few steps ahead (a hint only) */
+      __builtin_prefetch(b + (k + JR_PF) * ldb + v * W);
       bv[v] = VLOADU(b + k * ldb + v * W);
+    }
     for (int i = 0; i < MR; i++) {
       const V ai = VSET1(a[k * MR + i]);
       for (int v = 0; v < nv; v++)

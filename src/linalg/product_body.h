@@ -38,18 +38,20 @@ static int JR_F(product)(const jr_product_args *g) {
     const int64_t mc = rows - ic < MCP ? rows - ic : MCP;
     for (int64_t pc = 0; pc < n; pc += KCP) {
       const int64_t kc = n - pc < KCP ? n - pc : KCP;
-      for (int64_t ip = 0; ip < mc; ip += MR)
-        for (int64_t t = 0; t < MR; t++) {
-          T *dst = pa + ip * kc + t;
-          if (ip + t < mc) {
-            const T *src = z + (ic + ip + t) * n + pc;
-            for (int64_t k = 0; k < kc; k++)
-              dst[k * MR] = src[k];
-          } else {
-            for (int64_t k = 0; k < kc; k++)
-              dst[k * MR] = (T)0;
-          }
+      for (int64_t ip = 0; ip < mc; ip += MR) {
+        T *dst = pa + ip * kc;
+        if (mc - ip >= MR) { /* whole micro-panel: contiguous stores */
+          const T *src = z + (ic + ip) * n + pc;
+          for (int64_t k = 0; k < kc; k++)
+            for (int64_t t = 0; t < MR; t++)
+              dst[k * MR + t] = src[t * n + k];
+        } else {
+          for (int64_t k = 0; k < kc; k++)
+            for (int64_t t = 0; t < MR; t++)
+              dst[k * MR + t] =
+                  ip + t < mc ? z[(ic + ip + t) * n + pc + k] : (T)0;
         }
+      }
       for (int64_t i0 = 0; i0 < n; i0 += NR) {
         const int64_t kend = lower && i0 + NR < n ? i0 + NR : n;
         if (pc >= kend) continue; /* +0 entries only: see docs/linalg.md */
