@@ -23,7 +23,8 @@ enum { JR_TILE = 32 };
         for (int64_t i = i0; i < i1; i++)                                      \
           for (int64_t j = j0; j < j1; j++) {                                  \
             const T s = cov[i * ldc + j] + cov[j * ldc + i];                   \
-            a[i * lda + j] = j > i ? (T)0 : s / (T)2;                          \
+            /* * 0.5 rounds exactly as / 2 (a power-of-two scaling) */         \
+            a[i * lda + j] = j > i ? (T)0 : s * (T)0.5;                        \
           }                                                                    \
       }                                                                        \
     for (int64_t i = 0; i < n; i++)                                            \

@@ -77,7 +77,29 @@ static int64_t JR_F(base)(int64_t n, T *a, int64_t lda, int64_t c0,
       ai[j] = c * r[j - c0];
     }
   }
-  for (int64_t i = c1; i < n; i++) {
+  /* rows below, W at a time across the lanes (lane t = row i + t, each
+   * running its row's operations in order) */
+  const int64_t nb = c1 - c0;
+  int64_t i0 = c1;
+  for (; i0 + W <= n; i0 += W) {
+    _Alignas(64) T x[NB][W];
+    V xv[NB];
+    for (int64_t t = 0; t < W; t++)
+      for (int64_t j = 0; j < nb; j++)
+        x[j][t] = a[(i0 + t) * lda + c0 + j];
+    for (int64_t j = 0; j < nb; j++) {
+      const T *aj = a + (c0 + j) * lda + c0;
+      V c = VLOADU(x[j]);
+      for (int64_t k = 0; k < j; k++)
+        c = VFNMA(xv[k], VSET1(aj[k]), c);
+      xv[j] = VMUL(c, VSET1(r[j]));
+      VSTOREU(x[j], xv[j]);
+    }
+    for (int64_t t = 0; t < W; t++)
+      for (int64_t j = 0; j < nb; j++)
+        a[(i0 + t) * lda + c0 + j] = x[j][t];
+  }
+  for (int64_t i = i0; i < n; i++) {
     T *ai = a + i * lda;
     for (int64_t j = c0; j < c1; j++) {
       const T *aj = a + j * lda;
