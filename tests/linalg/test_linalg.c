@@ -1,6 +1,7 @@
 /* The own Cholesky (chol.h) and product (product.h): every kernel set the
  * machine supports byte for byte against the scalar definitions (ref), for
- * n = 1..20, 31..33, 64, 100, 300, odd row counts, failing and NaN
+ * n = 1..20, 31..33, 64, 100, 300 (Cholesky also 450, 600; the product
+ * also 401, 450, 1031, 1100), odd row counts, failing and NaN
  * matrices; the batched small Cholesky against jr_chol per matrix (and, for
  * n <= 4, today's lanes); the product for n <= 16 against
  * jr_transform_rows; and a long-double sanity bound on the accuracy. */
@@ -28,6 +29,8 @@ static const int64_t sizes[] = {1,  2,  3,  4,  5,  6,  7,   8,  9,
                                 10, 11, 12, 13, 14, 15, 16,  17, 18,
                                 19, 20, 31, 32, 33, 64, 100, 300};
 enum { NSIZES = sizeof sizes / sizeof sizes[0] };
+/* Cholesky only: several reduction (192) and column (256) blocks */
+static const int64_t big_sizes[] = {450, 600};
 
 static const jr_isa isas[] = {JR_ISA_AVX2, JR_ISA_AVX512};
 
@@ -113,8 +116,9 @@ static int64_t make_case(int cse, jr_dtype d, int64_t n, int64_t ld, void *c,
 static void test_chol(void) {
   for (int di = 0; di < 2; di++) {
     const jr_dtype d = di ? JR_FLOAT64 : JR_FLOAT32;
-    for (int si = 0; si < NSIZES; si++) {
-      const int64_t n = sizes[si], ld = n + (n & 1 ? 3 : 0);
+    for (int si = 0; si < NSIZES + 2; si++) {
+      const int64_t n = si < NSIZES ? sizes[si] : big_sizes[si - NSIZES];
+      const int64_t ld = n + (n & 1 ? 3 : 0);
       void *c = malloc(tsize(d) * (size_t)(n * ld));
       void *fr = malloc(tsize(d) * (size_t)(n * ld));
       void *fk = malloc(tsize(d) * (size_t)(n * ld));
@@ -336,6 +340,9 @@ static void test_product(void) {
     /* several row and reduction blocks */
     product_case(d, 450, 1, 203, 0, 0);
     product_case(d, 401, 0, 101, 1, 0);
+    /* n > KCP (1024): partial sums stored and loaded back */
+    product_case(d, 1100, 1, 5, 0, 0);
+    product_case(d, 1031, 0, 3, 1, 0);
     for (int lower = 0; lower < 2; lower++)
       for (int shared = 0; shared < 2; shared++)
         for (int special = 1; special <= 2; special++) {
