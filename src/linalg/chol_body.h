@@ -156,17 +156,32 @@ static JR_INLINE void JR_F(batch_group)(const int64_t n, int64_t e,
   /* x / 2 and x * 0.5 are the same correctly rounded value */
   const V half = VSET1((T)0.5), one = VSET1((T)1), zero = VZERO();
   const int64_t cnt = count - e < L ? count - e : L;
-  for (int64_t l = 0; l < L; l++) {
-    const T *src = cov + (e + (l < cnt ? l : 0)) * nn;
-    for (int64_t k = 0; k < nn; k++)
-      raw[k][l] = src[k];
+  if (cnt == L) { /* whole groups: entry k of W matrices by one gather */
+    _Alignas(64) IT ixs[W];
+    for (int64_t l = 0; l < W; l++)
+      ixs[l] = (IT)(l * nn);
+    const VI ix = VILOAD(ixs);
+    for (int g = 0; g < JR_BG; g++) {
+      const T *base = cov + (e + g * W) * nn;
+      for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j <= i; j++)
+          a[g][i * n + j] = VMUL(VADD(VGATHER(base + i * n + j, ix),
+                                      VGATHER(base + j * n + i, ix)),
+                                 half);
+    }
+  } else {
+    for (int64_t l = 0; l < L; l++) {
+      const T *src = cov + (e + (l < cnt ? l : 0)) * nn;
+      for (int64_t k = 0; k < nn; k++)
+        raw[k][l] = src[k];
+    }
+    for (int g = 0; g < JR_BG; g++)
+      for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j <= i; j++)
+          a[g][i * n + j] = VMUL(VADD(VLOADU(raw[i * n + j] + g * W),
+                                      VLOADU(raw[j * n + i] + g * W)),
+                                 half);
   }
-  for (int g = 0; g < JR_BG; g++)
-    for (int64_t i = 0; i < n; i++)
-      for (int64_t j = 0; j <= i; j++)
-        a[g][i * n + j] = VMUL(VADD(VLOADU(raw[i * n + j] + g * W),
-                                    VLOADU(raw[j * n + i] + g * W)),
-                               half);
   int64_t inf[L];
   for (int64_t l = 0; l < L; l++)
     inf[l] = 0;

@@ -7,7 +7,9 @@
  *   VFMA(a, b, c) = a b + c and VFNMA(a, b, c) = -(a b) + c (one rounding),
  *   SFMA SSQRT (scalar fma / sqrt), PW (product panel width), SROW (the
  *   product's scalar row), KC MC NC NB (Cholesky's cache blocking), KCP MCP
- *   (the product's), TBITS (unsigned of T's width), EXPMASK.
+ *   (the product's), TBITS (unsigned of T's width), EXPMASK, and for the
+ *   batched Cholesky's loads IT (index type), VI, VILOAD, VGATHER(p, ix)
+ *   (lane l = p[ix[l]]).
  * NR (the register tile's columns) stays defined for the other bodies.
  *
  * Every loop in these bodies only reorganizes the scalar definitions of

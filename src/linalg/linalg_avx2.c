@@ -44,6 +44,10 @@
 #define SFMA fma
 #define SSQRT sqrt
 #define SROW jr_product_row_f64
+#define IT int64_t
+#define VI __m256i
+#define VILOAD(p) _mm256_load_si256((const __m256i *)(p))
+#define VGATHER(p, ix) _mm256_i64gather_pd(p, ix, 8)
 /* the micro-kernel first: the other bodies use it */
 #include "linalg/gemm_body.h"
 
@@ -70,6 +74,8 @@
 #undef SFMA
 #undef SSQRT
 #undef SROW
+#undef IT
+#undef VGATHER
 
 #define JR_F(name) jr_##name##_f32_avx2
 #define T float
@@ -92,6 +98,8 @@
 #define SFMA fmaf
 #define SSQRT sqrtf
 #define SROW jr_product_row_f32
+#define IT int32_t
+#define VGATHER(p, ix) _mm256_i32gather_ps(p, ix, 4)
 /* the micro-kernel first: the other bodies use it */
 #include "linalg/gemm_body.h"
 

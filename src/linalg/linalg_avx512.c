@@ -5,10 +5,26 @@
  * sums). */
 #if defined(JR_EMULATE_AVX512)
 #include "kernels/avx512_simde.h" /* test only: SIMDe emulates AVX-512 */
+/* vgatherdps, which SIMDe 0.7.4 lacks: lane l loads the float at
+ * (char *)base + ix[l] * scale (Intel's definition). */
+static inline __m512 jr_emu_i32gather_ps(__m512i ix, const void *base,
+                                         int scale) {
+  int32_t j[16];
+  float r[16];
+  memcpy(j, &ix, sizeof j);
+  for (int l = 0; l < 16; l++)
+    memcpy(&r[l], (const char *)base + (int64_t)j[l] * scale, sizeof r[l]);
+  __m512 v;
+  memcpy(&v, r, sizeof v);
+  return v;
+}
+#undef _mm512_i32gather_ps
+#define _mm512_i32gather_ps jr_emu_i32gather_ps
 #else
 #include <immintrin.h>
 #endif
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +66,10 @@
 #define SFMA fma
 #define SSQRT sqrt
 #define SROW jr_product_row_f64
+#define IT int64_t
+#define VI __m512i
+#define VILOAD(p) _mm512_load_si512(p)
+#define VGATHER(p, ix) _mm512_i64gather_pd(ix, p, 8)
 /* the micro-kernel first: the other bodies use it */
 #include "linalg/gemm_body.h"
 
@@ -76,6 +96,8 @@
 #undef SFMA
 #undef SSQRT
 #undef SROW
+#undef IT
+#undef VGATHER
 
 #define JR_F(name) jr_##name##_f32_avx512
 #define T float
@@ -98,6 +120,8 @@
 #define SFMA fmaf
 #define SSQRT sqrtf
 #define SROW jr_product_row_f32
+#define IT int32_t
+#define VGATHER(p, ix) _mm512_i32gather_ps(ix, p, 4)
 /* the micro-kernel first: the other bodies use it */
 #include "linalg/gemm_body.h"
 
