@@ -128,8 +128,12 @@ static int64_t JR_F(rec)(int64_t n, T *a, int64_t lda, int64_t c0, int64_t c1,
 }
 
 static int64_t JR_F(chol)(int64_t n, T *a, int64_t lda) {
-  T *pa = aligned_alloc(64, sizeof(T) * MC * KC);
-  T *pb = aligned_alloc(64, sizeof(T) * NC * KC);
+  /* sized for this n (a small n then stays below malloc's mmap threshold:
+   * no fresh pages per call) */
+  const size_t kc = (size_t)(n < KC ? n : KC);
+  const size_t nc = (size_t)((n < NC ? n : NC) + NR - 1) / NR * NR;
+  T *pa = aligned_alloc(64, (sizeof(T) * MC * kc + 63) / 64 * 64);
+  T *pb = aligned_alloc(64, (sizeof(T) * nc * kc + 63) / 64 * 64);
   int64_t info = -1;
   if (pa && pb) info = JR_F(rec)(n, a, lda, 0, n, pa, pb);
   free(pa);
