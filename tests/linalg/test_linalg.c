@@ -290,6 +290,10 @@ static void product_case(jr_dtype d, int64_t n, int lower, int64_t rows,
         md[r * n + i] = -0.0;
     }
   }
+  if (special == 3) /* a failed Cholesky's factor: NaN lower, +0 upper */
+    for (int64_t i = 0; i < n; i++)
+      for (int64_t j = 0; j < n; j++)
+        fd[i * n + j] = j > i ? 0.0 : NAN;
   const size_t ts = tsize(d);
   void *f = malloc(ts * (size_t)(n * n)), *z = malloc(ts * (size_t)(rows * n)),
        *m = malloc(ts * (size_t)(rows * n));
@@ -312,6 +316,14 @@ static void product_case(jr_dtype d, int64_t n, int lower, int64_t rows,
           "differs from ref",
           jr_isa_name(isas[t]), jr_dtype_name(d), (long long)n, lower,
           (long long)rows, shared, special);
+  }
+  if (special == 3) { /* NaN samples, as JAX gives for a failed factor */
+    int nans = 0;
+    for (int64_t k = 0; k < rows * n; k++)
+      nans += d == JR_FLOAT32 ? isnan(((float *)oref)[k])
+                              : isnan(((double *)oref)[k]);
+    CHECK(nans == rows * n, "special 3: %d of %lld outputs NaN", nans,
+          (long long)(rows * n));
   }
   if (special == 2 && n > 32) { /* the definition itself: -0 + +0 = +0 */
     const double v = d == JR_FLOAT32 ? ((float *)oref)[0] : ((double *)oref)[0];
@@ -345,7 +357,7 @@ static void test_product(void) {
     product_case(d, 1031, 0, 3, 1, 0);
     for (int lower = 0; lower < 2; lower++)
       for (int shared = 0; shared < 2; shared++)
-        for (int special = 1; special <= 2; special++) {
+        for (int special = 1; special <= 3; special++) {
           product_case(d, 40, lower, 13, shared, special);
           product_case(d, 5, lower, 3, shared, special);
         }
