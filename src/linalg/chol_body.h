@@ -128,6 +128,7 @@ static int64_t JR_F(rec)(int64_t n, T *a, int64_t lda, int64_t c0, int64_t c1,
 }
 
 static int64_t JR_F(chol)(int64_t n, T *a, int64_t lda) {
+  if (n <= NB) return JR_F(base)(n, a, lda, 0, n); /* no update: no scratch */
   /* sized for this n (a small n then stays below malloc's mmap threshold:
    * no fresh pages per call) */
   const size_t kc = (size_t)(n < KC ? n : KC);
