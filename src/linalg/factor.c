@@ -214,7 +214,8 @@ void jr_chol_small_batch(jr_dtype dtype, int64_t n, int64_t count,
                          const void *cov, void *f, unsigned char *ok,
                          int colmajor) {
 #if defined(JR_HAVE_AVX2_CHOL)
-  if (jr_isa_active() != JR_ISA_REF) {
+  const jr_isa isa = jr_isa_active();
+  if (isa == JR_ISA_AVX2 || isa == JR_ISA_AVX512) {
     jr_chol_small_batch_avx2(dtype, n, count, cov, f, ok, colmajor);
     return;
   }
