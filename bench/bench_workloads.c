@@ -1,4 +1,4 @@
-/* Workload benchmarks (issue 9): jaxrandom, GSL and the machine's limits on
+/* Workload benchmarks: jaxrandom, GSL and the machine's limits on
  * the workloads W1..W5 of docs/performance.md, in one process. The NumPy
  * side is bench/numpy_peers.py; bench/report.py joins both into the table;
  * bench/run.sh builds and runs everything.

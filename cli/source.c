@@ -7,7 +7,7 @@
  * Partitionable: key j is both words of threefry(key, (j >> 32, j)), which
  * is 64-bit random_bits element j (high word first). Legacy: the 2*num
  * words of threefry_2x32(key, iota(2*num)), i.e. 32-bit random_bits of
- * 2*num elements. Spec sections 4 and 5. */
+ * 2*num elements. algorithm.md sections 4 and 5. */
 static jr_status cli_split_fill(const cli_source *s, int64_t start,
                                 int64_t count, uint32_t *w) {
   if (s->legacy)

@@ -68,7 +68,7 @@ void jr_warn(const jr_ctx *ctx, const char *fmt, ...)
 #endif
     ;
 
-/* ---- threefry2x32, 20 rounds (spec section 2). */
+/* ---- threefry2x32, 20 rounds (algorithm.md section 2). */
 static inline uint32_t jr_rotl32(uint32_t x, int r) {
   return (x << r) | (x >> (32 - r));
 }
@@ -92,7 +92,7 @@ static inline void jr_threefry_inline(uint32_t k0, uint32_t k1, uint32_t x0,
   *y1 = x1;
 }
 
-/* ---- legacy-mode word stream (spec section 5): word w of the `words`-word
+/* ---- legacy-mode word stream (algorithm.md section 5): word w of the `words`-word
  * output of threefry_2x32(key, iota(words)), including JAX's split into
  * blocks of 2^32-1 words. */
 typedef struct jr_legacy_stream {
@@ -128,7 +128,7 @@ static inline double jr_bits_f64(uint64_t u) {
   return f;
 }
 
-/* SQRT2 rounded to each dtype (spec section 7). */
+/* SQRT2 rounded to each dtype (algorithm.md section 7). */
 #define JR_SQRT2_F32_BITS 0x3FB504F3u
 #define JR_SQRT2_F64_BITS 0x3FF6A09E667F3BCDull
 #define JR_SQRT2_F16_BITS 0x3DA8u

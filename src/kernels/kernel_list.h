@@ -59,7 +59,7 @@
   X(normal_bf16, (jr_key key, uint64_t start, size_t count, uint16_t * out))   \
   X(normal_f16_from_bits, (const uint16_t *bits, size_t count, uint16_t *out)) \
   X(normal_bf16_from_bits, (const uint8_t *bits, size_t count, uint16_t *out)) \
-  /* uniform over [lo, hi) (spec 6): max(lo, fma(f, hi - lo, lo)) with XLA's   \
+  /* uniform over [lo, hi) (algorithm.md 6): max(lo, fma(f, hi - lo, lo)) with XLA's   \
    * NaN-propagating max; bits as for the normals. */                          \
   X(uniform_f32, (jr_key key, uint64_t start, size_t count, float lo,          \
                   float hi, float *out))                                       \
@@ -69,7 +69,7 @@
     (const uint32_t *bits, size_t count, float lo, float hi, float *out))      \
   X(uniform_f64_from_bits,                                                     \
     (const uint64_t *bits, size_t count, double lo, double hi, double *out))   \
-  /* Legacy stream (spec 5): y0 / y1 of threefry(key, (a + i, b + i)) for      \
+  /* Legacy stream (algorithm.md 5): y0 / y1 of threefry(key, (a + i, b + i)) for      \
    * i < count, 32-bit wrapping counters; either output may be NULL. */        \
   X(legacy_pairs, (jr_key key, uint32_t a, uint32_t b, size_t count,           \
                    uint32_t * y0, uint32_t * y1))                              \

@@ -83,7 +83,7 @@ static void ref_normal_bf16_from_bits(const uint8_t *bits, size_t n,
     out[i] = jr_ref_normal_bf16(bits[i]);
 }
 
-/* 16-bit dtypes draw 16 / 8 bits per element: bits32 truncated (spec 6). */
+/* 16-bit dtypes draw 16 / 8 bits per element: bits32 truncated (algorithm.md 6). */
 static void ref_normal_f16(jr_key key, uint64_t start, size_t n,
                            uint16_t *out) {
   uint32_t bits[256];
@@ -106,7 +106,7 @@ static void ref_normal_bf16(jr_key key, uint64_t start, size_t n,
   }
 }
 
-/* uniform (spec 6): XLA's max, which returns a NaN operand. */
+/* uniform (algorithm.md 6): XLA's max, which returns a NaN operand. */
 static float ref_maxf(float a, float b) {
   if (a != a) return a;
   if (b != b) return b;

@@ -1,10 +1,10 @@
-/* SIMD body, part 3: float32 math, XLA's log, log1p and erf_inv (spec 7),
+/* SIMD body, part 3: float32 math, XLA's log, log1p and erf_inv (algorithm.md 7),
  * and the uniform u of the float32 normal. */
 #ifndef JR_SIMD_BODY
 #error "included by simd_body.h only"
 #endif
 
-/* ---- float32: XLA's log (spec 7c), log1p (7b), erf_inv (7a) */
+/* ---- float32: XLA's log (algorithm.md 7c), log1p (7b), erf_inv (7a) */
 /* `general` = 0 drops the selects that inputs derived from random bits never
  * take (see v_normal_u_f32); a constant after inlining. */
 JR_AI xvf v_log_f32(xvf in, int general) {
@@ -103,7 +103,7 @@ JR_AI xvf v_erf_inv_f32(xvf x, int general) {
                          general);
 }
 
-/* bits -> normal (spec 6, 7): u = fma(f, 1 - lo, lo), clamped below at lo.
+/* bits -> normal (algorithm.md 6, 7): u = fma(f, 1 - lo, lo), clamped below at lo.
  * From bits, f is in [0, 1 - 2^-23], so u = 2f + lo is in
  * [lo, 1 - 3*2^-24]: the clamp never fires (fma is monotonic and 2f >= 0),
  * |u| < 1, and x = -u*u rounds to at least -(1 - 2^-23), so log's argument

@@ -4,7 +4,7 @@
 #error "included by simd_body.h only"
 #endif
 
-/* ---- float16 / bfloat16 normals (spec 6, 7): float32 arithmetic rounded to
+/* ---- float16 / bfloat16 normals (algorithm.md 6, 7): float32 arithmetic rounded to
  * the 16-bit type after each operation, exactly as jr_ref_normal_f16/bf16.
  * The conversions are jr_f32_to_f16 / jr_f16_to_f32 / jr_f32_to_bf16 branch
  * by branch in integer ops and selects (no F16C: one code path for both

@@ -206,7 +206,7 @@ static void k_normal_bf16_from_bits(const uint8_t *bits, size_t n,
   }
 }
 
-/* ---- uniform (spec 6) over [lo, hi): max(lo, fma(f, hi - lo, lo)) with
+/* ---- uniform (algorithm.md 6) over [lo, hi): max(lo, fma(f, hi - lo, lo)) with
  * XLA's max, as the fill loop's scalar code (now kernels_ref.c). hi - lo is
  * rounded once, in scalar, as there. XLA's max returns a NaN operand: a NaN
  * lo is handled before the vector loop (every result is lo, its exact bits);
@@ -289,7 +289,7 @@ static void k_uniform_f64(jr_key key, uint64_t start, size_t n, double lo,
   }
 }
 
-/* ---- float16 / bfloat16 uniform (spec 6), as the fill loop's scalar code:
+/* ---- float16 / bfloat16 uniform (algorithm.md 6), as the fill loop's scalar code:
  * lo and hi arrive rounded to the dtype, d = round(hi - lo) once in scalar,
  * then per element round(fma(f, d, lo)), XLA's max with lo, and the
  * conversion. A NaN lo makes every result round(lo) (handled in scalar);
@@ -368,7 +368,7 @@ static void k_uniform_bf16_from_bits(const uint8_t *bits, size_t n, float lo,
   }
 }
 
-/* Legacy stream hashing (spec 5): y0 / y1 of threefry(key, (a + i, b + i))
+/* Legacy stream hashing (algorithm.md 5): y0 / y1 of threefry(key, (a + i, b + i))
  * for i < n, 32-bit counters (wrapping, as uint32_t arithmetic); either
  * output may be NULL. One hash gives a word of each half of the stream. */
 static void k_legacy_pairs(jr_key key, uint32_t a, uint32_t b, size_t n,

@@ -1,10 +1,10 @@
-/* SIMD body, part 2: threefry2x32-20 (spec 2) on groups of JR_UT vectors,
+/* SIMD body, part 2: threefry2x32-20 (algorithm.md 2) on groups of JR_UT vectors,
  * the key schedule and the counter streams. */
 #ifndef JR_SIMD_BODY
 #error "included by simd_body.h only"
 #endif
 
-/* ---- threefry2x32-20 on VLF lanes (spec 2) */
+/* ---- threefry2x32-20 on VLF lanes (algorithm.md 2) */
 typedef struct {
   vi k0, k1;     /* initial injection */
   vi a[5], b[5]; /* after group g: x0 += a[g], x1 += b[g] */

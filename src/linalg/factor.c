@@ -1,6 +1,6 @@
 /* Covariance factorizations with LAPACKE, as JAX computes them on CPU: the
  * same routines, column-major, the same symmetrization and NaN on failure
- * (spec section 8.4). */
+ * (algorithm.md section 8.4). */
 #include "linalg/factor.h"
 
 #include <lapacke.h>

@@ -1,5 +1,5 @@
 /* Covariance factorizations for multivariate_normal through LAPACKE, with
- * JAX's CPU semantics (spec section 8.4). Internal. */
+ * JAX's CPU semantics (algorithm.md section 8.4). Internal. */
 #ifndef JR_LINALG_FACTOR_H
 #define JR_LINALG_FACTOR_H
 

@@ -26,7 +26,7 @@
  * factor_t[r][j * np + i] = F[i][j] with np = jr_xform_pad(dtype, n) and zero
  * for i >= n (jr_xform_transpose):
  *   out[r * n + i] = mean[r][i] + sum_{j = 0..n-1} F[i][j] * z[r * n + j]
- * for r in [0, rows). The sum is XLA:CPU's dot as modelled in spec 8.6: in
+ * for r in [0, rows). The sum is XLA:CPU's dot as modelled in algorithm.md 8.6: in
  * order of j, each step a fused multiply-add, starting from +0; the mean is
  * added after, rounded on its own. */
 typedef struct jr_transform_block {

@@ -1,4 +1,4 @@
-/* XLA:CPU's erf_inv coefficients (spec section 7a; ErfInv32/ErfInv64 of
+/* XLA:CPU's erf_inv coefficients (algorithm.md section 7a; ErfInv32/ErfInv64 of
  * XLA's math library), highest degree first. Shared by the scalar reference
  * (xla_math.c) and the SIMD kernels (src/kernels/simd_body.h) so both
  * evaluate the very same constants. Internal. */

@@ -1,4 +1,4 @@
-/* The elementary functions exactly as XLA:CPU evaluates them (spec section 7).
+/* The elementary functions exactly as XLA:CPU evaluates them (algorithm.md section 7).
  *
  * Every Horner step is written as an explicit fma: XLA contracts them and the
  * build uses -ffp-contract=off so the compiler can neither add nor drop one.
@@ -45,7 +45,7 @@ float jr_log_f32(float in) {
   return x;
 }
 
-/* ---- log1p (spec 7b): a rational approximation near 0, log(1 + x) else. */
+/* ---- log1p (algorithm.md 7b): a rational approximation near 0, log(1 + x) else. */
 #define JR_LOG1P_N0 4.5270000862445199635215E-5
 #define JR_LOG1P_N1 4.9854102823193375972212E-1
 #define JR_LOG1P_N2 6.5787325942061044846969E0
@@ -113,7 +113,7 @@ double jr_log1p_f64_2608(double x) {
   return log(x + 1.0);
 }
 
-/* ---- erf_inv (spec 7a) */
+/* ---- erf_inv (algorithm.md 7a) */
 float jr_erf_inv_f32(float x) {
   float w = -jr_log1p_f32(x * -x);
   const float *c;
@@ -206,7 +206,7 @@ float jr_bf16_to_f32(uint16_t h) {
   return jr_bits_f32((uint32_t)h << 16);
 }
 
-/* ---- the scalar reference transforms: random bits -> normal (spec 6, 7).
+/* ---- the scalar reference transforms: random bits -> normal (algorithm.md 6, 7).
  * u = fma(f, 1 - lo, lo) with 1 - lo == 2 exactly, so u = 2f + lo. */
 float jr_ref_normal_f32(uint32_t bits) {
   const float lo = jr_bits_f32(0xBF7FFFFFu); /* -(1 - 2^-24) */
@@ -235,7 +235,7 @@ double jr_ref_normal_f64_2608(uint64_t bits) {
 }
 
 /* 16-bit dtypes: arithmetic in float32, rounded to the dtype after each op
- * (spec 6 and 7). */
+ * (algorithm.md 6 and 7). */
 uint16_t jr_ref_normal_f16(uint16_t bits) {
   const float lo = jr_f16_to_f32(0xBBFFu); /* -(1 - 2^-11) */
   float f = jr_f16_to_f32((uint16_t)((bits >> 6) | 0x3C00u)) - 1.0f;

@@ -1,5 +1,5 @@
 /* Distributed multivariate_normal: each rank samples its rows of the
- * flattened batch from the shared factors (spec 8.7). */
+ * flattened batch from the shared factors (algorithm.md 8.7). */
 #include "internal.h"
 #include "jaxrandom_mpi.h"
 

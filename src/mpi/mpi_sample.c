@@ -1,6 +1,6 @@
 /* Distributed sampling: the row split, error agreement across ranks, and the
  * per-rank slices of bits/uniform/normal/multivariate_normal. Each slice is
- * computed by the core *_range / *_rows functions (spec 8.7), so nothing but
+ * computed by the core *_range / *_rows functions (algorithm.md 8.7), so nothing but
  * the outcome is communicated. */
 #include <stdio.h>
 

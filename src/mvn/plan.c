@@ -1,5 +1,5 @@
 /* multivariate_normal's plan: JAX's argument checks in JAX's order, dtype
- * promotion, broadcasting of the batch shapes (spec sections 8-10). */
+ * promotion, broadcasting of the batch shapes (algorithm.md sections 8-10). */
 #include "mvn/plan.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* The plan of a multivariate_normal call: JAX's argument checks in JAX's
- * order, dtype promotion and broadcasting (spec sections 8-10), and where
+ * order, dtype promotion and broadcasting (algorithm.md sections 8-10), and where
  * each output row's mean and covariance live. Internal. */
 #ifndef JR_MVN_PLAN_H
 #define JR_MVN_PLAN_H

@@ -1,5 +1,5 @@
 /* Keys, threefry2x32, split, fold_in and JAX's legacy word stream
- * (spec sections 1-5). */
+ * (algorithm.md sections 1-5). */
 #include "internal.h"
 
 jr_key jr_key_from_seed(int64_t seed, int x64) {
@@ -20,7 +20,7 @@ jr_key jr_fold_in(jr_key key, uint32_t data) {
   return r;
 }
 
-/* Word w of threefry_2x32(key, iota(n)) for n < 2^32 (spec 5): the counts are
+/* Word w of threefry_2x32(key, iota(n)) for n < 2^32 (algorithm.md 5): the counts are
  * padded to an even length 2h and hashed as pairs (j, h + j); the output is
  * all first words, then all second words, padding dropped. */
 static uint32_t jr_legacy_word(jr_key key, uint64_t n, uint64_t w) {

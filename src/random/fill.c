@@ -1,5 +1,5 @@
 /* Bulk fills: random_bits, uniform and normal over any slice of the
- * flattened output, in blocks, on worker threads (spec sections 3-7).
+ * flattened output, in blocks, on worker threads (algorithm.md sections 3-7).
  *
  * Every element depends only on (key, its flat index, the total size), so the
  * split into threads and blocks never changes a result. */
@@ -68,7 +68,7 @@ static void jr_bits_block(const jr_fill *job, uint64_t a, size_t n, void *dst) {
         ((uint8_t *)dst)[i] = (uint8_t)w32[i];
     return;
   }
-  /* Legacy mode (spec 5). */
+  /* Legacy mode (algorithm.md 5). */
   const jr_legacy_stream *ls = &job->legacy;
   if (width == 32) {
     jr_legacy_words_k(job, a, n, dst);
@@ -115,7 +115,7 @@ static float jr_hi16(const jr_fill *job, int bf) {
   return jr_round16((float)job->maxval, bf);
 }
 
-/* uniform (spec 6), one block of ready bits -> out. */
+/* uniform (algorithm.md 6), one block of ready bits -> out. */
 static void jr_uniform_block(const jr_fill *job, const void *bits, size_t n,
                              void *dst) {
   switch (job->dtype) {
@@ -126,7 +126,7 @@ static void jr_uniform_block(const jr_fill *job, const void *bits, size_t n,
   case JR_FLOAT64:
     job->kern->uniform_f64_from_bits(bits, n, job->minval, job->maxval, dst);
     break;
-  case JR_FLOAT16: /* 8 (bf16) / 16 random bits per element (spec 6) */
+  case JR_FLOAT16: /* 8 (bf16) / 16 random bits per element (algorithm.md 6) */
     job->kern->uniform_f16_from_bits(bits, n, jr_lo16(job, 0), jr_hi16(job, 0),
                                      dst);
     break;
@@ -204,7 +204,7 @@ void jr_fill_run(const jr_fill *job, int64_t start, int64_t count, void *out) {
   }
 }
 
-/* Random bits drawn per element for a float dtype (spec 6). */
+/* Random bits drawn per element for a float dtype (algorithm.md 6). */
 static int jr_float_rbits(jr_dtype d) {
   switch (d) {
   case JR_FLOAT16: return 16;

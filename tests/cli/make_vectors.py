@@ -1,13 +1,15 @@
 #!/usr/bin/python3
-"""Copies the reference vectors the CLI tests use from the shared reference
-(/work/shared/reference, see its README.md) into tests/data/cli_vectors.txt,
+"""Copies the reference vectors the CLI tests use from a directory of the
+cross-check files (independent reference vectors, not kept here) into tests/data/cli_vectors.txt,
 one JSON object per line, with their provenance. Tests read only the copy.
-Usage: /usr/bin/python3 tests/cli/make_vectors.py [REFERENCE_DIR]"""
+Usage: /usr/bin/python3 tests/cli/make_vectors.py REFERENCE_DIR"""
 import json
 import os
 import sys
 
-ref = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/reference"
+if len(sys.argv) != 2:
+    sys.exit("usage: make_vectors.py REFERENCE_DIR")
+ref = sys.argv[1]
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
                    "cli_vectors.txt")
 part = json.load(open(os.path.join(ref, "jaxjs-partitionable.json")))

@@ -119,7 +119,7 @@ def group_golden():
                     np.array_equal(a.ravel(), exp.astype(np.float32))
             else:
                 # The reference was computed without fusing
-                # f * (maxval - minval) + minval; XLA:CPU fuses it (spec 6).
+                # f * (maxval - minval) + minval; XLA:CPU fuses it (algorithm.md 6).
                 # f is the [0, 1) value of the same element (the
                 # reference's [0, 1) case of this seed), the fused result
                 # is computed exactly in float64 and rounded once.
@@ -175,7 +175,7 @@ def group_golden():
         check(abs(z.mean()) < 5 / np.sqrt(20000) and abs(z.std() - 1) < 0.03,
               f"normal statistics {dt}: mean {z.mean()} std {z.std()}")
     # multivariate_normal with cov I equals normal(key, shape + (n,)); with
-    # a diagonal power-of-two factor it is mean + f * z exactly (spec 8).
+    # a diagonal power-of-two factor it is mean + f * z exactly (algorithm.md 8).
     for leg in [[], ["--legacy"]]:
         z = load_npy("normal", "--seed", 11, "--shape", "50,3", *leg)
         m = load_npy("multivariate-normal", "--seed", 11, "--mean", "[0,0,0]",

@@ -2,7 +2,8 @@
 """Regenerates the core known-answer files in tests/data/ from the shared
 reference vectors (developer tool: the tests read only tests/data/).
 
-Usage: tests/core/make_data.py /work/shared/reference tests/data
+Usage: tests/core/make_data.py REFERENCE_DIR tests/data
+(REFERENCE_DIR holds the cross-check JSON files, not kept in this repository.)
 
 It only re-formats: every expected value is copied verbatim from the JSON
 (uint64 strings and decimal floats keep their exact text)."""
@@ -46,7 +47,7 @@ def main(ref, out):
             raise SystemExit("unknown fn " + fn)
     dump(os.path.join(out, "jaxjs_partitionable.txt"), [
         "Known answers for jax.random in partitionable mode (the JAX default).",
-        "Source: /work/shared/reference/jaxjs-partitionable.json, whose 'about' says:",
+        "Source: cross-check file jaxjs-partitionable.json (independent reference vectors given to the developers, not kept in this repository); its 'about' says:",
         "  " + jj["about"],
         "Converted by tests/core/make_data.py; one case per line, values after ':'.",
         "  key <seed> : k0 k1                 jax.random.key(seed), x64 off",
@@ -57,7 +58,7 @@ def main(ref, out):
         "Note: for minval=0.001, maxval=0.01 the product f * (maxval - minval) is",
         "inexact, and these values were computed without contracting the",
         "multiply-add (9 of the 36 elements differ by one ulp from the fused",
-        "result). XLA:CPU contracts it (spec section 6); test_known_answers.c",
+        "result). XLA:CPU contracts it (algorithm.md section 6); test_known_answers.c",
         "checks that each such value is exactly the unfused result of the same",
         "bits and that the library returns the fused one.",
     ], lines)
@@ -100,7 +101,7 @@ def main(ref, out):
     dump(os.path.join(out, "jax_tests_legacy.txt"), [
         "Known answers from JAX's own test suite, legacy mode",
         "(jax_threefry_partitionable=False) except seed_key, which is mode-free.",
-        "Source: /work/shared/reference/jax-tests-legacy.json, whose 'about' says:",
+        "Source: cross-check file jax-tests-legacy.json (independent reference vectors given to the developers, not kept in this repository); its 'about' says:",
         "  " + lg["about"],
         "Float values are printed to 6 decimals; JAX compares with rtol=atol=1e-6.",
         "Note: multivariate_normal elements 0 and 5 (1.067826, 1.413987) are not the",
@@ -122,8 +123,9 @@ def main(ref, out):
             lines.append(f"{fn} {a} {b}")
     dump(os.path.join(out, "xla_cpu_math.txt"), [
         "Input/output bit patterns of XLA:CPU's elementary functions.",
-        "Source: /work/shared/reference/xla-cpu-math.json, whose 'about' says:",
-        "  " + xm["about"],
+        "Source: cross-check file xla-cpu-math.json (independent reference vectors given to the developers, not kept in this repository); its 'about' says:",
+        # the spec it cites is docs/algorithm.md here (same section numbers)
+        "  " + xm["about"].replace("spec section", "algorithm.md section"),
         "Converted by tests/core/make_data.py; one pair per line:",
         "  <function>_<type> <input bits hex> <expected output bits hex>",
     ], lines)

@@ -32,7 +32,7 @@ static inline double m_u2d(uint64_t u) {
   return f;
 }
 
-/* ---- spec 2: threefry2x32, 20 rounds, written out round by round. */
+/* ---- algorithm.md 2: threefry2x32, 20 rounds, written out round by round. */
 static inline void m_threefry(uint32_t k0, uint32_t k1, uint32_t x0,
                               uint32_t x1, uint32_t *y0, uint32_t *y1) {
   static const unsigned R[8] = {13, 15, 26, 6, 17, 29, 16, 24};
@@ -54,7 +54,7 @@ static inline void m_threefry(uint32_t k0, uint32_t k1, uint32_t x0,
   *y1 = x1;
 }
 
-/* ---- spec 5: the legacy helper threefry_2x32(key, counts[n]) -> out[n]:
+/* ---- algorithm.md 5: the legacy helper threefry_2x32(key, counts[n]) -> out[n]:
  * pad to even, halves X0 | X1, all y0 then all y1, padding dropped. `tmp`
  * holds n + 1 words. */
 static inline void m_legacy_hash(uint32_t k0, uint32_t k1,
@@ -126,7 +126,7 @@ static inline float m_from_bf16(uint16_t h) {
   return m_u2f((uint32_t)h << 16);
 }
 
-/* ---- spec 7c: XLA's float32 log. */
+/* ---- algorithm.md 7c: XLA's float32 log. */
 static inline float m_log_f32(float in) {
   if (in != in || in < 0) return NAN;
   if (in == 0) return -INFINITY;
@@ -158,7 +158,7 @@ static inline float m_log_f32(float in) {
   return x;
 }
 
-/* ---- spec 7b: log1p, constants rounded to the type. */
+/* ---- algorithm.md 7b: log1p, constants rounded to the type. */
 static const double m_l1p_n[7] = {
     4.5270000862445199635215E-5, 4.9854102823193375972212E-1,
     6.5787325942061044846969E0,  2.9911919328553073277375E1,
@@ -194,7 +194,7 @@ static inline double m_log1p_f64(double x) {
   return x + fma(x * x2, ratio, -0.5 * x2);
 }
 
-/* ---- spec 7a: erf_inv. */
+/* ---- algorithm.md 7a: erf_inv. */
 static inline float m_erf_inv_f32(float x) {
   static const float A[9] = {2.81022636e-08f,  3.43273939e-07f, -3.5233877e-06f,
                              -4.39150654e-06f, 0.00021858087f,  -0.00125372503f,
@@ -266,7 +266,7 @@ static inline double m_erf_inv_f64(double x) {
   return fabs(x) == 1.0 ? x * INFINITY : p * x;
 }
 
-/* ---- spec 6 + 7: bits -> normal, with the closed form of u checked by the
+/* ---- algorithm.md 6 + 7: bits -> normal, with the closed form of u checked by the
  * callers separately. */
 static inline float m_normal_f32(uint32_t bits) {
   float lo = -(1.0f - 0x1p-24f);

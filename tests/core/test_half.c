@@ -95,7 +95,7 @@ static void check_conversions(void) {
         conv_bad);
 }
 
-/* Model of uniform for the 16-bit dtypes (spec 6), from the same raw bits. */
+/* Model of uniform for the 16-bit dtypes (algorithm.md 6), from the same raw bits. */
 static uint16_t model_uniform16(int bf, uint32_t bits, double minval,
                                 double maxval) {
   float (*from)(uint16_t) = bf ? m_from_bf16 : m_from_f16;

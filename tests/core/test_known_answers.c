@@ -97,7 +97,7 @@ static void check_float(const tu_data *d, const char *what, const float *got,
 
 /* The uniform cases of jaxjs_partitionable.txt whose product f * (maxval -
  * minval) is inexact ([0.001, 0.01)) were produced without contracting the
- * multiply-add; XLA:CPU contracts it (spec 6). For those elements the value
+ * multiply-add; XLA:CPU contracts it (algorithm.md 6). For those elements the value
  * must equal the fused result computed here from the bits of the same key,
  * and the reference value must then be exactly the unfused one. */
 static long contraction_cases;

@@ -1,4 +1,4 @@
-/* Legacy mode (spec 5) against a direct model of JAX's legacy hash helper,
+/* Legacy mode (algorithm.md 5) against a direct model of JAX's legacy hash helper,
  * the slice API (jr_*_range) against slices of the full output, and thread
  * count independence, in both modes for every width and dtype. */
 #include <pthread.h>
@@ -95,7 +95,7 @@ static void check_legacy_bits(void) {
     }
 }
 
-/* Legacy word w of the hash of iota(n) for one block (spec 5), by the
+/* Legacy word w of the hash of iota(n) for one block (algorithm.md 5), by the
  * pairing rule: counts padded to 2h, pair j is (j, h + j). */
 static uint32_t model_block_word(jr_key k, uint64_t n, uint64_t w) {
   uint64_t h = (n + 1) / 2;

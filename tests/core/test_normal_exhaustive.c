@@ -2,7 +2,7 @@
  * every kernel set this build and CPU support, against the test suite's slow
  * scalar model written from the spec (model.h; itself checked against all
  * XLA:CPU pairs by test_xla_math).
- *  - float32: all 2^23 inputs bits = m << 9 (spec 7: only the top 23 bits
+ *  - float32: all 2^23 inputs bits = m << 9 (algorithm.md 7: only the top 23 bits
  *    matter) through normal_f32_from_bits, with u checked against the closed
  *    form (4m + 1 - 2^24) / 2^24; random low bits must not matter.
  *  - the fused normal_f32/normal_f64 kernels (which cannot be fed bits) and
@@ -33,7 +33,7 @@ static void check_f32_exhaustive(void) {
       uint32_t m = m0 + i;
       bits[i] = m << 9;
       model[i] = m_normal_f32(bits[i]);
-      /* u = fma(f, 2, lo) is exact: the closed form of spec 7 */
+      /* u = fma(f, 2, lo) is exact: the closed form of algorithm.md 7 */
       float f = m_u2f((bits[i] >> 9) | 0x3F800000u) - 1.0f;
       float u = fmaf(f, 2.0f, -(1.0f - 0x1p-24f));
       if ((double)u != (4.0 * m + 1.0 - 0x1p24) / 0x1p24) bad_u++;

@@ -1,4 +1,4 @@
-/* threefry2x32 (spec 2) against Random123's independent implementation
+/* threefry2x32 (algorithm.md 2) against Random123's independent implementation
  * (threefry2x32_R with 20 rounds, Debian librandom123-dev) on 10^6 random
  * keys and counters, plus the published known answers; fold_in and the
  * partitionable split/bits are checked against the same hash. */
@@ -17,7 +17,7 @@ static void r123(uint32_t k0, uint32_t k1, uint32_t x0, uint32_t x1,
 }
 
 int main(void) {
-  /* Spec section 2 / Random123 KAT (also JAX's testThreefry2x32). */
+  /* algorithm.md section 2 / Random123 KAT (also JAX's testThreefry2x32). */
   static const uint32_t kat[3][6] = {{0, 0, 0, 0, 0x6b200159u, 0x99ba4efeu},
                                      {0xffffffffu, 0xffffffffu, 0xffffffffu,
                                       0xffffffffu, 0x1cb996fcu, 0xbb002be7u},

@@ -146,7 +146,7 @@ static void test_f32(const jr_kernels *k) {
   free(b);
 }
 
-/* The 64-bit pattern whose u = 2f + lo is nearest to u0 (spec 7), f =
+/* The 64-bit pattern whose u = 2f + lo is nearest to u0 (algorithm.md 7), f =
  * m / 2^52. */
 static uint64_t bits_for_u(double u0) {
   double m = (u0 + (1.0 - 0x1p-53)) / 2.0 * 0x1p52;
@@ -501,7 +501,7 @@ static void test_uniform16(const jr_kernels *k) {
   free(b);
 }
 
-/* Legacy mode (spec 5): the pair-hashing kernel against the reference
+/* Legacy mode (algorithm.md 5): the pair-hashing kernel against the reference
  * (counters that wrap 2^32 inside a vector, NULL outputs, tails), then the
  * library's legacy bits for every width, odd and even totals (odd word
  * counts pad the count list) and random slices, with the kernel set

@@ -1,4 +1,4 @@
-/* The transform paths of multivariate_normal (issue 9; see
+/* The transform paths of multivariate_normal (see
  * docs/multivariate_normal.md, "Transform paths"):
  *  (a) n <= 16, every kernel set the CPU supports: bitwise the in-order fma
  *      model (XLA's dot) with jr_mvn_factor and jr_normal, batched and
