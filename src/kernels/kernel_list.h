@@ -36,8 +36,8 @@
  * float64 lanes), so no block hashes a padded tail. */
 #define JR_KERNEL_BLOCK 288
 /* Elements per kernel call from the fills (src/random, src/mvn): eight blocks,
- * so no call ends in a partial block, and the buffers stay in L1/L2 (1024
- * measured 3-8% slower for the fused normals on Zen 3 with AVX2). */
+ * so no call ends in a partial block, and the buffers stay in L1/L2 (smaller
+ * calls were slower: docs/kernels.md). */
 #define JR_CALL_BLOCK (8 * JR_KERNEL_BLOCK)
 
 /* All kernels in partitionable mode: element i (absolute index) uses counter

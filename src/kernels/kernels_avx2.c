@@ -289,13 +289,13 @@ static inline vf expand_f(const float *list, unsigned mask, vf other) {
   return _mm256_blendv_ps(other, e, _mm256_castsi256_ps(sel));
 }
 
-/* Four vectors per group here (the body's default is two): on Zen 3 the
- * float16 / bfloat16 normals run 22% / 16% faster, float32 3.5%, float64
- * and the uniforms the same within noise (docs/kernels.md). */
+/* Four vectors per group here (the body's default is two): the float16,
+ * bfloat16 and float32 normals run faster, the rest the same within noise
+ * (docs/kernels.md). */
 #define JR_U 4
-/* Six vectors hashed at a time (the body's default is three): on Zen 3 the
- * threefry rounds' add -> rotate -> xor chain is latency bound with fewer;
- * bits +10%, float32 normals +6%, float64 within noise (docs/kernels.md). */
+/* Six vectors hashed at a time (the body's default is three): the threefry
+ * rounds' add -> rotate -> xor chain is latency bound with fewer
+ * (docs/kernels.md). */
 #define JR_UT 6
 #include "kernels/simd_body.h"
 

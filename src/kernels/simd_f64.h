@@ -129,8 +129,8 @@ JR_AI void normal_f64_block_v(const uint64_t *bits, size_t n, double *out,
                         arg, &m, l2608);
   jr_log_list(arg, m);
   /* The logarithms are expanded from the dense list back into their lanes
-   * (the inverse of pass A's compress), in a loop of their own: inside pass
-   * C the expand measured 0.45 ns per element, on its own 0.3. */
+   * (the inverse of pass A's compress), in a loop of their own: cheaper
+   * than inside pass C (docs/kernels.md). */
   size_t k = 0;
   for (size_t i = 0; i < n; i += XLD)
     xd_storeu(lbuf + i, v_log1p_merge(lbuf, arg, need, i, &k));

@@ -118,9 +118,9 @@ JR_DEFINE_NORMAL_FROM_BITS(k_normal_f64_2608_from_bits, uint64_t, double,
                            JR_KERNEL_BLOCK, XLD, normal_f64_2608_block)
 
 /* Hash and transform per L1-resident block rather than per register group:
- * measured 5% faster on Zen 3 (265 vs 252 M/s) than keeping the bits in
- * registers, as each of the two loops then keeps the out-of-order window
- * full of its own independent work. */
+ * faster than keeping the bits in registers (docs/kernels.md), as each of the
+ * two loops then keeps the out-of-order window full of its own independent
+ * work. */
 static void k_normal_f32(jr_key key, uint64_t start, size_t n, float *out) {
   uint32_t bits[JR_KERNEL_BLOCK];
   for (size_t i = 0; i < n; i += JR_KERNEL_BLOCK) {

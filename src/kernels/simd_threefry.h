@@ -22,8 +22,8 @@ static inline void tf_schedule(jr_key key, tf_sched *s) {
 }
 
 /* ---- threefry2x32-20 on groups of JR_UT vectors (its own group size: the
- * hash is integer work with a long serial chain per vector; three chains
- * measured 13% faster than two on Zen 3 with AVX2) */
+ * hash is integer work with a long serial chain per vector, so more chains
+ * in flight hide its latency: docs/kernels.md) */
 #ifndef JR_UT
 #define JR_UT 3
 #endif

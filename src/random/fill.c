@@ -8,8 +8,8 @@
 #include <math.h>
 
 /* Elements per kernel call: buffers stay in L1/L2, and 2304 is 8 of the
- * SIMD kernels' 288-element blocks, so no call ends in a partial one (1024
- * measured 3-8% slower for the fused normals on Zen 3 with AVX2). */
+ * SIMD kernels' 288-element blocks, so no call ends in a partial one
+ * (smaller calls were slower: docs/kernels.md). */
 enum { JR_BLOCK = JR_CALL_BLOCK };
 
 /* Words [start, start + count) of the legacy stream, as jr_legacy_words,
