@@ -173,8 +173,9 @@ int cli_write_output(const cli_opts *o, const cli_output *spec) {
       /* Each cell is formatted in place in the text buffer: its separator,
        * padding, value and newline take at most CLI_CELL_MAX bytes. */
       enum { CLI_CELL_MAX = 3 + 24 + 64 };
-      for (int64_t i = 0; !st && i < count; i++) {
-        int64_t pos = (start + i) % line_len;
+      int64_t pos = start % line_len; /* column of the block's first value */
+      for (int64_t i = 0; !st && i < count;
+           i++, pos = pos + 1 < line_len ? pos + 1 : 0) {
         if ((st = cli_text_reserve(&text, CLI_CELL_MAX))) break;
         char *p = text.buf + text.len, cell[64];
         int n = cli_format_value(spec->dtype, buf + (size_t)i * item, cell,
