@@ -178,12 +178,20 @@ int cli_write_output(const cli_opts *o, const cli_output *spec) {
            i++, pos = pos + 1 < line_len ? pos + 1 : 0) {
         if ((st = cli_text_reserve(&text, CLI_CELL_MAX))) break;
         char *p = text.buf + text.len, cell[64];
+        if (fmt == FMT_CSV || spec->key_rows) {
+          /* CSV: the value is formatted where it goes. */
+          if (pos) *p++ = ',';
+          int n = cli_format_value(spec->dtype, buf + (size_t)i * item, p, 64);
+          if (n < 0 || n >= 64) n = (int)strlen(p);
+          p += n;
+          if (pos == line_len - 1) *p++ = '\n';
+          text.len = (size_t)(p - text.buf);
+          continue;
+        }
         int n = cli_format_value(spec->dtype, buf + (size_t)i * item, cell,
                                  sizeof cell);
         if (n < 0 || (size_t)n >= sizeof cell) n = (int)strlen(cell);
-        if (fmt == FMT_CSV || spec->key_rows) {
-          if (pos) *p++ = ',';
-        } else { /* table: two spaces between cells, right-aligned */
+        { /* table: two spaces between cells, right-aligned */
           int pad = (pos ? 2 : 0) + (n < width ? width - n : 0);
           memset(p, ' ', (size_t)pad);
           p += pad;
