@@ -388,6 +388,8 @@ def group_errors():
     open(tmp("exists.npy"), "wb").write(b"keep me")
     open(tmp("big.csv"), "w").write("1,0\n0,1e400\n")
     open(tmp("semi.csv"), "w").write("1;0\n0;1\n")
+    open(tmp("bom2.csv"), "wb").write(b"\xef\xbb\xbf\xef\xbb\xbf1,0\n0,1\n")
+    open(tmp("bom3.csv"), "wb").write(b"1,0\n\xef\xbb\xbf0,1\n")
     open(tmp("empty.csv"), "w").write("")
     open(tmp("empty.npy"), "w").write("")
     os.symlink("nothing.csv", tmp("dang.csv"))
@@ -514,6 +516,10 @@ def group_errors():
         (mvn + ["--mean", "[0,0]", "--cov", tmp("empty.npy")], 2,
          "not a .npy file"),
         (mvn + ["--mean", "[0,0]", "--cov", tmp("semi.csv")], 2, "field 1"),
+        (mvn + ["--mean", "[0,0]", "--cov", tmp("bom2.csv")], 2,
+         "byte order mark"),
+        (mvn + ["--mean", "[0,0]", "--cov", tmp("bom3.csv")], 2,
+         "line 2, field 1"),
         (mvn + ["--mean", "[0,0]", "--cov", tmp("dang.csv")], 2,
          "cannot open"),
         (mvn + ["--mean", "[0,0]", "--cov", tmp("dir.npy")], 2,
