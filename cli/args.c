@@ -1,6 +1,7 @@
 /* The command line's parser: the subcommand and its options into a
  * cli_opts, with every value checked; it never exits. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,9 @@ typedef enum {
   OPT_ROWS,
   OPT_EXAMPLE,
   OPT_LEGACY,
+  OPT_PARTITIONABLE,
+  OPT_JAX,
+  OPT_XLA_LOG1P,
   OPT_X64,
   OPT_OUT,
   OPT_FORMAT,
@@ -78,6 +82,10 @@ static const struct {
     {"rows", OPT_ROWS, 1, B(CMD_MVN)},
     {"example", OPT_EXAMPLE, 0, B(CMD_MVN)},
     {"legacy", OPT_LEGACY, 0, ALL_CMDS},
+    {"partitionable", OPT_PARTITIONABLE, 0, ALL_CMDS},
+    {"jax", OPT_JAX, 1, ALL_CMDS},
+    {"xla-log1p", OPT_XLA_LOG1P, 1, ALL_CMDS},
+    {"xla_log1p", OPT_XLA_LOG1P, 1, ALL_CMDS},
     {"x64", OPT_X64, 0, ALL_CMDS},
     {"out", OPT_OUT, 1, ALL_CMDS},
     {"format", OPT_FORMAT, 1, ALL_CMDS},
@@ -112,6 +120,61 @@ static int cli_parse_u32(const char *s, uint32_t *out) {
 /* A number; *msg says why it is not one (e.g. out of range). */
 static int cli_parse_double(const char *s, double *out, const char **msg) {
   return jr_parse_number(s, strlen(s), out, msg);
+}
+
+/* "MAJOR.MINOR.PATCH" (or "MAJOR.MINOR"), each part 0..99 written without
+ * sign, spaces or leading zeros. */
+static int cli_parse_version(const char *s, int64_t *out) {
+  int64_t part[3] = {0, 0, 0};
+  int k = 0;
+  for (;;) {
+    if (*s < '0' || *s > '9' || (s[0] == '0' && s[1] >= '0' && s[1] <= '9'))
+      return 0;
+    int64_t v = 0;
+    while (*s >= '0' && *s <= '9') {
+      v = v * 10 + (*s++ - '0');
+      if (v > 99) return 0;
+    }
+    part[k++] = v;
+    if (!*s) break;
+    if (*s++ != '.' || k == 3) return 0;
+  }
+  if (k < 2) return 0;
+  *out = JR_JAX_VERSION(part[0], part[1], part[2]);
+  return 1;
+}
+
+static void cli_version_str(int64_t v, char *buf, size_t cap) {
+  snprintf(buf, cap, "%d.%d.%d", (int)(v / 10000), (int)(v / 100 % 100),
+           (int)(v % 100));
+}
+
+/* --jax VERSION: the defaults of that release (the library's
+ * JR_PARAM_JAX_VERSION); older than the oldest release the documentation
+ * covers is an error, newer than the newest checked a warning. */
+static int cli_parse_jax(cli_opts *o, const char *v) {
+  int64_t ver;
+  char lo[16], hi[16];
+  cli_version_str(JR_JAX_VERSION_OLDEST, lo, sizeof lo);
+  cli_version_str(JR_JAX_VERSION_NEWEST, hi, sizeof hi);
+  if (!cli_parse_version(v, &ver))
+    return cli_error(o, CLI_USAGE,
+                     "--jax '%s': expected a JAX release as MAJOR.MINOR.PATCH "
+                     "(e.g. 0.4.31)",
+                     v);
+  if (ver < JR_JAX_VERSION_OLDEST)
+    return cli_error(o, CLI_USAGE,
+                     "--jax %s: older than the supported releases (%s to %s; "
+                     "see docs/exactness.md)",
+                     v, lo, hi);
+  if (ver > JR_JAX_VERSION_NEWEST)
+    cli_warning(o,
+                "--jax %s: newer than the newest release checked (%s): "
+                "using the behaviour of %s (pass --xla-log1p 2026-08 if its "
+                "XLA includes 7853755041)",
+                v, hi, hi);
+  o->jax_version = ver;
+  return 0;
 }
 
 static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
@@ -244,7 +307,29 @@ static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
                      v);
   }
   case OPT_EXAMPLE: o->example = 1; return 0;
-  case OPT_LEGACY: o->legacy = 1; return 0;
+  case OPT_LEGACY:
+  case OPT_PARTITIONABLE: {
+    const int legacy = id == OPT_LEGACY;
+    if (o->mode_set && o->legacy != legacy)
+      return cli_error(o, CLI_USAGE,
+                       "--legacy and --partitionable contradict each other");
+    o->legacy = legacy;
+    o->mode_set = 1;
+    return 0;
+  }
+  case OPT_JAX: return cli_parse_jax(o, v);
+  case OPT_XLA_LOG1P:
+    if (strcmp(v, "2024") == 0)
+      o->xla_log1p = JR_XLA_LOG1P_2024;
+    else if (strcmp(v, "2026-08") == 0)
+      o->xla_log1p = JR_XLA_LOG1P_2026_08;
+    else
+      return cli_error(o, CLI_USAGE,
+                       "--xla-log1p '%s': expected 2024 (XLA before "
+                       "7853755041) or 2026-08 (XLA 7853755041 on)",
+                       v);
+    o->have_log1p = 1;
+    return 0;
   case OPT_X64: o->x64 = 1; return 0;
   case OPT_OUT: o->out = v; return 0;
   case OPT_FORMAT:
@@ -343,6 +428,10 @@ int cli_parse_args(int argc, char **argv, const cli_env *env, cli_opts *o_out) {
       return code;
     }
   }
+  /* The threefry mode: an explicit flag wins; else the --jax release's
+   * default (legacy before 0.5.0); else partitionable. */
+  if (!o.mode_set && o.jax_version)
+    o.legacy = o.jax_version < JR_JAX_VERSION(0, 5, 0);
   *o_out = o;
   return CLI_OK;
 }

@@ -31,8 +31,16 @@ jr_ctx *cli_make_ctx(const cli_opts *o, int *code) {
     *code = cli_error(o, CLI_RUNTIME, "out of memory");
     return NULL;
   }
-  jr_status st = jr_ctx_set_int(ctx, JR_PARAM_MODE,
-                                o->legacy ? JR_LEGACY : JR_PARTITIONABLE);
+  /* The release's defaults first; the explicit settings then win (the
+   * parser resolved o->legacy the same way, for split's key layout). */
+  jr_status st = JR_OK;
+  if (o->jax_version)
+    st = jr_ctx_set_int(ctx, JR_PARAM_JAX_VERSION, o->jax_version);
+  if (!st && o->mode_set)
+    st = jr_ctx_set_int(ctx, JR_PARAM_MODE,
+                        o->legacy ? JR_LEGACY : JR_PARTITIONABLE);
+  if (!st && o->have_log1p)
+    st = jr_ctx_set_int(ctx, JR_PARAM_XLA_LOG1P, o->xla_log1p);
   if (!st) st = jr_ctx_set_int(ctx, JR_PARAM_THREADS, o->threads);
   if (!st) st = jr_ctx_set_int(ctx, JR_PARAM_CHECK_VALID, o->check);
   if (!st) st = jr_ctx_set_double(ctx, JR_PARAM_TOL, o->tol);

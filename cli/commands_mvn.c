@@ -29,6 +29,14 @@ static jr_dtype cli_mvn_dtype(const cli_opts *o) {
   return o->dtype; /* the library rejects non-float dtypes as JAX does */
 }
 
+static int cli_mvn_range_error(const cli_opts *o, int64_t end, int64_t rows) {
+  return cli_error(o, CLI_USAGE,
+                   "--rows %lld:%lld is outside the %lld rows of the "
+                   "flattened batch (expected 0 <= A <= B <= %lld)",
+                   (long long)o->row_begin, (long long)end, (long long)rows,
+                   (long long)rows);
+}
+
 /* The output's array (shape + (n,), or (B-A, n) with --rows) and the source
  * of its rows. */
 static int cli_mvn_output(const cli_opts *o, const jr_mvn *mvn, cli_output *out,
@@ -45,11 +53,7 @@ static int cli_mvn_output(const cli_opts *o, const jr_mvn *mvn, cli_output *out,
   if (o->have_rows) {
     int64_t end = o->row_end < 0 ? rows : o->row_end;
     if (o->row_begin > rows || end > rows)
-      return cli_error(o, CLI_USAGE,
-                       "--rows %lld:%lld is outside the %lld rows of the "
-                       "flattened batch (expected 0 <= A <= B <= %lld)",
-                       (long long)o->row_begin, (long long)end, (long long)rows,
-                       (long long)rows);
+      return cli_mvn_range_error(o, end, rows);
     src->row_first = o->row_begin;
     rows = end - o->row_begin;
     out->ndim = 2;
@@ -122,9 +126,33 @@ static int cli_mvn_run(const cli_opts *o, const jr_ndarray *mean,
   if (!ctx) return code;
   jr_mvn *mvn = NULL;
   jr_array mv = cli_view(mean), cv = cli_view(cov);
-  jr_status st =
-      jr_mvn_create(ctx, &mv, &cv, o->have_shape ? o->ndim : JR_SHAPE_NONE,
-                    o->shape, cli_mvn_dtype(o), o->method, &mvn);
+  const int shape_ndim = o->have_shape ? o->ndim : JR_SHAPE_NONE;
+  const jr_dtype dtype = cli_mvn_dtype(o);
+  int64_t row_begin = 0, row_end = -1;
+  jr_status st = JR_OK;
+  if (o->have_rows) {
+    /* Only the covariances of the rows asked for are read and factored:
+     * check the range against the batch first, for the CLI's message. */
+    int ndim = 0;
+    int64_t shape[JR_MAX_NDIM], rows = 1;
+    st = jr_multivariate_normal_shape(&mv, &cv, shape_ndim, o->shape, dtype,
+                                      o->method, NULL, &ndim, shape);
+    for (int d = 0; !st && d + 1 < ndim; d++)
+      if (!cli_mul_i64(rows, shape[d], &rows)) st = JR_E_SIZE_OVERFLOW;
+    if (st) {
+      jr_ctx_free(ctx);
+      return cli_fail_status(o, st);
+    }
+    row_end = o->row_end < 0 ? rows : o->row_end;
+    if (o->row_begin > rows || row_end > rows) {
+      jr_ctx_free(ctx);
+      return cli_mvn_range_error(o, row_end, rows);
+    }
+    row_begin = o->row_begin;
+  }
+  if (!st)
+    st = jr_mvn_create_rows(ctx, &mv, &cv, shape_ndim, o->shape, dtype,
+                            o->method, row_begin, row_end, &mvn);
   if (st) {
     jr_ctx_free(ctx);
     return cli_fail_status(o, st);
@@ -163,6 +191,7 @@ int cli_cmd_mvn(cli_opts *o) {
                      !o->mean ? "mean" : "cov");
   jr_ndarray mean = {0}, cov = {0};
   code = cli_load(o, o->mean, "--mean", 1, &mean);
+  if (!code && mean.ndim >= 1) o->mean_n = mean.shape[mean.ndim - 1];
   if (!code) code = cli_load(o, o->cov, "--cov", 0, &cov);
   if (!code) code = cli_mvn_run(o, &mean, &cov, 0);
   jr_ndarray_free(&mean);

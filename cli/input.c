@@ -1,5 +1,7 @@
 /* Loading --mean/--cov with JAX's input canonicalization. */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "input.h"
@@ -24,6 +26,46 @@ static int cli_convert(const cli_opts *o, jr_ndarray *a, jr_dtype to,
   return CLI_OK;
 }
 
+/* A .npy covariance whose shape does not fit the mean's n is refused from
+ * its header, before its data (possibly gigabytes) is read. Other problems
+ * of the file are left to the loader, which names them. */
+static int cli_check_cov_header(const cli_opts *o, const char *path,
+                                const char *what) {
+  FILE *f;
+  uint64_t fsize;
+  if (jr_input_open(path, &f, &fsize) != JR_OK) return CLI_OK;
+  uint8_t pre[12], *hbuf = NULL;
+  size_t got = fread(pre, 1, sizeof pre, f), off;
+  jr_npy_header h;
+  int bad = 0;
+  if (jr_npy_prefix(pre, got, path, &off) == JR_OK && off <= fsize &&
+      (hbuf = malloc(off)) != NULL && fseek(f, 0, SEEK_SET) == 0 &&
+      fread(hbuf, 1, off, f) == off &&
+      jr_npy_parse_header(hbuf, off, path, &h) == JR_OK)
+    bad = h.ndim < 2 || h.shape[h.ndim - 1] != o->mean_n ||
+          h.shape[h.ndim - 2] != o->mean_n;
+  free(hbuf);
+  fclose(f);
+  if (!bad) return CLI_OK;
+  char sh[256];
+  size_t len = 0;
+  sh[len++] = '(';
+  for (int i = 0; i < h.ndim; i++)
+    len += (size_t)snprintf(sh + len, sizeof sh - len, i ? ", %lld" : "%lld",
+                            (long long)h.shape[i]);
+  snprintf(sh + len, sizeof sh - len, ")");
+  if (h.ndim < 2)
+    return cli_error(o, CLI_USAGE,
+                     "%s %s: multivariate_normal requires cov.ndim >= 2, "
+                     "got cov.ndim == %d",
+                     what, path, h.ndim);
+  return cli_error(o, CLI_USAGE,
+                   "%s %s: multivariate_normal requires cov.shape == (..., "
+                   "n, n) for n=%lld (the mean's last axis), but got "
+                   "cov.shape == %s.",
+                   what, path, (long long)o->mean_n, sh);
+}
+
 /* Integers and bools become the default float (float32, or float64 with
  * --x64); without --x64 float64 becomes float32 and 64-bit integers must
  * fit 32 bits (JAX would silently wrap them). */
@@ -33,6 +75,10 @@ int cli_load_input(const cli_opts *o, const char *spec, const char *what,
   int text = 0;
   a->data = NULL;
   if (cli_ends_with(spec, ".npy")) {
+    if (!is_mean && o->mean_n > 0) {
+      int code = cli_check_cov_header(o, spec, what);
+      if (code) return code;
+    }
     st = jr_npy_load(spec, a);
   } else if (cli_ends_with(spec, ".csv")) {
     st = jr_csv_load(spec, a);

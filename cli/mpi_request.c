@@ -55,6 +55,8 @@ static void cli_request(cli_buf *w, const cli_opts *o) {
   cli_put_i64(w, key.k[0]);
   cli_put_i64(w, key.k[1]);
   cli_put_i64(w, o->legacy);
+  cli_put_i64(w, o->jax_version);
+  cli_put_i64(w, o->have_log1p ? o->xla_log1p : -1);
   cli_put_i64(w, o->x64);
   cli_put_i64(w, o->have_dtype ? (int64_t)o->dtype : -1);
   cli_put_i64(w, o->have_shape ? o->ndim : -1);

@@ -27,6 +27,9 @@ enum {
   CLI_NO_COMMAND = -3
 };
 
+/* cli_env.report's is_error for a warning (neither error nor note). */
+enum { CLI_WARNING = 2 };
+
 typedef enum {
   CMD_KEY,
   CMD_SPLIT,
@@ -56,6 +59,10 @@ typedef struct cli_opts {
   int have_dtype;
   jr_dtype dtype;
   int legacy, x64, force, quiet, example;
+  int mode_set;        /* --legacy or --partitionable given: wins over --jax */
+  int64_t jax_version; /* --jax: major*10000 + minor*100 + patch; 0 = none */
+  int have_log1p;
+  int xla_log1p; /* --xla-log1p: a jr_xla_log1p */
   int have_threads;
   int64_t threads;
   const char *out;
@@ -74,6 +81,9 @@ typedef struct cli_opts {
   double tol;
   int have_rows;
   int64_t row_begin, row_end; /* row_end < 0: to the end */
+  /* multivariate-normal: n of the loaded --mean (0: not loaded yet), so
+   * that a .npy --cov of another n is refused from its header. */
+  int64_t mean_n;
 } cli_opts;
 
 struct cli_source;
@@ -96,7 +106,8 @@ typedef struct cli_output {
 typedef struct cli_env {
   const char *prog; /* in messages: "PROG CMD: error: ..." */
   void *self;
-  /* Receives every error and note (formatted, without the prefix). */
+  /* Receives every error, note and warning (formatted, without the prefix):
+   * is_error is 1 for an error, 0 for a note, CLI_WARNING for a warning. */
   void (*report)(void *self, const cli_opts *o, int is_error, const char *msg);
   /* Loads --mean/--cov (see cli_load_input). */
   int (*load_input)(void *self, const cli_opts *o, const char *spec,

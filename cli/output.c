@@ -74,15 +74,12 @@ typedef struct {
   jr_outfile *f;
 } cli_text;
 
-static jr_status cli_text_put(cli_text *t, const char *s, size_t n) {
-  if (t->len + n > CLI_TEXT_BYTES) {
-    jr_status st = jr_outfile_write(t->f, t->buf, t->len);
-    if (st) return st;
-    t->len = 0;
-  }
-  memcpy(t->buf + t->len, s, n);
-  t->len += n;
-  return JR_OK;
+/* Room for n more bytes at t->buf + t->len (flushing if needed). */
+static jr_status cli_text_reserve(cli_text *t, size_t n) {
+  if (t->len + n <= CLI_TEXT_BYTES) return JR_OK;
+  jr_status st = jr_outfile_write(t->f, t->buf, t->len);
+  t->len = 0;
+  return st;
 }
 
 /* An existing target that is not a regular file or a directory. */
@@ -173,20 +170,36 @@ int cli_write_output(const cli_opts *o, const cli_output *spec) {
       /* The host is little-endian (x86-64, aarch64): bytes as they are. */
       st = jr_outfile_write(f, buf, (size_t)count * item);
     } else {
-      char val[64], cell[96];
-      for (int64_t i = 0; !st && i < count; i++) {
-        int64_t pos = (start + i) % line_len;
-        int n = cli_format_value(spec->dtype, buf + (size_t)i * item, val,
-                                 sizeof val);
-        if (n < 0 || (size_t)n >= sizeof val) n = (int)strlen(val);
-        int m;
-        if (fmt == FMT_CSV || spec->key_rows)
-          m = snprintf(cell, sizeof cell, "%s%s", pos ? "," : "", val);
-        else
-          m = snprintf(cell, sizeof cell, "%s%*s", pos ? "  " : "", width, val);
-        if (m < 0) m = 0;
-        st = cli_text_put(&text, cell, (size_t)m);
-        if (!st && pos == line_len - 1) st = cli_text_put(&text, "\n", 1);
+      /* Each cell is formatted in place in the text buffer: its separator,
+       * padding, value and newline take at most CLI_CELL_MAX bytes. */
+      enum { CLI_CELL_MAX = 3 + 24 + 64 };
+      int64_t pos = start % line_len; /* column of the block's first value */
+      for (int64_t i = 0; !st && i < count;
+           i++, pos = pos + 1 < line_len ? pos + 1 : 0) {
+        if ((st = cli_text_reserve(&text, CLI_CELL_MAX))) break;
+        char *p = text.buf + text.len, cell[64];
+        if (fmt == FMT_CSV || spec->key_rows) {
+          /* CSV: the value is formatted where it goes. */
+          if (pos) *p++ = ',';
+          int n = cli_format_value(spec->dtype, buf + (size_t)i * item, p, 64);
+          if (n < 0 || n >= 64) n = (int)strlen(p);
+          p += n;
+          if (pos == line_len - 1) *p++ = '\n';
+          text.len = (size_t)(p - text.buf);
+          continue;
+        }
+        int n = cli_format_value(spec->dtype, buf + (size_t)i * item, cell,
+                                 sizeof cell);
+        if (n < 0 || (size_t)n >= sizeof cell) n = (int)strlen(cell);
+        { /* table: two spaces between cells, right-aligned */
+          int pad = (pos ? 2 : 0) + (n < width ? width - n : 0);
+          memset(p, ' ', (size_t)pad);
+          p += pad;
+        }
+        memcpy(p, cell, (size_t)n);
+        p += n;
+        if (pos == line_len - 1) *p++ = '\n';
+        text.len = (size_t)(p - text.buf);
       }
     }
     cli_progress_update(&prog, start + count, spec->total, item);

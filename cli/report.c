@@ -16,7 +16,9 @@ static void cli_report(const cli_opts *o, int is_error, const char *fmt,
   const char *prog = env && env->prog ? env->prog : "jaxrandom";
   const char *cmd = o && o->cmd_name ? o->cmd_name : NULL;
   fprintf(stderr, "%s%s%s: %s: ", prog, cmd ? " " : "", cmd ? cmd : "",
-          is_error ? "error" : "note");
+          is_error == CLI_WARNING ? "warning"
+          : is_error              ? "error"
+                                  : "note");
   vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
 }
@@ -33,6 +35,13 @@ void cli_note(const cli_opts *o, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   cli_report(o, 0, fmt, ap);
+  va_end(ap);
+}
+
+void cli_warning(const cli_opts *o, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  cli_report(o, CLI_WARNING, fmt, ap);
   va_end(ap);
 }
 

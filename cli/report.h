@@ -17,6 +17,12 @@ void cli_note(const cli_opts *o, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* A one-line warning: the run goes on, but not as asked. */
+void cli_warning(const cli_opts *o, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
 /* Exit code for a library/io status: runtime failures (I/O, memory,
  * LAPACK, MPI) are 1, everything else is bad input (2). */
 int cli_status_code(jr_status st);

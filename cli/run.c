@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "args.h"
 #include "commands.h"
@@ -69,7 +70,14 @@ int cli_main(int argc, char **argv, const cli_env *env) {
     help_cmd = o.cmd;
     if (code == CLI_OK && o.out) { /* refuse a bad target before any work */
       jr_status st = jr_outfile_check(o.out, o.force);
-      if (st) code = cli_fail_status(&o, st);
+      struct stat sb;
+      if (st)
+        code = cli_fail_status(&o, st);
+      else if (strcmp(o.out, "-") != 0 && lstat(o.out, &sb) != 0 &&
+               errno == ENAMETOOLONG)
+        code = cli_error(&o, CLI_USAGE,
+                         "--out %s: file name too long for the file system",
+                         o.out);
     }
   }
   if (env->agree) code = env->agree(env->self, &o, code);

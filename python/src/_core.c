@@ -24,17 +24,24 @@
 /* ------------------------------------------------------------------ */
 /* Configuration                                                       */
 /* ------------------------------------------------------------------ */
-enum { OPT_X64 = 0, OPT_PARTITIONABLE = 1, OPT_COUNT };
-static int g_opt[OPT_COUNT] = {0, 1};
-static _Thread_local int t_opt[OPT_COUNT] = {-1, -1};
+/* OPT_LOG1P: 1 selects XLA's 2026-08 float64 log1p (JR_XLA_LOG1P_2026_08),
+ * 0 the earlier one; the Python layer maps the names. */
+enum { OPT_X64 = 0, OPT_PARTITIONABLE = 1, OPT_LOG1P = 2, OPT_COUNT };
+static int g_opt[OPT_COUNT] = {0, 1, 0};
+static _Thread_local int t_opt[OPT_COUNT] = {-1, -1, -1};
 
 static int opt(int which) {
   return t_opt[which] >= 0 ? t_opt[which] : g_opt[which];
 }
 
 /* Read-only after module init: the default contexts (all cores; the
- * library runs small calls on the calling thread by itself). */
-static jr_ctx *ctx_part, *ctx_legacy;
+ * library runs small calls on the calling thread by itself), by
+ * [partitionable][log1p variant]. */
+static jr_ctx *ctx_def[2][2];
+
+static const jr_ctx *default_ctx(void) {
+  return ctx_def[opt(OPT_PARTITIONABLE) != 0][opt(OPT_LOG1P) != 0];
+}
 static int bf16_typenum = -1; /* ml_dtypes' bfloat16, if installed */
 static PyArray_Descr *bf16_descr;
 
@@ -562,8 +569,7 @@ static const jr_ctx *make_ctx(const ctx_opts *o, jr_ctx **own) {
   int has_threads = o->threads && o->threads != Py_None;
   int has_check = o->check_valid && o->check_valid != Py_None;
   int has_tol = o->tol && o->tol != Py_None;
-  if (!has_threads && !has_check && !has_tol && !o->warn)
-    return part ? ctx_part : ctx_legacy;
+  if (!has_threads && !has_check && !has_tol && !o->warn) return default_ctx();
   long long threads = 0;
   int level = JR_CHECK_IGNORE;
   double tol = 1e-8;
@@ -594,6 +600,10 @@ static const jr_ctx *make_ctx(const ctx_opts *o, jr_ctx **own) {
   if (!c) return (const jr_ctx *)PyErr_NoMemory();
   jr_status st =
       jr_ctx_set_int(c, JR_PARAM_MODE, part ? JR_PARTITIONABLE : JR_LEGACY);
+  if (st == JR_OK)
+    st = jr_ctx_set_int(c, JR_PARAM_XLA_LOG1P,
+                        opt(OPT_LOG1P) ? JR_XLA_LOG1P_2026_08
+                                       : JR_XLA_LOG1P_2024);
   if (st == JR_OK) st = jr_ctx_set_int(c, JR_PARAM_THREADS, threads);
   if (st == JR_OK) st = jr_ctx_set_int(c, JR_PARAM_CHECK_VALID, level);
   if (st == JR_OK) st = jr_ctx_set_double(c, JR_PARAM_TOL, tol);
@@ -796,7 +806,7 @@ static PyObject *py_split(PyObject *self, PyObject *const *args,
   dims[ndim] = 2;
   PyArrayObject *r = result_array(NULL, JR_UINT32, ndim + 1, dims);
   if (!r) return NULL;
-  const jr_ctx *ctx = opt(OPT_PARTITIONABLE) ? ctx_part : ctx_legacy;
+  const jr_ctx *ctx = default_ctx();
   jr_status st = jr_split(ctx, key, ndim, dims, (jr_key *)PyArray_DATA(r));
   if (st != JR_OK) {
     Py_DECREF(r);
@@ -1514,6 +1524,8 @@ static int opt_index(PyObject *name) {
     if (PyUnicode_CompareWithASCIIString(name, "jax_threefry_partitionable") ==
         0)
       return OPT_PARTITIONABLE;
+    if (PyUnicode_CompareWithASCIIString(name, "_xla_log1p_2026_08") == 0)
+      return OPT_LOG1P;
   }
   PyErr_Format(PyExc_AttributeError, "Unrecognized config option: %S", name);
   return -1;
@@ -1725,18 +1737,27 @@ static void load_bfloat16(void) {
 PyMODINIT_FUNC PyInit__core(void) {
   import_array();
   if (PyType_Ready(&MVNType) < 0) return NULL;
-  ctx_part = jr_ctx_create();
-  ctx_legacy = jr_ctx_create();
-  if (!ctx_part || !ctx_legacy ||
-      jr_ctx_set_int(ctx_legacy, JR_PARAM_MODE, JR_LEGACY) != JR_OK)
-    return PyErr_NoMemory();
+  for (int part = 0; part < 2; part++)
+    for (int l = 0; l < 2; l++) {
+      jr_ctx *c = ctx_def[part][l] = jr_ctx_create();
+      if (!c ||
+          jr_ctx_set_int(c, JR_PARAM_MODE,
+                         part ? JR_PARTITIONABLE : JR_LEGACY) != JR_OK ||
+          jr_ctx_set_int(c, JR_PARAM_XLA_LOG1P,
+                         l ? JR_XLA_LOG1P_2026_08 : JR_XLA_LOG1P_2024) != JR_OK)
+        return PyErr_NoMemory();
+    }
   load_bfloat16();
   PyObject *m = PyModule_Create(&moduledef);
   if (!m) return NULL;
   Py_INCREF(&MVNType);
   if (PyModule_AddObject(m, "MultivariateNormal", (PyObject *)&MVNType) < 0 ||
       PyModule_AddIntConstant(m, "HAS_BFLOAT16", bf16_descr != NULL) < 0 ||
-      PyModule_AddIntConstant(m, "MAX_NDIM", JR_MAX_NDIM) < 0) {
+      PyModule_AddIntConstant(m, "MAX_NDIM", JR_MAX_NDIM) < 0 ||
+      PyModule_AddIntConstant(m, "JAX_VERSION_OLDEST", JR_JAX_VERSION_OLDEST) <
+          0 ||
+      PyModule_AddIntConstant(m, "JAX_VERSION_NEWEST", JR_JAX_VERSION_NEWEST) <
+          0) {
     Py_DECREF(m);
     return NULL;
   }

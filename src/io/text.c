@@ -25,6 +25,16 @@ static int jr_word_eq(const char *s, size_t len, const char *w) {
   return 1;
 }
 
+/* The reason a text is not a number: `why`, unless it holds a UTF-8 byte
+ * order mark, which the quoted text would not show. */
+static const char *jr_not_number(const char *s, size_t len, const char *why) {
+  for (size_t k = 0; k + 3 <= len; k++)
+    if (memcmp(s + k, "\xEF\xBB\xBF", 3) == 0)
+      return "holds an invisible UTF-8 byte order mark (U+FEFF; one is "
+             "accepted only at the start of a file)";
+  return why;
+}
+
 int jr_parse_number(const char *s, size_t len, double *value,
                     const char **msg) {
   size_t i = 0;
@@ -56,7 +66,9 @@ int jr_parse_number(const char *s, size_t len, double *value,
       i++, mant++;
   }
   if (mant == 0) {
-    *msg = "not a number; expected digits such as 2, -0.5, 1e-3, nan or inf";
+    *msg = jr_not_number(
+        s, len,
+        "not a number; expected digits such as 2, -0.5, 1e-3, nan or inf");
     return 0;
   }
   if (i < len && (s[i] == 'e' || s[i] == 'E')) {
@@ -71,8 +83,9 @@ int jr_parse_number(const char *s, size_t len, double *value,
     }
   }
   if (i != len) {
-    *msg = "unexpected character in a number; expected digits such as 2, "
-           "-0.5, 1e-3, nan or inf";
+    *msg = jr_not_number(s, len,
+                         "unexpected character in a number; expected digits "
+                         "such as 2, -0.5, 1e-3, nan or inf");
     return 0;
   }
   if (len > JR_MAX_NUMBER_CHARS) {

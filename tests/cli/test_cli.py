@@ -2,7 +2,7 @@
 """End-to-end tests of the jaxrandom CLI, run by ctest:
     /usr/bin/python3 test_cli.py JAXRANDOM DATA_DIR GROUP [--sanitized]
 GROUP: golden | roundtrip | inputs | errors | atomic | rows | memory |
-progress.
+progress | jax.
 Expected values come from the reference vectors in DATA_DIR/cli_vectors.txt
 (JAX's own tests and an independent implementation), from relations that
 jax.random documents (fold_in/split symmetry, multivariate_normal with a
@@ -362,6 +362,18 @@ def group_inputs():
         same(f"npy version {ver}", tmp("mv.npy"), tmp("c32.npy"))
 
 
+def group_bom():
+    """A UTF-8 byte order mark at the start of a CSV is accepted."""
+    open(tmp("bom.csv"), "wb").write(b"\xef\xbb\xbf2,0.5\n0.5,1\n")
+    open(tmp("nobom.csv"), "wb").write(b"2,0.5\n0.5,1\n")
+    args = ["multivariate-normal", "--seed", 4, "--mean", "[0,0]",
+            "--shape", 5]
+    a = load_npy(*args, "--cov", tmp("bom.csv"))
+    b = load_npy(*args, "--cov", tmp("nobom.csv"))
+    check(a is not None and b is not None and np.array_equal(a, b),
+          "a CSV with a BOM reads as without")
+
+
 # --------------------------------------------------------------------------
 def group_errors():
     good_cov = "[[1,0],[0,1]]"
@@ -374,6 +386,25 @@ def group_errors():
     open(tmp("ragged.csv"), "w").write("1,2\n3\n")
     open(tmp("word.csv"), "w").write("1,x\n0,1\n")
     open(tmp("exists.npy"), "wb").write(b"keep me")
+    open(tmp("big.csv"), "w").write("1,0\n0,1e400\n")
+    open(tmp("semi.csv"), "w").write("1;0\n0;1\n")
+    open(tmp("bom2.csv"), "wb").write(b"\xef\xbb\xbf\xef\xbb\xbf1,0\n0,1\n")
+    open(tmp("bom3.csv"), "wb").write(b"1,0\n\xef\xbb\xbf0,1\n")
+    open(tmp("empty.csv"), "w").write("")
+    open(tmp("empty.npy"), "w").write("")
+    os.symlink("nothing.csv", tmp("dang.csv"))
+    os.mkdir(tmp("dir.npy"))
+    os.mkdir(tmp("subdir"))
+    os.symlink("subdir", tmp("dirlink.npy"))
+    np.save(tmp("i64.npy"), np.array([0, 2**40], "<i8"))
+    # A header claiming a million 5x5 covariances over 64 bytes of data.
+    import io
+    hdr = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        hdr, {"descr": "<f8", "fortran_order": False,
+              "shape": (1000000, 5, 5)})
+    open(tmp("bigclaim.npy"), "wb").write(hdr.getvalue() + bytes(64))
+    group_bom()
     mvn = ["multivariate-normal", "--seed", 0]
     cases = [
         (["frobnicate"], 2, "unknown subcommand"),
@@ -447,15 +478,128 @@ def group_errors():
          "No space left"),
         (["uniform", "--seed", 0, "--out", tmp("nodir/x.npy")], 1,
          "cannot create"),
+        # --jax, --xla-log1p and the threefry mode flags.
+        (["normal", "--seed", 0, "--jax", "abc"], 2, "MAJOR.MINOR.PATCH"),
+        (["normal", "--seed", 0, "--jax", "0.4.31.1"], 2, "MAJOR.MINOR"),
+        (["normal", "--seed", 0, "--jax", "0.4.100"], 2, "MAJOR.MINOR"),
+        (["normal", "--seed", 0, "--jax", "0.04.31"], 2, "MAJOR.MINOR"),
+        (["normal", "--seed", 0, "--jax", "-0.4.31"], 2, "MAJOR.MINOR"),
+        (["normal", "--seed", 0, "--jax", " 0.4.31"], 2, "MAJOR.MINOR"),
+        (["normal", "--seed", 0, "--jax", ""], 2, "MAJOR.MINOR"),
+        (["normal", "--seed", 0, "--jax", "0.3.25"], 2,
+         "older than the supported releases (0.4.0 to 0.11.0"),
+        (["normal", "--seed", 0, "--xla-log1p", "2025"], 2, "--xla-log1p"),
+        (["normal", "--seed", 0, "--legacy", "--partitionable"], 2,
+         "contradict"),
+        # Numbers out of range or not numbers.
+        (["multivariate-normal", "--seed", 0, "--mean", "[0,0]", "--cov",
+          good_cov, "--tol", "1e400"], 2, "--tol"),
+        (["fold-in", "--seed", 0, "--data", "1e30"], 2, "--data"),
+        (["split", "--seed", 0, "--num", "99999999999999999999"], 2, "--num"),
+        (["normal", "--seed", "1e3"], 2, "--seed"),
+        (["normal", "--seed", 0, "--threads", 5000], 2, "--threads"),
+        (["bits", "--seed", 0, "--width", 0], 2, "--width"),
+        (["normal", "--seed", 0, "--shape", "1e3"], 2, "--shape"),
+        (["normal", "--seed", 0, "--key", "-1,2"], 2, "--key"),
+        (["normal", "--seed", 0, "--shape", "99999999999999,99999999"], 2,
+         "overflows"),
+        (mvn + ["--mean", "[1e400,0]", "--cov", good_cov], 2, "out of range"),
+        (mvn + ["--mean", "[0,0]", "--cov", tmp("big.csv")], 2,
+         "out of range"),
+        (mvn + ["--mean", "[0,0]", "--cov", good_cov, "--rows", "::"], 2,
+         "--rows"),
+        (mvn + ["--mean", "[0,0]", "--cov", good_cov, "--rows",
+                "99999999999999999999:"], 2, "--rows"),
+        # Inputs of the wrong kind or shape.
+        (mvn + ["--mean", "[0,0]", "--cov", tmp("empty.csv")], 2,
+         "no numbers"),
+        (mvn + ["--mean", "[0,0]", "--cov", tmp("empty.npy")], 2,
+         "not a .npy file"),
+        (mvn + ["--mean", "[0,0]", "--cov", tmp("semi.csv")], 2, "field 1"),
+        (mvn + ["--mean", "[0,0]", "--cov", tmp("bom2.csv")], 2,
+         "byte order mark"),
+        (mvn + ["--mean", "[0,0]", "--cov", tmp("bom3.csv")], 2,
+         "line 2, field 1"),
+        (mvn + ["--mean", "[0,0]", "--cov", tmp("dang.csv")], 2,
+         "cannot open"),
+        (mvn + ["--mean", "[0,0]", "--cov", tmp("dir.npy")], 2,
+         "not a regular file"),
+        (mvn + ["--mean", tmp("i64.npy"), "--cov", good_cov], 2,
+         "does not fit 32 bits"),
+        (mvn + ["--mean", "[0,0]", "--cov", "[[1,0],[0,1]]]"], 2,
+         "unexpected text"),
+        (mvn + ["--mean", "[]", "--cov", "[[]]"], 2, "cov.shape"),
+        (mvn + ["--mean", "[[0,0],[0,0]]", "--cov",
+                "[[[1,0],[0,1]],[[1,0],[0,1]],[[1,0],[0,1]]]"], 2,
+         "broadcasting"),
+        (mvn + ["--mean", "[[0,0],[0,0]]", "--cov", good_cov, "--shape", 5],
+         2, "broadcasting"),
+        # A covariance whose n is not the mean's is refused from its .npy
+        # header: not "truncated" (the data is not looked at).
+        (mvn + ["--mean", "[0,0]", "--cov", tmp("bigclaim.npy")], 2,
+         "cov.shape == (1000000, 5, 5)"),
+        (mvn + ["--mean", "[0,0,0]", "--cov", tmp("c.npy")], 2,
+         "cov.shape == (2, 2)"),
+        (mvn + ["--mean", tmp("nonutf8_\udcff.npy"), "--cov", good_cov], 2,
+         "cannot open"),
+        (["demo", "--rows", "0:1"], 2, "no option '--rows'"),
+        (["key", "--seed", 0, "--shape", 3], 2, "no option '--shape'"),
+        # Outputs that cannot be.
+        (["normal", "--seed", 0, "--shape", 3, "--out", tmp("dirlink.npy")],
+         2, "is a directory"),
+        (["normal", "--seed", 0, "--shape", 3, "--out", ""], 2,
+         "empty file name"),
+        (["normal", "--seed", 0, "--out", "/proc/version", "--force"], 2,
+         "extension"),
+        (["normal", "--seed", 0, "--out", "/dev/null/x.npy"], 1,
+         "Not a directory"),
+        (["normal", "--seed", 0, "--shape", 3, "--out", "/dev/full",
+          "--format", "csv"], 1, "No space left"),
+        (["normal", "--seed", 0, "--shape", 3, "--out",
+          tmp("x" * 300 + ".npy")], 2, "too long"),
+        (["normal", "--seed", 0, "--shape", 3, "--out",
+          tmp("d" * 300 + "/x.npy")], 2, "too long"),
+        (["normal", "--seed", 0, "--shape", 3, "--out",
+          tmp("nodir_\udcff/a.npy")], 1, "cannot create"),
+        (["normal", "--seed", 0, "--shape", 3, "--out", tmp("exists.npy"),
+          "--format", "csv"], 2, "--force"),
     ]
+    # Issue-level promise: at least 60 adversarial cases, each checked for
+    # its exit status, its one-line message and an untouched directory.
+    check(len(cases) >= 60, f"only {len(cases)} bad-input cases")
+    print(f"bad-input cases: {len(cases)}")
+    cwd = tmp("errors_cwd")
+    os.mkdir(cwd)
+
+    def snapshot():
+        """Every file under TMP (and the cases' working directory) with its
+        size, mode and modification time: nothing may appear, go or
+        change."""
+        out = {}
+        for root, dirs, files in os.walk(TMP):
+            for name in dirs + files:
+                path = os.path.join(root, name)
+                st = os.lstat(path)
+                out[path] = (st.st_size, st.st_mode, st.st_mtime_ns)
+        return out
+
     for args, code, needle in cases:
-        p = run(*args, code=code)
+        before = snapshot()
+        argv = [EXE] + [os.fsencode(a) if isinstance(a, str) else str(a)
+                        for a in args]
+        p = subprocess.run(argv, capture_output=True, timeout=600, cwd=cwd)
+        check(p.returncode == code,
+              f"{args}: exit {p.returncode}, expected {code}")
         err = p.stderr.decode(errors="replace")
         lines = [ln for ln in err.splitlines() if ": note:" not in ln]
         check(len(lines) == 1 and lines[0].startswith("jaxrandom") and
               "error:" in lines[0] and needle in lines[0],
               f"{args}: expected one error line with '{needle}', got {err!r}")
         check(p.stdout == b"" or code == 0, f"{args}: no stdout on error")
+        after = snapshot()
+        check(after == before,
+              f"{args}: files changed: "
+              f"{sorted(set(after.items()) ^ set(before.items()))[:4]}")
     check(open(tmp("exists.npy"), "rb").read() == b"keep me",
           "existing file untouched")
     check(not [f for f in os.listdir(TMP) if "jaxrandom-" in f],
@@ -710,6 +854,104 @@ def group_rows():
                   f"threads {threads}")
 
 
+    # --rows factors only the covariances its rows use: in a batch of 2000
+    # covariances all but number 1234 are NaN, which --check-valid raise
+    # refuses in any covariance it factors.
+    covs = np.full((2000, 2, 2), np.nan, "<f8")
+    covs[1234] = [[2.0, 0.5], [0.5, 1.0]]
+    np.save(tmp("nan_batch.npy"), covs)
+    base = ["multivariate-normal", "--seed", 5, "--mean", "[0,0]", "--cov",
+            tmp("nan_batch.npy"), "--check-valid", "raise", "--x64"]
+    one = load_npy(*base, "--rows", "1234:1235")
+    check(one is not None and one.shape == (1, 2) and
+          np.all(np.isfinite(one)), "--rows 1234:1235 of a NaN batch")
+    ref = load_npy("multivariate-normal", "--seed", 5, "--mean", "[0,0]",
+                   "--cov", "[[2,0.5],[0.5,1]]", "--shape", 2000, "--x64",
+                   "--rows", "1234:1235")
+    check(ref is not None and one is not None and
+          np.array_equal(one.view(np.uint8), ref.view(np.uint8)),
+          "--rows of the NaN batch equals the same row of a valid batch")
+    p = run(*base, "--rows", "1233:1235", "--out", tmp("nan_rows.npy"),
+            code=2)
+    check(not os.path.exists(tmp("nan_rows.npy")),
+          "a slice that reaches a NaN covariance is refused")
+
+
+# --------------------------------------------------------------------------
+def normal_xs(u_lo, u_hi):
+    """|x| of a standard normal for |u| = u_lo and u_hi, x = sqrt(2)
+    erfinv(u), by bisection on math.erf."""
+    import math
+
+    def erfinv(u):
+        lo, hi = 0.0, 6.0
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if math.erf(mid) < u else (lo, mid)
+        return lo
+    return math.sqrt(2) * erfinv(u_lo), math.sqrt(2) * erfinv(u_hi)
+
+
+def group_jax():
+    """--jax VERSION, --partitionable, --xla-log1p."""
+    def out(*args, code=0):
+        p = run(*args, "--format", "npy", "--out", "-", code=code)
+        return p.stdout, p.stderr.decode(errors="replace")
+    for cmd in (["normal", "--shape", 50], ["split", "--num", 4],
+                ["bits", "--shape", 9], ["uniform", "--shape", 7, "--x64"]):
+        args = cmd + ["--seed", 11]
+        plain, _ = out(*args)
+        legacy, _ = out(*args, "--legacy")
+        check(plain != legacy, f"{cmd}: the modes differ")
+        for ver, want in (("0.4.31", legacy), ("0.4.0", legacy),
+                          ("0.4.38", legacy), ("0.5.0", plain),
+                          ("0.7.2", plain), ("0.11.0", plain)):
+            got, err = out(*args, "--jax", ver)
+            check(got == want and err == "", f"{cmd} --jax {ver}: {err!r}")
+        # An explicit mode wins over the release's default, in any order.
+        got, _ = out(*args, "--jax", "0.4.31", "--partitionable")
+        check(got == plain, f"{cmd}: --partitionable wins over --jax 0.4.31")
+        got, _ = out(*args, "--partitionable", "--jax", "0.4.31")
+        check(got == plain, f"{cmd}: --partitionable (first) wins")
+        got, _ = out(*args, "--jax", "0.6.0", "--legacy")
+        check(got == legacy, f"{cmd}: --legacy wins over --jax 0.6.0")
+        # Newer than the newest checked release: one warning line, the
+        # newest known behaviour, exit 0.
+        got, err = out(*args, "--jax", "0.12.3")
+        lines = err.splitlines()
+        check(got == plain and len(lines) == 1 and "warning:" in lines[0] and
+              "0.11.0" in lines[0], f"{cmd} --jax 0.12.3: {err!r}")
+    # "MAJOR.MINOR" is MAJOR.MINOR.0.
+    got, _ = out("normal", "--seed", 3, "--jax", "0.4")
+    want, _ = out("normal", "--seed", 3, "--legacy")
+    check(got == want, "--jax 0.4")
+    # --xla-log1p 2026-08 changes float64 normals only, where XLA 7853755041
+    # moved log1p's branch: 0.5412 < |u| < 0.6436, i.e. |x| in about
+    # (0.742, 0.922); elsewhere and in float32 the bytes are equal.
+    n = 200000
+    base = ["normal", "--seed", 2026, "--shape", n]
+    for dt in ("float32", "float16"):
+        a, _ = out(*base, "--dtype", dt)
+        b, _ = out(*base, "--dtype", dt, "--xla-log1p", "2026-08")
+        check(a == b, f"{dt}: --xla-log1p 2026-08 changes nothing")
+    old = load_npy(*base, "--x64")
+    new = load_npy(*base, "--x64", "--xla-log1p", "2026-08")
+    same_v = load_npy(*base, "--x64", "--jax", "0.12.0", "--xla-log1p", "2024")
+    check(np.array_equal(old.view(np.uint8), same_v.view(np.uint8)),
+          "--xla-log1p 2024 is the default")
+    diff = old != new
+    frac = diff.mean()
+    lo, hi = normal_xs(0.5412, 0.6436)
+    ax = np.abs(old[diff])
+    check(0.02 < frac < 0.08, f"fraction of float64 normals changed: {frac}")
+    check(ax.size > 0 and ax.min() > lo - 1e-3 and ax.max() < hi + 1e-3,
+          f"changed |x| in [{ax.min() if ax.size else 0}, "
+          f"{ax.max() if ax.size else 0}], expected inside ({lo}, {hi})")
+    check(np.all(np.abs(new - old) <= 1e-14 * np.abs(old)),
+          "the two log1p variants differ by rounding only")
+    print(f"--xla-log1p 2026-08: {frac:.4f} of float64 normals change")
+
+
 # --------------------------------------------------------------------------
 def peak_rss_mib(args):
     pid = os.fork()
@@ -721,6 +963,30 @@ def peak_rss_mib(args):
 
 
 def group_memory():
+    # A covariance of the wrong n is refused from its header: a sparse
+    # 1.4 GB .npy is neither read nor allocated.
+    hdr = __import__("io").BytesIO()
+    np.lib.format.write_array_header_1_0(
+        hdr, {"descr": "<f8", "fortran_order": False,
+              "shape": (20000000, 3, 3)})
+    with open(tmp("sparse.npy"), "wb") as f:
+        f.write(hdr.getvalue())
+        f.truncate(len(hdr.getvalue()) + 20000000 * 9 * 8)
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 2)
+        os.execv(EXE, [EXE, "multivariate-normal", "--seed", "0", "--mean",
+                       "[0,0]", "--cov", tmp("sparse.npy")])
+    _, status, ru = os.wait4(pid, 0)
+    check(os.waitstatus_to_exitcode(status) == 2, "sparse cov: exit 2")
+    check(SANITIZED or ru.ru_maxrss < 64 * 1024,
+          f"sparse cov of the wrong n: peak RSS {ru.ru_maxrss} KiB")
+    p = run("multivariate-normal", "--seed", 0, "--mean", "[0,0]", "--cov",
+            tmp("sparse.npy"), code=2)
+    check(b"cov.shape == (20000000, 3, 3)" in p.stderr,
+          f"sparse cov: {p.stderr!r}")
+    os.unlink(tmp("sparse.npy"))
     if SANITIZED:
         print("memory bound not asserted under sanitizers (shadow memory)")
         return
@@ -741,7 +1007,7 @@ try:
     {"golden": group_golden, "roundtrip": group_roundtrip,
      "inputs": group_inputs, "errors": group_errors, "atomic": group_atomic,
      "rows": group_rows, "memory": group_memory,
-     "progress": group_progress}[GROUP]()
+     "progress": group_progress, "jax": group_jax}[GROUP]()
 finally:
     shutil.rmtree(TMP, ignore_errors=True)
 print(f"{GROUP}: {CHECKS[0]} checks, {len(FAILS)} failures")

@@ -211,6 +211,16 @@ expect_failure("fail_write", ["normal", "--seed", 1, "--shape", "1001,3"],
 expect_failure("bad_input", ["multivariate-normal", "--seed", 1, "--mean",
                              os.path.join(WORK, "missing.npy"), "--cov", COV,
                              "--shape", 10], None, 0, "missing.npy")
+# A covariance whose n is not the mean's: refused from its .npy header by
+# rank 0 (the header claims a million 2x2 matrices over 32 bytes of data).
+bigclaim = os.path.join(WORK, "bigclaim.npy")
+write_npy(bigclaim, (1000000, 2, 2), [1.0, 0.0, 0.0, 1.0])
+expect_failure("cov_header", ["multivariate-normal", "--seed", 1, "--mean",
+                              "[0, 0, 0]", "--cov", bigclaim, "--shape", 10],
+               None, 0, "cov.shape == (1000000, 2, 2)")
+# A --jax older than the supported releases (every rank parses it).
+expect_failure("jax_old", ["normal", "--seed", 1, "--shape", 10, "--jax",
+                           "0.3.0"], None, 0, "older than the supported")
 # Inputs are read by rank 0 and broadcast. The mean is a relative path and
 # the ranks run in different directories (MPMD launch, -wdir): one that has
 # m.npy and one that lacks it.
@@ -370,6 +380,11 @@ if NP >= 2:
              base + [OUT % "shapes", "--seed", 1, "--shape", 1002], "differs")
     disagree("legacy", base + [OUT % "legacy", "--seed", 1],
              base + [OUT % "legacy", "--seed", 1, "--legacy"], "differs")
+    disagree("jax", base + [OUT % "jax", "--seed", 1],
+             base + [OUT % "jax", "--seed", 1, "--jax", "0.4.31"], "differs")
+    disagree("xla_log1p", base + [OUT % "xla_log1p", "--seed", 1, "--x64"],
+             base + [OUT % "xla_log1p", "--seed", 1, "--x64", "--xla-log1p",
+                     "2026-08"], "differs")
     disagree("bad_option", base + [OUT % "bad_option", "--seed", 1],
              base + [OUT % "bad_option", "--seed", 1, "--bogus"],
              "unknown option")
