@@ -286,17 +286,16 @@ jr_status jr_mvn_sample_rows(const jr_mvn *mvn, const jr_ctx *ctx, jr_key key,
  * and samples that block at once, with the functions jr_mvn_create and
  * jr_mvn_sample_rows use, so the bytes are theirs (tested). */
 
-/* 1 if jr_multivariate_normal takes the one-shot path: cholesky, the exact
- * product, no validation (it reports per batch element before sampling),
+/* 1 if jr_multivariate_normal takes the one-shot path: cholesky, any n, no
+ * validation (it reports per batch element before sampling),
  * contiguous inputs and one covariance per row. Not eigh/svd: OpenBLAS's
  * syevd gave other bytes with its thread count set to 1 in our workers than
  * on the caller's thread (a test caught it), and their cost is LAPACK's
  * anyway, not the stored factors. */
 static int jr_oneshot_applies(const jr_ctx *ctx, const jr_mvn_plan *p,
-                              const jr_factor_layout *lay, const jr_array *mean,
-                              const jr_array *cov) {
+                              const jr_array *mean, const jr_array *cov) {
   return p->method == JR_CHOLESKY && ctx->check == JR_CHECK_IGNORE &&
-         p->n >= 1 && lay->exact && p->rows > 1 && p->cov_count == p->rows &&
+         p->n >= 1 && p->rows > 1 && p->cov_count == p->rows &&
          !mean->strides && !cov->strides;
 }
 
@@ -344,7 +343,7 @@ jr_status jr_multivariate_normal(const jr_ctx *ctx, jr_key key,
   jr_factor_layout lay;
   if (out->data && p.n <= JR_LINALG_MAX_N &&
       jr_factor_layout_init(&lay, method, p.rdtype, p.n) == JR_OK &&
-      jr_oneshot_applies(ctx, &p, &lay, mean, cov))
+      jr_oneshot_applies(ctx, &p, mean, cov))
     return jr_mvn_oneshot(ctx, key, &p, &lay, mean, cov, out->data);
   jr_mvn *m = NULL;
   if ((st = jr_mvn_create_planned(ctx, &p, mean, cov, 0, p.rows, &m)) != JR_OK)
