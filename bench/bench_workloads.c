@@ -517,10 +517,21 @@ int main(int argc, char **argv) {
   strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", gmtime(&tnow));
   meta("date", buf);
   cpu_info();
-  check(jr_isa_select(JR_ISA_AUTO), "jr_isa_select");
+  /* JAXRANDOM_ISA (bench/run.sh's second pass: avx2 on an AVX-512 CPU)
+   * chooses the kernel set; else the best one */
+  const char *isa_env = getenv("JAXRANDOM_ISA");
+  if (!isa_env || !*isa_env) check(jr_isa_select(JR_ISA_AUTO), "jr_isa_select");
+  if (jr_isa_active() == JR_ISA_AUTO) {
+    fprintf(stderr, "bench_workloads: JAXRANDOM_ISA=%s cannot run here\n",
+            isa_env);
+    return 2;
+  }
   meta("isa", jr_isa_name(jr_isa_active()));
   meta("jaxrandom", jr_version_string());
   meta("openblas", openblas_get_config());
+  /* the kernels OpenBLAS chose (or OPENBLAS_CORETYPE forced): gemm's limit
+   * and eigh/svd depend on them, jaxrandom's cholesky path does not */
+  meta("openblas_core", openblas_get_corename());
   meta("gsl", gsl_version);
   snprintf(buf, sizeof buf, "%d", reps);
   meta("reps", buf);
