@@ -41,6 +41,7 @@
  * is linked first) and these two OpenBLAS extensions are declared here. */
 void openblas_set_num_threads(int num_threads);
 char *openblas_get_config(void);
+char *openblas_get_corename(void);
 
 enum { MAX_REPS = 31 };
 
