@@ -67,68 +67,6 @@ typedef struct {
   jr_mode mode;
 } pcase;
 
-/* The Cholesky's documented order (docs/linalg.md), written here
- * independently of src/linalg: the lower factor of the symmetrized a
- * (row-major), upper +0, lower NaN when a pivot is not > 0.
- * n <= 4: potf2 (products rounded on their own, summed in order from +0,
- * then a_ij - sum); n >= 5: c = a_ij, c = fma(-L_ik, L_jk, c) in order;
- * L_jj = sqrt(c), L_ij = c * (1 / L_jj). */
-#define DEFINE_CHOL_MODEL(NAME, T, SQRT, FMA)                                  \
-  static int NAME(int n, const double *cov, double *out) {                     \
-    T *a = mt_alloc(sizeof *a * (size_t)(n * n));                              \
-    int info = 0;                                                              \
-    for (int i = 0; i < n; i++)                                                \
-      for (int j = 0; j < n; j++) {                                            \
-        const T x = (T)cov[i * n + j], y = (T)cov[j * n + i];                  \
-        a[i * n + j] = (x + y) / (T)2;                                         \
-      }                                                                        \
-    for (int j = 0; j < n && !info; j++) {                                     \
-      T d;                                                                     \
-      if (n <= 4) {                                                            \
-        T dot = 0;                                                             \
-        for (int k = 0; k < j; k++) {                                          \
-          const T p = a[j * n + k] * a[j * n + k];                             \
-          dot = dot + p;                                                       \
-        }                                                                      \
-        d = a[j * n + j] - dot;                                                \
-      } else {                                                                 \
-        d = a[j * n + j];                                                      \
-        for (int k = 0; k < j; k++)                                            \
-          d = FMA(-a[j * n + k], a[j * n + k], d);                             \
-      }                                                                        \
-      if (!(d > 0)) {                                                          \
-        info = j + 1;                                                          \
-        break;                                                                 \
-      }                                                                        \
-      a[j * n + j] = SQRT(d);                                                  \
-      const T r = (T)1 / a[j * n + j];                                         \
-      for (int i = j + 1; i < n; i++) {                                        \
-        T c;                                                                   \
-        if (n <= 4) {                                                          \
-          T t = 0;                                                             \
-          for (int k = 0; k < j; k++) {                                        \
-            const T p = a[i * n + k] * a[j * n + k];                           \
-            t = t + p;                                                         \
-          }                                                                    \
-          c = j > 0 ? a[i * n + j] - t : a[i * n + j];                         \
-        } else {                                                               \
-          c = a[i * n + j];                                                    \
-          for (int k = 0; k < j; k++)                                          \
-            c = FMA(-a[i * n + k], a[j * n + k], c);                           \
-        }                                                                      \
-        a[i * n + j] = c * r;                                                  \
-      }                                                                        \
-    }                                                                          \
-    for (int i = 0; i < n; i++)                                                \
-      for (int j = 0; j < n; j++)                                              \
-        out[i * n + j] = j > i  ? 0.0                                          \
-                         : info ? (double)NAN                                  \
-                                : (double)a[i * n + j];                        \
-    return info;                                                               \
-  }
-DEFINE_CHOL_MODEL(chol_model_f32, float, sqrtf, fmaf)
-DEFINE_CHOL_MODEL(chol_model_f64, double, sqrt, fma)
-
 static void run_case(const pcase *pc, uint64_t seed) {
   const int n = pc->n;
   uint64_t rs = seed;
@@ -173,9 +111,9 @@ static void run_case(const pcase *pc, uint64_t seed) {
       if (pc->method == JR_CHOLESKY && r < pc->cb) { /* each cov once */
         double *fm = mt_alloc(sizeof *fm * (size_t)(n * n));
         if (pc->P == JR_FLOAT64)
-          chol_model_f64(n, cv + r * n * n, fm);
+          mt_chol_model_f64(n, cv + r * n * n, fm);
         else
-          chol_model_f32(n, cv + r * n * n, fm);
+          mt_chol_model_f32(n, cv + r * n * n, fm);
         CHECK(!memcmp(fm, f, sizeof *f * (size_t)(n * n)),
               "n %d row %lld: factor differs from the model of the "
               "documented order",
@@ -367,9 +305,9 @@ static void test_small_cholesky(void) {
               jr_dtype_name(P), (long long)e);
         double fm[25];
         if (P == JR_FLOAT64)
-          chol_model_f64(n, cv + e * nn, fm);
+          mt_chol_model_f64(n, cv + e * nn, fm);
         else
-          chol_model_f32(n, cv + e * nn, fm);
+          mt_chol_model_f32(n, cv + e * nn, fm);
         int model = 1, finite = 1;
         for (int k = 0; k < nn; k++) {
           if (memcmp(&fm[k], &fb[k], 8) && !(fm[k] != fm[k] && fb[k] != fb[k]))
