@@ -167,11 +167,13 @@ static jr_status jr_mvn_create_planned(const jr_ctx *ctx, const jr_mvn_plan *p,
   m->row_hi = row_hi;
   jr_status st = jr_mvn_plan_uses(p, row_lo, row_hi, &m->uses);
   /* OpenBLAS's syevd/gesdd give thread-count dependent bytes: factor with it
-   * pinned to one thread so factors never depend on the process's setting. */
+   * pinned to one thread so factors never depend on the process's setting.
+   * cholesky calls no LAPACK (validation's eigenvalue range does). */
+  const int blas = p->method != JR_CHOLESKY || ctx->check != JR_CHECK_IGNORE;
   if (st == JR_OK) {
-    jr_blas_enter();
+    if (blas) jr_blas_enter();
     st = jr_mvn_build(ctx, mean, cov, m);
-    jr_blas_leave();
+    if (blas) jr_blas_leave();
   }
   if (st != JR_OK) {
     jr_mvn_free(m);
