@@ -59,7 +59,6 @@ jr_status jr_factor_scratch_alloc(jr_factor_scratch *w,
   /* n <= JR_LINALG_MAX_N (checked by the caller): n^2 fits easily */
   const size_t nn = (size_t)(lay->n * lay->n), psize = jr_dtype_size(P);
   w->P = P;
-  w->chunk = chunk;
   w->f = malloc(nn ? nn * psize : 1);
   w->work = malloc(nn ? nn * sizeof *w->work : 1);
   if (!jr_factors_chunk_pays(lay)) chunk = 0; /* one at a time */
