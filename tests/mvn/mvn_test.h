@@ -208,6 +208,7 @@ static inline jr_ctx *mt_ctx(jr_mode mode, int threads) {
         out[i * n + j] = j > i  ? 0.0                                          \
                          : info ? (double)NAN                                  \
                                 : (double)a[i * n + j];                        \
+    free(a);                                                                   \
     return info;                                                               \
   }
 MT_DEFINE_CHOL_MODEL(mt_chol_model_f32, float, sqrtf, fmaf)
