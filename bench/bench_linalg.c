@@ -14,7 +14,6 @@
 
 #include "jaxrandom.h"
 #include "linalg/chol.h"
-#include "linalg/factor.h"
 #include "linalg/product.h"
 
 static double now(void) {
@@ -130,7 +129,7 @@ static void bench_product(jr_dtype d, int64_t n, int64_t rows, int reps) {
   double best_own = 1e30, best_gemm = 1e30, best_trmm = 1e30;
   const blasint bm = (blasint)rows, bn = (blasint)n;
   for (int r = 0; r < reps; r++) {
-    jr_product_args a = {d, n, 1, rows, packed, z, m, 0, o};
+    jr_product_args a = {d, n, 1, rows, packed, z, m, 0, o, NULL};
     double t0 = now();
     jr_product(&a);
     double t1 = now();
@@ -188,18 +187,12 @@ static void bench_batch(jr_dtype d, int64_t count, int reps) {
       else
         ((double *)c)[e * nn + k] = m[k];
   }
-  double best_own = 1e30, best_lap = 1e30, best_old = 1e30;
-  unsigned char *ok = malloc((size_t)count);
+  double best_own = 1e30, best_lap = 1e30;
   for (int r = 0; r < reps; r++) {
     double t0 = now();
     jr_chol_batch(d, n, count, c, f, info, 0);
     double t1 = now();
     if (t1 - t0 < best_own) best_own = t1 - t0;
-    /* the previous own small path (factor.c / factor_avx2.c) */
-    t0 = now();
-    jr_chol_small_batch(d, n, count, c, f, ok, 0);
-    t1 = now();
-    if (t1 - t0 < best_old) best_old = t1 - t0;
     t0 = now();
     for (int64_t e = 0; e < count; e++) {
       char *fe = f + ts * (size_t)(e * nn);
@@ -213,15 +206,13 @@ static void bench_batch(jr_dtype d, int64_t count, int reps) {
     if (t1 - t0 < best_lap) best_lap = t1 - t0;
   }
   printf("batch   %s n=4 count=%lld own %8.3f ms (%6.1f ns/matrix)  "
-         "previous own %6.1f ns  potrf loop %8.3f ms (%6.1f ns)  potrf/own "
-         "%.1f\n",
+         "potrf loop %8.3f ms (%6.1f ns)  potrf/own %.1f\n",
          jr_dtype_name(d), (long long)count, best_own * 1e3,
-         best_own / (double)count * 1e9, best_old / (double)count * 1e9,
-         best_lap * 1e3, best_lap / (double)count * 1e9, best_lap / best_own);
+         best_own / (double)count * 1e9, best_lap * 1e3,
+         best_lap / (double)count * 1e9, best_lap / best_own);
   free(c);
   free(f);
   free(info);
-  free(ok);
 }
 
 int main(int argc, char **argv) {

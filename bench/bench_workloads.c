@@ -41,6 +41,7 @@
  * is linked first) and these two OpenBLAS extensions are declared here. */
 void openblas_set_num_threads(int num_threads);
 char *openblas_get_config(void);
+char *openblas_get_corename(void);
 
 enum { MAX_REPS = 31 };
 
@@ -411,6 +412,31 @@ static void limit_threefry(int threads, int64_t words) {
   jr_ctx_free(ctx);
 }
 
+/* W4 through the one call a user makes, jr_multivariate_normal (its
+ * one-shot path factors and samples block by block, storing no factors). */
+static void jr_oneshot_bench(jr_dtype dt, int64_t n, int64_t rows,
+                             const double *mean, const double *cov) {
+  void *m = as_dtype(mean, rows * n, dt), *c = as_dtype(cov, rows * n * n, dt);
+  int64_t mshape[2] = {rows, n}, cshape[3] = {rows, n, n},
+          oshape[2] = {rows, n};
+  jr_array ma = {m, dt, 2, mshape, NULL}, ca = {c, dt, 3, cshape, NULL};
+  jr_array oa = {warm, dt, 2, oshape, NULL};
+  jr_ctx *ctx = make_ctx(1);
+  double t[MAX_REPS];
+  for (int r = 0; r < reps; r++) {
+    double t0 = now();
+    check(jr_multivariate_normal(ctx, key, &ma, &ca, JR_SHAPE_NONE, NULL, dt,
+                                 JR_CHOLESKY, &oa),
+          "jr_multivariate_normal");
+    t[r] = now() - t0;
+  }
+  emit("W4", jr_dtype_name(dt), "jr_oneshot", 1, "total", (double)rows, t,
+       reps);
+  jr_ctx_free(ctx);
+  free(m);
+  free(c);
+}
+
 /* GEMM at the product shape of a mvn workload: (rows x n) x (n x n). */
 static void limit_gemm(const char *work, int dbl, int64_t rows, int64_t n) {
   size_t es = dbl ? sizeof(double) : sizeof(float);
@@ -517,10 +543,21 @@ int main(int argc, char **argv) {
   strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", gmtime(&tnow));
   meta("date", buf);
   cpu_info();
-  check(jr_isa_select(JR_ISA_AUTO), "jr_isa_select");
+  /* JAXRANDOM_ISA (bench/run.sh's second pass: avx2 on an AVX-512 CPU)
+   * chooses the kernel set; else the best one */
+  const char *isa_env = getenv("JAXRANDOM_ISA");
+  if (!isa_env || !*isa_env) check(jr_isa_select(JR_ISA_AUTO), "jr_isa_select");
+  if (jr_isa_active() == JR_ISA_AUTO) {
+    fprintf(stderr, "bench_workloads: JAXRANDOM_ISA=%s cannot run here\n",
+            isa_env);
+    return 2;
+  }
   meta("isa", jr_isa_name(jr_isa_active()));
   meta("jaxrandom", jr_version_string());
   meta("openblas", openblas_get_config());
+  /* the kernels OpenBLAS chose (or OPENBLAS_CORETYPE forced): gemm's limit
+   * and eigh/svd depend on them, jaxrandom's cholesky path does not */
+  meta("openblas_core", openblas_get_corename());
   meta("gsl", gsl_version);
   snprintf(buf, sizeof buf, "%d", reps);
   meta("reps", buf);
@@ -582,8 +619,10 @@ int main(int argc, char **argv) {
         mean[k * n + i] = cos((double)(k + i));
     }
     for (int d = 0; d < 2; d++)
-      if (dtype_only < 0 || (int)dts[d] == dtype_only)
+      if (dtype_only < 0 || (int)dts[d] == dtype_only) {
         jr_mvn_bench("W4", dts[d], n, rows, 1, mean, cov, 1, 0);
+        jr_oneshot_bench(dts[d], n, rows, mean, cov);
+      }
     if (use_gsl) gsl_w4_bench(n, rows, mean, cov);
     free(mean);
     free(cov);

@@ -5,6 +5,8 @@
 #
 # Usage: bench/run.sh [--reps N] [--scale X] [--only W1,...,W5,L] [--no-build]
 #                     [--no-rss] [--commit REV]
+# On a CPU with AVX-512 the workloads also run with JAXRANDOM_ISA=avx2 (the
+# second report section), next to the same NumPy figures.
 # --commit REV builds and measures a clean export of that commit (git
 # archive) instead of the working tree, which may hold other people's
 # unfinished edits; the documented runs use --commit HEAD.
@@ -24,7 +26,7 @@ while [ $# -gt 0 ]; do
     --no-build) do_build=0; shift ;;
     --no-rss) do_rss=0; shift ;;
     --commit) commit=$2; shift 2 ;;
-    *) sed -n '6,11p' "$0" >&2; exit 2 ;;
+    *) sed -n '6,13p' "$0" >&2; exit 2 ;;
   esac
 done
 py=/usr/bin/python3 # Debian's, with numpy; the PATH one may lack it
@@ -67,13 +69,25 @@ mkdir -p "$out"
 # the next one starts, so a peer pair sees about the same machine load.
 : >"$out/workloads.tsv"
 : >"$out/numpy.tsv"
+: >"$out/workloads_avx2.tsv"
+avx512=0
+grep -qw avx512f /proc/cpuinfo && avx512=1
 for w in L W5 W1 W2 W4 W3; do
   if [ -n "$only" ] && ! [[ ",$only," == *",$w,"* ]]; then continue; fi
   echo "== $w $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   printf '#\tload_%s\t%s\n' "$w" "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/run.tsv"
   OPENBLAS_NUM_THREADS=1 "$build/bench/bench_workloads" --reps "$reps" \
     --scale "$scale" --only "$w" >>"$out/workloads.tsv"
-  [ "$w" = L ] && continue
+  if [ "$w" = L ]; then
+    # the limits (gemm at W2/W3's shapes) for the avx2 section's product rate
+    [ $avx512 = 1 ] && grep -v '^#' "$out/workloads.tsv" >>"$out/workloads_avx2.tsv"
+    continue
+  fi
+  if [ $avx512 = 1 ]; then
+    JAXRANDOM_ISA=avx2 OPENBLAS_NUM_THREADS=1 "$build/bench/bench_workloads" \
+      --reps "$reps" --scale "$scale" --only "$w" --no-gsl \
+      >>"$out/workloads_avx2.tsv"
+  fi
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 \
     "$py" "$src/bench/numpy_peers.py" --reps "$reps" --scale "$scale" \
     --only "$w" >>"$out/numpy.tsv"
@@ -101,6 +115,13 @@ if [ $do_rss = 1 ]; then
 fi
 printf '#\tload_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/run.tsv"
 
-"$py" "$src/bench/report.py" "$out/workloads.tsv" "$out/numpy.tsv" \
-  "$out/run.tsv" | tee "$out/report.md"
+{
+  "$py" "$src/bench/report.py" "$out/workloads.tsv" "$out/numpy.tsv" \
+    "$out/run.tsv"
+  if [ -s "$out/workloads_avx2.tsv" ]; then
+    printf '\n# The same run with JAXRANDOM_ISA=avx2 (no GSL)\n\n'
+    "$py" "$src/bench/report.py" "$out/workloads_avx2.tsv" "$out/numpy.tsv" \
+      "$out/run.tsv"
+  fi
+} | tee "$out/report.md"
 echo "(raw results in $out)" >&2

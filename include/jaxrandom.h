@@ -24,7 +24,8 @@
  *   thread count, validation) live in a jr_ctx that every bulk call takes.
  *   A NULL ctx means the defaults: partitionable mode (JAX >= 0.5), all cores,
  *   no validation (JAX semantics: NaN where the factorization fails).
- * - Results never depend on the thread count or on the SIMD kernel in use.
+ * - Results never depend on the thread count, the SIMD kernel in use or the
+ *   CPU's BLAS kernels (except eigh/svd factors, which are LAPACK's).
  *
  * Threads
  * -------
@@ -36,11 +37,15 @@
  *   warning handler is called on the thread that made the call.
  * - jr_last_error() is per thread. A jr_mvn is immutable after creation.
  * - The bulk calls start their own worker threads (JR_PARAM_THREADS).
- * - OpenBLAS: while jr_multivariate_normal, jr_mvn_create or
- *   jr_mvn_sample_rows runs, the library sets OpenBLAS's process-wide thread
- *   count to 1 (openblas_set_num_threads) and restores the previous value
- *   when the last such call returns. Other OpenBLAS users in the process run
- *   single-threaded meanwhile; results never depend on it.
+ * - OpenBLAS: the cholesky factor and every mean + F z product are the
+ *   library's own (no BLAS). Only eigh/svd factorizations (LAPACK syevd /
+ *   gesdd) and validation (JR_CHECK_WARN/RAISE: an eigenvalue range by
+ *   syevd) call OpenBLAS: while jr_mvn_create (or jr_multivariate_normal,
+ *   which creates one) computes them, the library sets OpenBLAS's
+ *   process-wide thread count to 1 (openblas_set_num_threads) and restores
+ *   the previous value when the last such call returns. Other OpenBLAS
+ *   users in the process run single-threaded meanwhile; results never
+ *   depend on it. Sampling (jr_mvn_sample_rows) never calls OpenBLAS.
  */
 #ifndef JAXRANDOM_H
 #define JAXRANDOM_H
@@ -324,7 +329,7 @@ JR_API float jr_bf16_to_f32(uint16_t h);
 /* multivariate_normal (docs/multivariate_normal.md)                   */
 /* ------------------------------------------------------------------ */
 typedef enum jr_method {
-  JR_CHOLESKY = 0, /* LAPACK potrf, lower (JAX's default) */
+  JR_CHOLESKY = 0, /* lower, the library's own order (JAX's default) */
   JR_EIGH = 1,     /* LAPACK syevd: factor = v * sqrt(w) */
   JR_SVD = 2       /* LAPACK gesdd: factor = u * sqrt(s) */
 } jr_method;

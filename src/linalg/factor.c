@@ -1,12 +1,16 @@
-/* Covariance factorizations with LAPACKE, as JAX computes them on CPU: the
- * same routines, column-major, the same symmetrization and NaN on failure
- * (algorithm.md section 8.4). */
+/* Covariance factorizations: eigh and svd with LAPACKE, as JAX computes them
+ * on CPU (the same routines, column-major, the same symmetrization and NaN
+ * on failure, algorithm.md section 8.4); cholesky is the library's own
+ * (chol.h). */
 #include "linalg/factor.h"
 
+#include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
-#include <stdatomic.h>
+#include <pthread.h>
 #include <stdlib.h>
+
+#include "linalg/chol.h"
 
 /* Column-major working copy a[i + j n] of the (symmetrized) covariance. The
  * symmetrization (x + x^T) / 2 is rounded in the factor's dtype, as XLA does;
@@ -43,9 +47,9 @@ static jr_status jr_lapack_status(const char *routine, lapack_int info) {
                  (int)-info);
 }
 
-/* The factor in row-major f from LAPACK's column-major results. `scale` is
- * NULL for cholesky (f = lower triangle of a), else the eigen/singular
- * values: f[i][k] = u[i + k n] * sqrt(scale[k]), each product rounded. */
+/* The factor in row-major f from LAPACK's column-major results and the
+ * eigen/singular values: f[i][k] = u[i + k n] * sqrt(scale[k]), each product
+ * rounded. */
 #define JR_DEFINE_FACTOR(NAME, T, SQRT)                                        \
   static void NAME(int64_t n, const T *u, const T *scale, int failed, T *f) {  \
     const T nan = (T)NAN;                                                      \
@@ -56,186 +60,12 @@ static jr_status jr_lapack_status(const char *routine, lapack_int info) {
         const int64_t k1 = k0 + JR_TILE < n ? k0 + JR_TILE : n;                \
         for (int64_t i = i0; i < i1; i++)                                      \
           for (int64_t k = k0; k < k1; k++) {                                  \
-            T v;                                                               \
-            if (!scale)                                                        \
-              v = k > i ? (T)0 : (failed ? nan : u[i + k * n]);                \
-            else if (failed)                                                   \
-              v = nan;                                                         \
-            else                                                               \
-              v = u[i + k * n] * SQRT(scale[k]);                               \
-            f[i * n + k] = v;                                                  \
+            f[i * n + k] = failed ? nan : u[i + k * n] * SQRT(scale[k]);       \
           }                                                                    \
       }                                                                        \
   }
 JR_DEFINE_FACTOR(jr_factor_out_f32, float, sqrtf)
 JR_DEFINE_FACTOR(jr_factor_out_f64, double, sqrt)
-
-/* ---- Cholesky of small matrices without a LAPACK call.
- *
- * LAPACK's potrf costs ~150-200 ns per 4 x 4 matrix in call overhead
- * (argument checks, OpenBLAS buffer allocation), far more than the
- * arithmetic. For n <= JR_CHOL_OWN_MAX we run the arithmetic of OpenBLAS's
- * potrf for small n (potf2_L: column by column, ajj = a_jj - dot, failure if
- * ajj <= 0 with info = j + 1, ajj = sqrt(ajj), the column below minus a
- * gemv, then scaled by 1 / ajj). For n <= 4 every dot and gemv is at most 3
- * long, where OpenBLAS's kernels run their scalar tail loops: in-order sums
- * of rounded products from 0, y += -1 * t. The result is LAPACK's bytes
- * whenever it succeeds with finite entries; anything else (not positive
- * definite, Inf/NaN anywhere: OpenBLAS's float NaN checks differ from this
- * model) is recomputed by LAPACK. A self-check against LAPACK on first use
- * (jr_own_chol_ok) turns the own path off process-wide should some BLAS
- * build differ. The choice depends only on the matrix, so its factor never
- * depends on whether it is alone or in a batch. */
-#define JR_DEFINE_POTF2(NAME, T, SQRT)                                         \
-  static inline int NAME##_n(int n, T *a) {                                    \
-    for (int j = 0; j < n; j++) {                                              \
-      T dot = 0;                                                               \
-      for (int k = 0; k < j; k++) {                                            \
-        T p = a[j + k * n] * a[j + k * n];                                     \
-        dot = dot + p;                                                         \
-      }                                                                        \
-      T ajj = a[j + j * n] - dot;                                              \
-      if (ajj <= 0) { /* NaN passes, as in OpenBLAS */                         \
-        a[j + j * n] = ajj;                                                    \
-        return j + 1;                                                          \
-      }                                                                        \
-      ajj = SQRT(ajj);                                                         \
-      a[j + j * n] = ajj;                                                      \
-      const T r = (T)1 / ajj;                                                  \
-      for (int i = j + 1; i < n; i++) {                                        \
-        T t = 0;                                                               \
-        for (int k = 0; k < j; k++) {                                          \
-          T p = a[i + k * n] * a[j + k * n];                                   \
-          t = t + p;                                                           \
-        }                                                                      \
-        if (j > 0) a[i + j * n] = a[i + j * n] - t;                            \
-        a[i + j * n] = a[i + j * n] * r;                                       \
-      }                                                                        \
-    }                                                                          \
-    return 0;                                                                  \
-  }                                                                            \
-  /* constant n per case: the loops unroll (the latency chain dominates) */    \
-  static int NAME(int n, T *a) {                                               \
-    switch (n) {                                                               \
-    case 1: return NAME##_n(1, a);                                             \
-    case 2: return NAME##_n(2, a);                                             \
-    case 3: return NAME##_n(3, a);                                             \
-    default: return NAME##_n(4, a);                                            \
-    }                                                                          \
-  }
-_Static_assert(JR_CHOL_OWN_MAX == 4, "jr_potf2_* dispatch on n = 1..4");
-JR_DEFINE_POTF2(jr_potf2_s, float, sqrtf)
-JR_DEFINE_POTF2(jr_potf2_d, double, sqrt)
-
-/* 1 if the own Cholesky gives LAPACK's bytes here (checked once: racing
- * first calls compute the same answer). */
-static atomic_int jr_own_chol_state; /* 0 unknown, 1 yes, -1 no */
-
-static int jr_own_chol_check(void) {
-  uint64_t s = 0x9E3779B97F4A7C15ull;
-  for (int trial = 0; trial < 40; trial++) {
-    for (int n = 1; n <= JR_CHOL_OWN_MAX; n++) {
-      enum { NN = JR_CHOL_OWN_MAX * JR_CHOL_OWN_MAX };
-      double b[NN], c[NN], ad[NN], ld[NN];
-      float as[NN], ls[NN];
-      for (int k = 0; k < n * n; k++) {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        b[k] = (double)(s >> 11) * 0x1p-53 - 0.5;
-      }
-      const double shift = 0.01 * trial; /* b b^T + shift: definite */
-      for (int i = 0; i < n; i++)
-        for (int j = 0; j < n; j++) {
-          double v = i == j ? shift : 0;
-          for (int k = 0; k < n; k++)
-            v += b[i * n + k] * b[j * n + k];
-          c[i + j * n] = v;
-        }
-      for (int k = 0; k < n * n; k++) {
-        ad[k] = ld[k] = c[k];
-        as[k] = ls[k] = (float)c[k];
-      }
-      int id = jr_potf2_d(n, ad), is = jr_potf2_s(n, as);
-      lapack_int jd = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'L', n, ld, n);
-      lapack_int js = LAPACKE_spotrf_work(LAPACK_COL_MAJOR, 'L', n, ls, n);
-      if (id != jd || is != js) return 0;
-      if (id == 0)
-        for (int j = 0; j < n; j++)
-          for (int i = j; i < n; i++)
-            if (memcmp(&ad[i + j * n], &ld[i + j * n], sizeof(double)))
-              return 0;
-      if (is == 0)
-        for (int j = 0; j < n; j++)
-          for (int i = j; i < n; i++)
-            if (memcmp(&as[i + j * n], &ls[i + j * n], sizeof(float))) return 0;
-    }
-  }
-  return 1;
-}
-
-int jr_own_chol_ok(void) {
-  int st = atomic_load_explicit(&jr_own_chol_state, memory_order_relaxed);
-  if (st == 0) {
-    st = jr_own_chol_check() ? 1 : -1;
-    atomic_store_explicit(&jr_own_chol_state, st, memory_order_relaxed);
-  }
-  return st == 1;
-}
-
-/* The own path of jr_linalg_factor, without allocation: 1 if it produced
- * the factor (a finite success), 0 to leave the matrix to LAPACK. */
-#define JR_DEFINE_CHOL_SMALL(NAME, T, X, OUT)                                  \
-  static int NAME(int64_t n, const T *cov, T *f) {                             \
-    T a[JR_CHOL_OWN_MAX * JR_CHOL_OWN_MAX];                                    \
-    jr_load_##X(n, cov, 1, a);                                                 \
-    if (jr_potf2_##X((int)n, a) != 0) return 0;                                \
-    for (int64_t j = 0; j < n; j++)                                            \
-      for (int64_t i = j; i < n; i++)                                          \
-        if (!isfinite(a[i + j * n])) return 0;                                 \
-    OUT(n, a, NULL, 0, f);                                                     \
-    return 1;                                                                  \
-  }
-JR_DEFINE_CHOL_SMALL(jr_chol_small_s, float, s, jr_factor_out_f32)
-JR_DEFINE_CHOL_SMALL(jr_chol_small_d, double, d, jr_factor_out_f64)
-
-/* Row-major factor f (n x n) to its transpose, in place. */
-#define JR_DEFINE_TRANSPOSE_SQ(NAME, T)                                        \
-  static void NAME(int64_t n, T *f) {                                          \
-    for (int64_t i = 0; i < n; i++)                                            \
-      for (int64_t j = i + 1; j < n; j++) {                                    \
-        T t = f[i * n + j];                                                    \
-        f[i * n + j] = f[j * n + i];                                           \
-        f[j * n + i] = t;                                                      \
-      }                                                                        \
-  }
-JR_DEFINE_TRANSPOSE_SQ(jr_transpose_sq_s, float)
-JR_DEFINE_TRANSPOSE_SQ(jr_transpose_sq_d, double)
-
-void jr_chol_small_batch(jr_dtype dtype, int64_t n, int64_t count,
-                         const void *cov, void *f, unsigned char *ok,
-                         int colmajor) {
-#if defined(JR_HAVE_AVX2_CHOL)
-  const jr_isa isa = jr_isa_active();
-  if (isa == JR_ISA_AVX2 || isa == JR_ISA_AVX512) {
-    jr_chol_small_batch_avx2(dtype, n, count, cov, f, ok, colmajor);
-    return;
-  }
-#endif
-  const int64_t nn = n * n;
-  for (int64_t e = 0; e < count; e++)
-    ok[e] =
-        (unsigned char)(dtype == JR_FLOAT32
-                            ? jr_chol_small_s(n, (const float *)cov + e * nn,
-                                              (float *)f + e * nn)
-                            : jr_chol_small_d(n, (const double *)cov + e * nn,
-                                              (double *)f + e * nn));
-  for (int64_t e = 0; colmajor && e < count; e++)
-    if (ok[e]) {
-      if (dtype == JR_FLOAT32)
-        jr_transpose_sq_s(n, (float *)f + e * nn);
-      else
-        jr_transpose_sq_d(n, (double *)f + e * nn);
-    }
-}
 
 /* One factorization in T with LAPACK prefix X (s or d). The _work entry
  * points call LAPACK directly, as JAX's CPU kernels do: LAPACKE's high-level
@@ -249,9 +79,7 @@ void jr_chol_small_batch(jr_dtype dtype, int64_t n, int64_t count,
     const lapack_int ln = (lapack_int)n;                                       \
     lapack_int info = 0, lwork = 0, liwork = 0;                                \
     T query = 0;                                                               \
-    const char *routine = method == JR_CHOLESKY ? #X "potrf"                   \
-                          : method == JR_EIGH   ? #X "syevd"                   \
-                                                : #X "gesdd";                    \
+    const char *routine = method == JR_EIGH ? #X "syevd" : #X "gesdd";         \
     if (method == JR_EIGH) {                                                   \
       lwork = (lapack_int)(1 + 6 * n + 2 * n * n);                             \
       liwork = (lapack_int)(3 + 5 * n);                                        \
@@ -266,10 +94,7 @@ void jr_chol_small_batch(jr_dtype dtype, int64_t n, int64_t count,
       liwork = (lapack_int)(8 * n);                                            \
     }                                                                          \
     /* a, w, u, vt, work; then iwork */                                        \
-    /* cholesky needs a alone */                                               \
-    T *a = malloc(sizeof *a * (method == JR_CHOLESKY                           \
-                                   ? nn                                        \
-                                   : 3 * nn + (size_t)n + (size_t)lwork));     \
+    T *a = malloc(sizeof *a * (3 * nn + (size_t)n + (size_t)lwork));           \
     lapack_int *iwork = malloc(sizeof *iwork * (size_t)(liwork + 1));          \
     if (!a || !iwork) {                                                        \
       free(a);                                                                 \
@@ -279,17 +104,9 @@ void jr_chol_small_batch(jr_dtype dtype, int64_t n, int64_t count,
                      "factorization workspace",                                \
                      (long long)n, (long long)n);                              \
     }                                                                          \
-    T *w = NULL, *u = NULL, *vt = NULL, *work = NULL;                          \
-    if (method != JR_CHOLESKY) {                                               \
-      w = a + nn;                                                              \
-      u = w + n;                                                               \
-      vt = u + nn;                                                             \
-      work = vt + nn;                                                          \
-    }                                                                          \
+    T *w = a + nn, *u = w + n, *vt = u + nn, *work = vt + nn;                  \
     jr_load_##X(n, cov, method != JR_SVD, a);                                  \
-    if (method == JR_CHOLESKY)                                                 \
-      info = LAPACKE_##X##potrf_work(LAPACK_COL_MAJOR, 'L', ln, a, ln);        \
-    else if (method == JR_EIGH)                                                \
+    if (method == JR_EIGH)                                                     \
       info = LAPACKE_##X##syevd_work(LAPACK_COL_MAJOR, 'V', 'L', ln, a, ln, w, \
                                      work, lwork, iwork, liwork);              \
     else                                                                       \
@@ -300,8 +117,7 @@ void jr_chol_small_batch(jr_dtype dtype, int64_t n, int64_t count,
       st = jr_lapack_status(routine, info);                                    \
     } else {                                                                   \
       *failed = info > 0;                                                      \
-      OUT(n, method == JR_SVD ? u : a, method == JR_CHOLESKY ? NULL : w,       \
-          *failed, f);                                                         \
+      OUT(n, method == JR_SVD ? u : a, w, *failed, f);                         \
     }                                                                          \
     free(a);                                                                   \
     free(iwork);                                                               \
@@ -319,10 +135,12 @@ jr_status jr_linalg_factor(jr_method method, jr_dtype dtype, int64_t n,
                    "supports n <= %d",
                    (long long)n, (long long)n, JR_LINALG_MAX_N);
   if (n == 0) return JR_OK;
-  if (method == JR_CHOLESKY && n <= JR_CHOL_OWN_MAX && jr_own_chol_ok() &&
-      (dtype == JR_FLOAT32 ? jr_chol_small_s(n, cov, factor)
-                           : jr_chol_small_d(n, cov, factor)))
-    return JR_OK;
+  if (method == JR_CHOLESKY) {
+    int64_t info;
+    jr_status st = jr_chol(dtype, n, cov, n, factor, n, &info);
+    *failed = info > 0;
+    return st;
+  }
   if (dtype == JR_FLOAT32) return jr_factor_f32(method, n, cov, factor, failed);
   return jr_factor_f64(method, n, cov, factor, failed);
 }
@@ -364,4 +182,25 @@ jr_status jr_linalg_eig_range(int64_t n, const double *cov, double *w_min,
   }
   free(a);
   return st;
+}
+
+/* OpenBLAS's thread count is process-wide (0.3.21 has no per-call setting):
+ * pin it to 1 while any factorization runs, restore it after the last. */
+static pthread_mutex_t jr_blas_lock = PTHREAD_MUTEX_INITIALIZER;
+static int jr_blas_users, jr_blas_saved;
+
+void jr_blas_enter(void) {
+  pthread_mutex_lock(&jr_blas_lock);
+  if (jr_blas_users++ == 0) {
+    jr_blas_saved = openblas_get_num_threads();
+    if (jr_blas_saved != 1) openblas_set_num_threads(1);
+  }
+  pthread_mutex_unlock(&jr_blas_lock);
+}
+
+void jr_blas_leave(void) {
+  pthread_mutex_lock(&jr_blas_lock);
+  if (--jr_blas_users == 0 && jr_blas_saved != 1)
+    openblas_set_num_threads(jr_blas_saved);
+  pthread_mutex_unlock(&jr_blas_lock);
 }

@@ -25,8 +25,8 @@
 #define MC 96
 #define NC 256
 #define NB 16
-#define KCP 1024
-#define MCP 96
+#define KCP JR_PRODUCT_KC
+#define MCP JR_PRODUCT_MC
 #define PW JR_PRODUCT_PANEL_F64
 #define TBITS uint64_t
 #define EXPMASK 0x7FF0000000000000ull
@@ -111,6 +111,18 @@ static int jr_product_avx2(const jr_product_args *a) {
                                 : jr_product_f64_avx2(a);
 }
 
-const jr_linalg_kernels jr_linalg_avx2 = {JR_ISA_AVX2,       jr_chol_f32_avx2,
-                                          jr_chol_f64_avx2,  jr_batch_f32_avx2,
-                                          jr_batch_f64_avx2, jr_product_avx2};
+/* n <= 16 fills at most four 256-bit vectors: the AVX2 small product
+ * serves both sets (generation, not the product, is the cost there). */
+#if defined(JR_HAVE_AVX2_XFORM)
+#define JR_PRODUCT_SMALL jr_transform_rows_avx2
+#else
+#define JR_PRODUCT_SMALL jr_transform_rows
+#endif
+
+const jr_linalg_kernels jr_linalg_avx2 = {.isa = JR_ISA_AVX2,
+                                          .chol_f32 = jr_chol_f32_avx2,
+                                          .chol_f64 = jr_chol_f64_avx2,
+                                          .chol_batch_f32 = jr_batch_f32_avx2,
+                                          .chol_batch_f64 = jr_batch_f64_avx2,
+                                          .product = jr_product_avx2,
+                                          .product_small = JR_PRODUCT_SMALL};

@@ -47,8 +47,8 @@ static inline __m512 jr_emu_i32gather_ps(__m512i ix, const void *base,
 #define MC 96
 #define NC 256
 #define NB 16
-#define KCP 1024
-#define MCP 96
+#define KCP JR_PRODUCT_KC
+#define MCP JR_PRODUCT_MC
 #define PW JR_PRODUCT_PANEL_F64
 #define TBITS uint64_t
 #define EXPMASK 0x7FF0000000000000ull
@@ -133,6 +133,19 @@ static int jr_product_avx512(const jr_product_args *a) {
                                 : jr_product_f64_avx512(a);
 }
 
+/* n <= 16 fills at most four 256-bit vectors: the AVX2 small product
+ * serves both sets (generation, not the product, is the cost there). */
+#if defined(JR_HAVE_AVX2_XFORM)
+#define JR_PRODUCT_SMALL jr_transform_rows_avx2
+#else
+#define JR_PRODUCT_SMALL jr_transform_rows
+#endif
+
 const jr_linalg_kernels jr_linalg_avx512 = {
-    JR_ISA_AVX512,       jr_chol_f32_avx512,  jr_chol_f64_avx512,
-    jr_batch_f32_avx512, jr_batch_f64_avx512, jr_product_avx512};
+    .isa = JR_ISA_AVX512,
+    .chol_f32 = jr_chol_f32_avx512,
+    .chol_f64 = jr_chol_f64_avx512,
+    .chol_batch_f32 = jr_batch_f32_avx512,
+    .chol_batch_f64 = jr_batch_f64_avx512,
+    .product = jr_product_avx512,
+    .product_small = JR_PRODUCT_SMALL};

@@ -4,12 +4,14 @@
 
 #include "linalg/chol.h"
 
-const jr_linalg_kernels jr_linalg_ref = {JR_ISA_REF,
-                                         jr_chol_ref_f32,
-                                         jr_chol_ref_f64,
-                                         jr_chol_batch_ref_f32,
-                                         jr_chol_batch_ref_f64,
-                                         jr_product_ref};
+const jr_linalg_kernels jr_linalg_ref = {
+    .isa = JR_ISA_REF,
+    .chol_f32 = jr_chol_ref_f32,
+    .chol_f64 = jr_chol_ref_f64,
+    .chol_batch_f32 = jr_chol_batch_ref_f32,
+    .chol_batch_f64 = jr_chol_batch_ref_f64,
+    .product = jr_product_ref,
+    .product_small = jr_transform_rows};
 
 const jr_linalg_kernels *jr_linalg_for(jr_isa isa) {
   switch (isa) {

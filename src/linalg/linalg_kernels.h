@@ -1,10 +1,13 @@
 /* Per-kernel-set entry points of the own linear algebra (chol.h,
- * product.h), with one selection point, jr_linalg_for. Each set is
+ * product.h, the small-n product of transform.h), with one selection point,
+ * jr_linalg_for, and one checked one, jr_linalg_get (a start-up self-check
+ * per set that fails with an error, never a silent switch). Each set is
  * bit-identical to the ref set (the plain scalar definitions). Internal. */
 #ifndef JR_LINALG_KERNELS_H
 #define JR_LINALG_KERNELS_H
 
 #include "linalg/product.h"
+#include "linalg/transform.h"
 
 typedef struct jr_linalg_kernels {
   jr_isa isa;
@@ -21,11 +24,24 @@ typedef struct jr_linalg_kernels {
                          int64_t *info, int colmajor);
   /* jr_product for one dtype: 0, or -1 when out of memory. */
   int (*product)(const jr_product_args *args);
+  /* The product for n <= JR_XFORM_SMALL_MAX over rows that each have their
+   * own factor (transposed, padded; transform.h): the same definition. */
+  jr_transform_fn product_small;
 } jr_linalg_kernels;
 
 /* The set for `isa` (only pass a set the CPU supports; JR_ISA_AUTO and the
- * sets this build lacks give the ref set). */
+ * sets this build lacks give the ref set). Unchecked: jr_chol and
+ * jr_product use it; samplers go through jr_linalg_get first. */
 const jr_linalg_kernels *jr_linalg_for(jr_isa isa);
+
+/* jr_linalg_for(isa) once its self-check passed (run once per set per
+ * process): JR_E_BAD_ISA naming the set if it differs from ref anywhere. */
+jr_status jr_linalg_get(jr_isa isa, const jr_linalg_kernels **out);
+
+/* 1 if every entry of k gives the ref set's bytes on fixed inputs that
+ * reach each path (blocked and unblocked Cholesky, failing pivots, every
+ * batch size, the product's blocks, skipped triangle and unsafe rows). */
+int jr_linalg_self_check(const jr_linalg_kernels *k);
 
 extern const jr_linalg_kernels jr_linalg_ref;
 #if defined(JR_HAVE_AVX2_LINALG)

@@ -11,6 +11,11 @@ static int64_t jr_panel_w(jr_dtype dtype) {
   return dtype == JR_FLOAT32 ? JR_PRODUCT_PANEL_F32 : JR_PRODUCT_PANEL_F64;
 }
 
+size_t jr_product_scratch_bytes(jr_dtype dtype, int64_t n) {
+  const int64_t k = n < JR_PRODUCT_KC ? n : JR_PRODUCT_KC;
+  return (jr_dtype_size(dtype) * JR_PRODUCT_MC * (size_t)k + 63) / 64 * 64;
+}
+
 int64_t jr_product_packed_size(jr_dtype dtype, int64_t n, int lower) {
   const int64_t w = jr_panel_w(dtype);
   return jr_product_panel_off(n, lower, w, (n + w - 1) / w);

@@ -19,6 +19,10 @@
  * for k < n (lower: k < min(n, (p + 1) w), the rest is +0 by definition). */
 #define JR_PRODUCT_PANEL_F32 32
 #define JR_PRODUCT_PANEL_F64 16
+/* The kernels' cache blocks of z: JR_PRODUCT_MC rows by JR_PRODUCT_KC
+ * components are packed at a time (jr_product_scratch_bytes). */
+#define JR_PRODUCT_MC 96
+#define JR_PRODUCT_KC 1024
 /* Elements of the packed factor (0 for n = 0). */
 int64_t jr_product_packed_size(jr_dtype dtype, int64_t n, int lower);
 /* Packs the row-major factor (row stride ldf) into packed (of
@@ -36,7 +40,13 @@ typedef struct jr_product_args {
   const void *mean;    /* row r's mean at mean + r mean_stride */
   int64_t mean_stride; /* 0: one mean for every row */
   void *out;           /* rows x n; must not overlap z or mean */
+  /* NULL, or jr_product_scratch_bytes(dtype, n) bytes, 64-byte aligned:
+   * used instead of an allocation per call (a sampler's per-worker buffer). */
+  void *scratch;
 } jr_product_args;
+
+/* Bytes of jr_product_args.scratch for n (a multiple of 64). */
+size_t jr_product_scratch_bytes(jr_dtype dtype, int64_t n);
 
 /* Computes the product with the active kernel set (every set gives the same
  * bytes). Scratch: bounded, allocated per call. Returns JR_OK or

@@ -25,7 +25,9 @@ static int JR_F(product)(const jr_product_args *g) {
   const T *packed = g->packed, *z = g->z, *mean = g->mean;
   T *out = g->out;
   const int64_t kmax = n < KCP ? n : KCP;
-  T *pa = aligned_alloc(64, (sizeof(T) * MCP * (size_t)kmax + 63) / 64 * 64);
+  T *pa = g->scratch;
+  if (!pa)
+    pa = aligned_alloc(64, (sizeof(T) * MCP * (size_t)kmax + 63) / 64 * 64);
   if (!pa) return -1;
   /* a shared mean: its -0 check once */
   int shared_negzero = 0;
@@ -74,6 +76,6 @@ static int JR_F(product)(const jr_product_args *g) {
         SROW(n, lower, packed, z + r * n, mr, out + r * n);
     }
   }
-  free(pa);
+  if (pa != g->scratch) free(pa);
   return 0;
 }

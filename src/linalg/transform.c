@@ -1,6 +1,6 @@
-/* The portable mean + F z transform: the definition of truth for any faster
- * kernel (see transform.h), the padded transpose the vector kernels read,
- * and the choice of kernel per ISA. */
+/* The portable small-n mean + F z product: the definition of truth for the
+ * faster kernel (see transform.h), and the padded transpose the kernels
+ * read. */
 #include "linalg/transform.h"
 
 #include <math.h>
@@ -78,14 +78,4 @@ void jr_xform_transpose(jr_dtype dtype, int64_t n, const void *factor,
     default: jr_xt_f64(n, jr_xform_pad(dtype, n), factor, factor_t); break;
     }
   }
-}
-
-jr_transform_fn jr_transform_for_isa(jr_isa isa) {
-#if defined(JR_HAVE_AVX2_XFORM)
-  /* AVX-512 machines run the AVX2 transform: n <= 16 fills at most four
-   * 256-bit vectors and generation, not the transform, is the cost. */
-  if (isa == JR_ISA_AVX2 || isa == JR_ISA_AVX512) return jr_transform_rows_avx2;
-#endif
-  (void)isa;
-  return jr_transform_rows;
 }

@@ -167,11 +167,13 @@ static jr_status jr_mvn_create_planned(const jr_ctx *ctx, const jr_mvn_plan *p,
   m->row_hi = row_hi;
   jr_status st = jr_mvn_plan_uses(p, row_lo, row_hi, &m->uses);
   /* OpenBLAS's syevd/gesdd give thread-count dependent bytes: factor with it
-   * pinned to one thread so factors never depend on the process's setting. */
+   * pinned to one thread so factors never depend on the process's setting.
+   * cholesky calls no LAPACK (validation's eigenvalue range does). */
+  const int blas = p->method != JR_CHOLESKY || ctx->check != JR_CHECK_IGNORE;
   if (st == JR_OK) {
-    jr_blas_enter();
+    if (blas) jr_blas_enter();
     st = jr_mvn_build(ctx, mean, cov, m);
-    jr_blas_leave();
+    if (blas) jr_blas_leave();
   }
   if (st != JR_OK) {
     jr_mvn_free(m);
@@ -286,17 +288,16 @@ jr_status jr_mvn_sample_rows(const jr_mvn *mvn, const jr_ctx *ctx, jr_key key,
  * and samples that block at once, with the functions jr_mvn_create and
  * jr_mvn_sample_rows use, so the bytes are theirs (tested). */
 
-/* 1 if jr_multivariate_normal takes the one-shot path: cholesky, the exact
- * product, no validation (it reports per batch element before sampling),
+/* 1 if jr_multivariate_normal takes the one-shot path: cholesky, any n, no
+ * validation (it reports per batch element before sampling),
  * contiguous inputs and one covariance per row. Not eigh/svd: OpenBLAS's
  * syevd gave other bytes with its thread count set to 1 in our workers than
  * on the caller's thread (a test caught it), and their cost is LAPACK's
  * anyway, not the stored factors. */
 static int jr_oneshot_applies(const jr_ctx *ctx, const jr_mvn_plan *p,
-                              const jr_factor_layout *lay, const jr_array *mean,
-                              const jr_array *cov) {
+                              const jr_array *mean, const jr_array *cov) {
   return p->method == JR_CHOLESKY && ctx->check == JR_CHECK_IGNORE &&
-         p->n >= 1 && lay->exact && p->rows > 1 && p->cov_count == p->rows &&
+         p->n >= 1 && p->rows > 1 && p->cov_count == p->rows &&
          !mean->strides && !cov->strides;
 }
 
@@ -344,7 +345,7 @@ jr_status jr_multivariate_normal(const jr_ctx *ctx, jr_key key,
   jr_factor_layout lay;
   if (out->data && p.n <= JR_LINALG_MAX_N &&
       jr_factor_layout_init(&lay, method, p.rdtype, p.n) == JR_OK &&
-      jr_oneshot_applies(ctx, &p, &lay, mean, cov))
+      jr_oneshot_applies(ctx, &p, mean, cov))
     return jr_mvn_oneshot(ctx, key, &p, &lay, mean, cov, out->data);
   jr_mvn *m = NULL;
   if ((st = jr_mvn_create_planned(ctx, &p, mean, cov, 0, p.rows, &m)) != JR_OK)

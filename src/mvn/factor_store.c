@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "linalg/chol.h"
 #include "linalg/factor.h"
 
 jr_status jr_factor_layout_init(jr_factor_layout *lay, jr_method method,
@@ -14,11 +15,15 @@ jr_status jr_factor_layout_init(jr_factor_layout *lay, jr_method method,
   lay->dtype = R;
   lay->n = n;
   lay->exact = n <= JR_XFORM_SMALL_MAX;
-  /* exact: transposed, each column padded to whole 256-bit vectors */
+  lay->lower = method == JR_CHOLESKY;
+  /* exact: transposed, each column padded to whole 256-bit vectors; else
+   * jr_product_pack's panels (n <= JR_LINALG_MAX_N, checked by the callers
+   * that store factors, keeps their size far from overflow) */
   if (!jr_mul_i64(n, lay->exact ? jr_xform_pad(R, n) : n, &elems) ||
       elems > INT64_MAX / 8)
     return jr_fail(JR_E_SIZE_OVERFLOW, "multivariate_normal: factor storage "
                                        "overflows 64 bits");
+  if (!lay->exact) elems = jr_product_packed_size(R, n, lay->lower);
   lay->elems = elems;
   lay->bytes = (size_t)elems * jr_dtype_size(R);
   return JR_OK;
@@ -54,12 +59,13 @@ jr_status jr_factor_scratch_alloc(jr_factor_scratch *w,
   /* n <= JR_LINALG_MAX_N (checked by the caller): n^2 fits easily */
   const size_t nn = (size_t)(lay->n * lay->n), psize = jr_dtype_size(P);
   w->P = P;
-  w->chunk = chunk;
   w->f = malloc(nn ? nn * psize : 1);
   w->work = malloc(nn ? nn * sizeof *w->work : 1);
+  if (!jr_factors_chunk_pays(lay)) chunk = 0; /* one at a time */
+  w->chunk = chunk;
   w->fb = chunk ? malloc((size_t)chunk * nn * psize + 1) : NULL;
-  w->ok = chunk ? malloc((size_t)chunk) : NULL;
-  if (!w->f || !w->work || (chunk && (!w->fb || !w->ok))) {
+  w->info = chunk ? malloc((size_t)chunk * sizeof *w->info) : NULL;
+  if (!w->f || !w->work || (chunk && (!w->fb || !w->info))) {
     jr_factor_scratch_free(w);
     return jr_fail(JR_E_OUT_OF_MEMORY, "multivariate_normal: out of memory");
   }
@@ -70,10 +76,10 @@ void jr_factor_scratch_free(jr_factor_scratch *w) {
   free(w->f);
   free(w->work);
   free(w->fb);
-  free(w->ok);
+  free(w->info);
   w->f = w->work = NULL;
   w->fb = NULL;
-  w->ok = NULL;
+  w->info = NULL;
 }
 
 static void *jr_slot(const jr_factors *s, int64_t k) {
@@ -95,7 +101,7 @@ static void jr_factor_put(const jr_factor_layout *lay, jr_dtype P,
   if (lay->exact)
     jr_xform_transpose(R, n, fr, dst);
   else
-    memcpy(dst, fr, (size_t)nn * jr_dtype_size(R));
+    jr_product_pack(R, n, lay->lower, fr, n, dst);
 }
 
 /* The one function behind every stored factor (jr_mvn_create and the
@@ -103,19 +109,18 @@ static void jr_factor_put(const jr_factor_layout *lay, jr_dtype P,
 jr_status jr_factors_compute(const jr_factors *s, int64_t k, const void *cov,
                              jr_factor_scratch *w, int *failed) {
   const jr_factor_layout *lay = &s->lay;
-  void *dst = jr_slot(s, k);
-  /* The row-major layout takes the factor as is: straight into place (for
-   * W3, n = 1000, that saves an 8 MB buffer and its copy). */
-  if (!lay->exact && w->P == lay->dtype)
-    return jr_linalg_factor(lay->method, w->P, lay->n, cov, dst, failed);
-  jr_status st = jr_linalg_factor(lay->method, w->P, lay->n, cov, w->f, failed);
+  const jr_linalg_kernels *kern;
+  jr_status st = jr_linalg_get(jr_isa_active(), &kern);
   if (st != JR_OK) return st;
-  jr_factor_put(lay, w->P, w->f, w->work, dst);
+  st = jr_linalg_factor(lay->method, w->P, lay->n, cov, w->f, failed);
+  if (st != JR_OK) return st;
+  jr_factor_put(lay, w->P, w->f, w->work, jr_slot(s, k));
   return JR_OK;
 }
 
 int jr_factors_chunk_pays(const jr_factor_layout *lay) {
-  return lay->method == JR_CHOLESKY && lay->n >= 1 && lay->n <= JR_CHOL_OWN_MAX;
+  return lay->method == JR_CHOLESKY && lay->n >= 1 &&
+         lay->n <= JR_CHOL_BATCH_MAX;
 }
 
 jr_status jr_factors_compute_chunk(const jr_factors *s, int64_t k, int64_t cnt,
@@ -126,31 +131,28 @@ jr_status jr_factors_compute_chunk(const jr_factors *s, int64_t k, int64_t cnt,
   const size_t mbytes = (size_t)(n * n) * jr_dtype_size(P);
   const char *c = cov;
   char *dst = jr_slot(s, k);
-  JR_ASSERT(cnt <= w->chunk);
-  /* Where the layout is exactly the column-major factor (no padding: float64
-   * n = 4, W4's case) the batch writes it in place. */
-  const int direct =
-      P == lay->dtype && lay->exact && jr_xform_pad(lay->dtype, n) == n;
-  if (jr_factors_chunk_pays(lay) && jr_own_chol_ok())
-    jr_chol_small_batch(P, n, cnt, c, direct ? (void *)dst : w->fb, w->ok,
-                        direct);
-  else
-    memset(w->ok, 0, (size_t)cnt);
-  /* A matrix the own Cholesky leaves (not positive definite, non-finite)
-   * goes through jr_factors_compute like any other: every factor is
-   * jr_linalg_factor's. */
-  for (int64_t e = 0; e < cnt; e++) {
-    if (w->ok[e] && direct) continue;
-    if (w->ok[e]) {
-      jr_factor_put(lay, P, (const char *)w->fb + (size_t)e * mbytes, w->work,
-                    dst + (size_t)e * lay->bytes);
-    } else {
+  if (!w->chunk) { /* no batched form: one at a time, the same bytes */
+    for (int64_t e = 0; e < cnt; e++) {
       int failed;
       jr_status st =
           jr_factors_compute(s, k + e, c + (size_t)e * mbytes, w, &failed);
       if (st != JR_OK) return st;
     }
+    return JR_OK;
   }
+  JR_ASSERT(cnt <= w->chunk);
+  const jr_linalg_kernels *kern;
+  jr_status st = jr_linalg_get(jr_isa_active(), &kern);
+  if (st != JR_OK) return st;
+  /* Where the layout is exactly the column-major factor (no padding: float64
+   * n = 4, W4's case) the batch writes it in place. Every factor, failed
+   * ones included (NaN lower, +0 upper), is jr_chol's for that matrix. */
+  const int direct =
+      P == lay->dtype && lay->exact && jr_xform_pad(lay->dtype, n) == n;
+  jr_chol_batch(P, n, cnt, c, direct ? (void *)dst : w->fb, w->info, direct);
+  for (int64_t e = 0; !direct && e < cnt; e++)
+    jr_factor_put(lay, P, (const char *)w->fb + (size_t)e * mbytes, w->work,
+                  dst + (size_t)e * lay->bytes);
   return JR_OK;
 }
 
@@ -162,11 +164,20 @@ static double jr_elem(jr_dtype d, const void *p, int64_t k) {
 void jr_factors_get(const jr_factors *s, int64_t k, double *out) {
   const jr_factor_layout *lay = &s->lay;
   const int64_t n = lay->n, np = jr_xform_pad(lay->dtype, n);
+  const int64_t pw =
+      lay->dtype == JR_FLOAT32 ? JR_PRODUCT_PANEL_F32 : JR_PRODUCT_PANEL_F64;
   const void *f = jr_factors_slot(s, k);
   for (int64_t i = 0; i < n; i++)
-    for (int64_t j = 0; j < n; j++)
-      out[i * n + j] =
-          jr_elem(lay->dtype, f, lay->exact ? j * np + i : i * n + j);
+    for (int64_t j = 0; j < n; j++) {
+      if (lay->exact) {
+        out[i * n + j] = jr_elem(lay->dtype, f, j * np + i);
+      } else if (lay->lower && j > i) { /* +0 by the packed definition */
+        out[i * n + j] = 0.0;
+      } else {
+        const int64_t off = jr_product_panel_off(n, lay->lower, pw, i / pw);
+        out[i * n + j] = jr_elem(lay->dtype, f, off + j * pw + i % pw);
+      }
+    }
 }
 
 int jr_factors_has_nan(const jr_factors *s, int64_t k) {
@@ -181,47 +192,63 @@ int jr_factors_has_nan(const jr_factors *s, int64_t k) {
 
 /* ---- the product */
 
-void jr_product_init(jr_product *x, const jr_factor_layout *lay, jr_isa isa) {
-  const int64_t G = JR_XFORM_GEMM_ROWS;
+jr_status jr_product_init(jr_mvn_product *x, const jr_factor_layout *lay,
+                          jr_isa isa) {
   x->lay = *lay;
-  x->exact = jr_transform_for_isa(isa);
-  x->blas = !lay->exact;
-  x->align = lay->exact ? 0 : G;
-  /* gemm's product; 64-byte aligned so each call sees the same alignment */
+  jr_status st = jr_linalg_get(isa, &x->kern);
+  if (st != JR_OK) return st;
+  /* jr_product's z blocks: whole ones keep its register tiles full */
+  x->rows_hint = lay->exact ? 0 : JR_PRODUCT_MC;
   x->scratch_bytes =
-      lay->exact
-          ? 0
-          : ((size_t)(G * lay->n) * jr_dtype_size(lay->dtype) + 63) / 64 * 64;
+      lay->exact ? 0 : jr_product_scratch_bytes(lay->dtype, lay->n);
+  return JR_OK;
 }
 
-void jr_product_run(const jr_product *x, const jr_product_block *b) {
+/* The run of rows [a, e) from a that share a factor and whose means are
+ * one (*ms = 0) or consecutive (*ms = n): one jr_product call. */
+static int64_t jr_run_end(const jr_product_block *b, int64_t a, size_t rbytes,
+                          int64_t n, int64_t *ms) {
+  int64_t e = a + 1;
+  *ms = 0;
+  if (e < b->rows && b->factor[e] == b->factor[a]) {
+    const char *m0 = b->mean[a], *m1 = b->mean[e];
+    if (m1 == m0 + rbytes)
+      *ms = n;
+    else if (m1 != m0)
+      return e;
+  }
+  for (; e < b->rows && b->factor[e] == b->factor[a] &&
+         (const char *)b->mean[e] ==
+             (const char *)b->mean[a] + (size_t)(e - a) * (*ms ? rbytes : 0);
+       e++) {
+  }
+  return e;
+}
+
+void jr_product_run(const jr_mvn_product *x, const jr_product_block *b) {
   const jr_dtype R = x->lay.dtype;
   const int64_t n = x->lay.n;
   const size_t rbytes = (size_t)n * jr_dtype_size(R);
   if (x->lay.exact) {
-    jr_transform_block blk = {R,
-                              n,
-                              b->hi - b->lo,
-                              (const char *)b->z + (size_t)b->lo * rbytes,
-                              b->factor + b->lo,
-                              b->mean + b->lo,
-                              b->out,
-                              b->shared};
-    x->exact(&blk);
+    jr_transform_block blk = {R,         n,       b->rows, b->z,
+                              b->factor, b->mean, b->out,  b->shared};
+    x->kern->product_small(&blk);
     return;
   }
-  /* BLAS: each run of rows sharing a factor is one call over the whole run
-   * (z of rows outside [lo, hi) is zero), so the call computing a row has
-   * the same shape and position whatever the slice or thread split (see
-   * transform_blas.c). */
-  for (int64_t ra = 0, rb; ra < b->rows; ra = rb) {
-    for (rb = ra + 1; rb < b->rows && b->factor[rb] == b->factor[ra]; rb++) {
-    }
-    const int64_t lo = ra > b->lo ? ra : b->lo, hi = rb < b->hi ? rb : b->hi;
-    if (lo >= hi) continue;
-    jr_transform_blas(R, n, x->lay.method == JR_CHOLESKY, rb - ra,
-                      b->factor[ra], (char *)b->z + (size_t)ra * rbytes,
-                      b->scratch, lo - ra, hi - ra, b->mean + lo,
-                      (char *)b->out + (size_t)(lo - b->lo) * rbytes);
+  for (int64_t a = 0, e; a < b->rows; a = e) {
+    int64_t ms = 0;
+    e = b->shared ? b->rows : jr_run_end(b, a, rbytes, n, &ms);
+    const jr_product_args g = {.dtype = R,
+                               .n = n,
+                               .lower = x->lay.lower,
+                               .rows = e - a,
+                               .packed = b->factor[a],
+                               .z = (const char *)b->z + (size_t)a * rbytes,
+                               .mean = b->mean[a],
+                               .mean_stride = ms,
+                               .out = (char *)b->out + (size_t)a * rbytes,
+                               .scratch = b->scratch};
+    /* with its scratch given, the product cannot fail */
+    (void)x->kern->product(&g);
   }
 }

@@ -3,22 +3,26 @@
  * that knows the layout is here (factor_store.c); the rest of the library
  * holds factors as opaque slots and samples through jr_product_run. Internal.
  *
- * Today's layout, chosen by n alone (never by ISA, slice or thread count):
- *  - n <= JR_XFORM_SMALL_MAX ("exact"): transposed and padded for the exact
- *    in-order kernels (jr_xform_transpose in linalg/transform.h);
- *  - larger n: row-major, for the BLAS product (linalg/transform_blas.c). */
+ * The layout, chosen by n alone (never by ISA, slice or thread count); the
+ * product has one definition for every n (linalg/product.h: acc = +0,
+ * fma(F_ij, z_j, acc) for j = 0..n-1 in order, then mean + acc):
+ *  - n <= JR_XFORM_SMALL_MAX ("exact"): transposed and padded for the
+ *    per-row-factor small product (jr_xform_transpose, linalg/transform.h);
+ *  - larger n: jr_product_pack's panels (lower triangle only for cholesky),
+ *    for jr_product. */
 #ifndef JR_MVN_FACTOR_STORE_H
 #define JR_MVN_FACTOR_STORE_H
 
 #include "internal.h"
-#include "linalg/transform.h"
+#include "linalg/linalg_kernels.h"
 
 /* The layout of one stored factor. */
 typedef struct jr_factor_layout {
   jr_method method;
   jr_dtype dtype; /* R: factors are stored widened (exactly) to it */
   int64_t n;
-  int exact; /* n <= JR_XFORM_SMALL_MAX: the in-order (XLA dot model) path */
+  int exact;     /* n <= JR_XFORM_SMALL_MAX: the small product's layout */
+  int lower;     /* cholesky: only the lower triangle is stored (n > 16) */
   int64_t elems; /* elements per stored factor */
   size_t bytes;  /* bytes per stored factor */
 } jr_factor_layout;
@@ -48,13 +52,13 @@ static inline const void *jr_factors_slot(const jr_factors *s, int64_t k) {
 
 /* Scratch for computing factors of covariances in P (float32/float64):
  * one factor and a double copy, plus `chunk` matrices for
- * jr_factors_compute_chunk. */
+ * jr_factors_compute_chunk (when the batched Cholesky applies). */
 typedef struct jr_factor_scratch {
   jr_dtype P;
-  void *f;           /* n^2 in P */
-  double *work;      /* n^2 doubles */
-  void *fb;          /* chunk n^2 in P */
-  unsigned char *ok; /* chunk */
+  void *f;       /* n^2 in P */
+  double *work;  /* n^2 doubles */
+  void *fb;      /* chunk n^2 in P */
+  int64_t *info; /* chunk */
   int64_t chunk;
 } jr_factor_scratch;
 
@@ -63,15 +67,17 @@ jr_status jr_factor_scratch_alloc(jr_factor_scratch *w,
                                   int64_t chunk);
 void jr_factor_scratch_free(jr_factor_scratch *w);
 
-/* The factor of one covariance (n x n row-major in w->P) into slot k, as JAX
- * computes it (jr_linalg_factor). *failed: LAPACK reported failure (the
- * factor is NaN). The work copy is clobbered. */
+/* The factor of one covariance (n x n row-major in w->P) into slot k:
+ * cholesky by the own jr_chol, eigh/svd as JAX computes them
+ * (jr_linalg_factor, LAPACK). *failed: the factorization failed (the factor
+ * is NaN). The work copy is clobbered. JR_E_BAD_ISA if the active kernel
+ * set fails its linear-algebra self-check. */
 jr_status jr_factors_compute(const jr_factors *s, int64_t k, const void *cov,
                              jr_factor_scratch *w, int *failed);
 
 /* Factors of cnt <= w->chunk contiguous covariances into slots [k, k + cnt):
  * the same bytes as jr_factors_compute per matrix; the small Cholesky runs
- * across the chunk (several matrices per vector). */
+ * across the chunk (jr_chol_batch: several matrices per vector). */
 jr_status jr_factors_compute_chunk(const jr_factors *s, int64_t k, int64_t cnt,
                                    const void *cov, jr_factor_scratch *w);
 
@@ -86,35 +92,32 @@ int jr_factors_has_nan(const jr_factors *s, int64_t k);
 /* ---- the product out = mean + F z over a block of rows */
 
 /* How a sampler must cut rows into blocks and what it gives each worker. */
-typedef struct jr_product {
+typedef struct jr_mvn_product {
   jr_factor_layout lay;
-  /* 0: a block may be any run of rows. Else blocks start at absolute
-   * multiples of `align` rows and hold min(align, rows left) rows, rows of the
-   * block outside the requested slice included (their z zero, their output
-   * discarded): the product of a row then depends only on its absolute
-   * position, whatever the slice or thread split. */
-  int64_t align;
+  /* A block may be any run of rows: a row's bytes depend on its own z,
+   * factor and mean only (the product's order is fixed per element). */
+  int64_t rows_hint;    /* rows per block that keep the product efficient */
   size_t scratch_bytes; /* per worker, 64-byte aligned */
-  int blas;             /* uses BLAS: bracket sampling in jr_blas_enter/leave */
-  jr_transform_fn exact; /* the exact kernel of the active kernel set */
-} jr_product;
+  const jr_linalg_kernels *kern; /* the kernel set's (self-checked) */
+} jr_mvn_product;
 
-void jr_product_init(jr_product *x, const jr_factor_layout *lay, jr_isa isa);
+/* The product for the kernel set `isa`: JR_E_BAD_ISA if that set fails its
+ * linear-algebra self-check (jr_linalg_get). */
+jr_status jr_product_init(jr_mvn_product *x, const jr_factor_layout *lay,
+                          jr_isa isa);
 
 typedef struct jr_product_block {
   int64_t rows;              /* rows in the block */
-  int64_t lo, hi;            /* rows wanted, 0 <= lo <= hi <= rows */
-  void *z;                   /* rows * n in R, zero outside [lo, hi);
-                                overwritten */
+  const void *z;             /* rows * n in R */
   const void *const *factor; /* rows slot pointers (jr_factors_slot) */
   const void *const *mean;   /* rows pointers to n elements in R */
   /* 1: every row's factor and mean are factor[0] and mean[0] (one
    * covariance and mean for all rows): same bytes, faster. */
   int shared;
-  void *out;     /* receives rows [lo, hi): (hi - lo) * n in R */
-  void *scratch; /* jr_product.scratch_bytes */
+  void *out;     /* rows * n in R */
+  void *scratch; /* jr_mvn_product.scratch_bytes */
 } jr_product_block;
 
-void jr_product_run(const jr_product *x, const jr_product_block *b);
+void jr_product_run(const jr_mvn_product *x, const jr_product_block *b);
 
 #endif /* JR_MVN_FACTOR_STORE_H */

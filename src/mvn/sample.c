@@ -1,7 +1,6 @@
-/* multivariate_normal's sampling: rows cut into blocks (as the product asks,
- * jr_product.align), z drawn into each block just before the product reads
- * it, blocks split over worker threads. Memory does not grow with the
- * output. */
+/* multivariate_normal's sampling: rows cut into blocks, z drawn into each
+ * block just before the product reads it, blocks split over worker threads.
+ * Memory does not grow with the output. */
 #include "mvn/sample.h"
 
 #include <stdatomic.h>
@@ -17,11 +16,10 @@ enum { JR_MVN_BLOCK = JR_CALL_BLOCK };
 
 typedef struct {
   const jr_mvn_source *src;
-  jr_fill z;          /* normal(key, rows * n, zdtype), prepared */
-  jr_product prod;    /* the product and its blocking */
-  int64_t row0, row1; /* the absolute rows asked for; out[0] is row0 */
-  int64_t brows;      /* rows per block */
-  int64_t k0;         /* aligned blocks: the first absolute block */
+  jr_fill z;           /* normal(key, rows * n, zdtype), prepared */
+  jr_mvn_product prod; /* the product and its blocking */
+  int64_t row0, row1;  /* the absolute rows asked for; out[0] is row0 */
+  int64_t brows;       /* rows per block */
   void *out;
   atomic_int status;
 } jr_sample_job;
@@ -151,22 +149,14 @@ static jr_status jr_block_sources(const jr_sample_job *job, jr_sample_bufs *b,
   return st;
 }
 
-/* Worker: rows [row0 + begin, row0 + end), or with aligned blocks the
- * absolute blocks k0 + [begin, end) (block k holds rows [k G, k G + G)) cut
- * to [row0, row1). */
+/* Worker: rows [row0 + begin, row0 + end). */
 static void jr_sample_worker(void *arg, int64_t begin, int64_t end) {
   jr_sample_job *job = arg;
   const jr_mvn_source *src = job->src;
   const jr_mvn_plan *p = src->plan;
-  const int64_t n = p->n, G = job->prod.align, brows = job->brows;
+  const int64_t n = p->n, brows = job->brows;
   const size_t rsize = jr_dtype_size(p->rdtype), rbytes = (size_t)n * rsize;
-  int64_t a = job->row0 + begin, b = job->row0 + end;
-  if (G) {
-    a = (job->k0 + begin) * G;
-    b = (job->k0 + end) * G;
-    if (a < job->row0) a = job->row0;
-    if (b > job->row1) b = job->row1;
-  }
+  const int64_t a = job->row0 + begin, b = job->row0 + end;
   jr_sample_bufs buf;
   jr_status st = jr_bufs_alloc(job, &buf);
   if (st != JR_OK) {
@@ -194,18 +184,11 @@ static void jr_sample_worker(void *arg, int64_t begin, int64_t end) {
     }
   }
   jr_row_cursor cur;
-  jr_row_cursor_init(p, G ? a / G * G : a, &cur);
+  jr_row_cursor_init(p, a, &cur);
   for (int64_t r = a; r < b;) {
-    /* the block [blo, bhi) and its rows wanted [r, hi) */
-    const int64_t blo = G ? r / G * G : r;
-    const int64_t bhi = G ? (blo + G < p->rows ? blo + G : p->rows)
-                          : (r + brows < b ? r + brows : b);
-    const int64_t hi = bhi < b ? bhi : b, cnt = bhi - blo;
-    if (r > blo) memset(buf.z, 0, (size_t)(r - blo) * rbytes);
-    if (bhi > hi)
-      memset(buf.z + (size_t)(hi - blo) * rbytes, 0,
-             (size_t)(bhi - hi) * rbytes);
-    jr_draw_z(job, r, hi - r, buf.zraw, buf.z + (size_t)(r - blo) * rbytes);
+    /* the block [r, hi) */
+    const int64_t hi = r + brows < b ? r + brows : b, cnt = hi - r;
+    jr_draw_z(job, r, cnt, buf.zraw, buf.z);
     if (partial && !shared) {
       for (int64_t k = 0; k < cnt; k++) {
         buf.fptr[k] =
@@ -223,8 +206,7 @@ static void jr_sample_worker(void *arg, int64_t begin, int64_t end) {
       }
     } else if (!shared) {
       if (!stored_f || !stored_m) {
-        JR_ASSERT(!G && r == blo); /* one-shot: exact product, rows = blocks */
-        if ((st = jr_block_sources(job, &buf, blo, cnt)) != JR_OK) {
+        if ((st = jr_block_sources(job, &buf, r, cnt)) != JR_OK) {
           jr_set_status(job, st);
           break;
         }
@@ -236,8 +218,6 @@ static void jr_sample_worker(void *arg, int64_t begin, int64_t end) {
       }
     }
     const jr_product_block pb = {.rows = cnt,
-                                 .lo = r - blo,
-                                 .hi = hi - blo,
                                  .z = buf.z,
                                  .factor = buf.fptr,
                                  .mean = buf.mptr,
@@ -265,14 +245,20 @@ jr_status jr_mvn_sample(const jr_ctx *ctx, const jr_mvn_source *src, jr_key key,
     return st;
   }
   job->src = src;
-  jr_product_init(&job->prod, src->lay, job->z.kern->isa);
+  if ((st = jr_product_init(&job->prod, src->lay, job->z.kern->isa)) != JR_OK) {
+    free(job);
+    return st;
+  }
   job->row0 = row0;
   job->row1 = row1;
   job->out = out;
   atomic_init(&job->status, JR_OK);
-  const int64_t G = job->prod.align;
-  job->brows = G ? G : n >= JR_MVN_BLOCK ? 1 : JR_MVN_BLOCK / n;
-  JR_ASSERT(src->factors || !G);
+  job->brows = n >= JR_MVN_BLOCK ? 1 : JR_MVN_BLOCK / n;
+  /* Stored factors: blocks as large as the product's z blocks (without,
+   * a block's factors are computed into the worker's buffer, which stays
+   * small: one covariance per row costs n^3 / 3 there anyway). */
+  if (src->factors && job->brows < job->prod.rows_hint)
+    job->brows = job->prod.rows_hint;
   /* Work per row: drawing z dominates for small n, the product for large n;
    * a factorization per row when there are no stored factors. */
   int64_t work = count * n, extra;
@@ -283,20 +269,7 @@ jr_status jr_mvn_sample(const jr_ctx *ctx, const jr_mvn_source *src, jr_key key,
     work = INT64_MAX;
   }
   const int threads = jr_ctx_threads(ctx, work);
-  /* BLAS runs in our workers (the product, or LAPACK for a matrix the own
-   * Cholesky leaves): OpenBLAS single-threaded meanwhile. */
-  const int blas = job->prod.blas || !src->factors;
-  if (blas) jr_blas_enter();
-  if (G) {
-    /* Threads split whole absolute blocks, so no block is computed twice. */
-    job->k0 = row0 / G;
-    st = jr_parallel_for(threads, (row1 + G - 1) / G - job->k0,
-                         jr_sample_worker, job);
-  } else {
-    job->k0 = 0;
-    st = jr_parallel_for(threads, count, jr_sample_worker, job);
-  }
-  if (blas) jr_blas_leave();
+  st = jr_parallel_for(threads, count, jr_sample_worker, job);
   if (st == JR_OK && atomic_load(&job->status) != JR_OK) {
     st = (jr_status)atomic_load(&job->status);
     jr_fail(st, "%s: a worker failed (%s) while sampling rows [%lld, %lld)", fn,

@@ -14,7 +14,7 @@ typedef struct jr_mvn_source {
   /* The stored factors, one per cov batch element (jr_mvn_create), or NULL:
    * then each block's covariances are read from `cov` and factored as the
    * block is sampled (the one-shot path: one covariance per row,
-   * C-contiguous, the exact product). */
+   * C-contiguous). */
   const jr_factors *factors;
   const jr_array *cov;
   /* The means in R, one per mean batch element, or NULL: then each block's
@@ -24,9 +24,7 @@ typedef struct jr_mvn_source {
   /* Stored for a part of the rows only: slot k of `factors` holds cov batch
    * element factor_first + k, means[k] mean element mean_first + k (0 when
    * stored for all rows), and the maps (NULL when stored for all rows) say
-   * which are stored. Rows that use one not stored are only ever rows an
-   * aligned product block computes besides the wanted ones: their pointers
-   * are NULL and never read. */
+   * which are stored (every row sampled uses stored ones). */
   int64_t factor_first, mean_first, mean_count;
   const unsigned char *factor_used, *mean_used;
 } jr_mvn_source;

@@ -2,9 +2,10 @@
  * machine supports byte for byte against the scalar definitions (ref), for
  * n = 1..20, 31..33, 64, 100, 300 (Cholesky also 450, 600; the product
  * also 401, 450, 1031, 1100), odd row counts, failing and NaN
- * matrices; the batched small Cholesky against jr_chol per matrix (and, for
- * n <= 4, today's lanes); the product for n <= 16 against
- * jr_transform_rows; and a long-double sanity bound on the accuracy. */
+ * matrices; the batched small Cholesky against jr_chol per matrix; the
+ * product for n <= 16 against jr_transform_rows and the sets' small
+ * products; the start-up self-check (passes on every set, detects a broken
+ * entry); and a long-double sanity bound on the accuracy. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -226,19 +227,6 @@ static void test_batch(void) {
                 "batch %s %s n=%lld colmajor=%d differs from ref",
                 jr_isa_name(isas[t]), jr_dtype_name(d), (long long)n, colmajor);
         }
-#if defined(JR_HAVE_AVX2_CHOL)
-        /* n <= 4: today's own lanes (factor_avx2.c) where they succeed */
-        if (n <= JR_CHOL_OWN_MAX && jr_isa_supported(JR_ISA_AVX2)) {
-          unsigned char ok[COUNT];
-          jr_chol_small_batch_avx2(d, n, COUNT, c, fk, ok, colmajor);
-          for (int e = 0; e < COUNT; e++)
-            if (ok[e])
-              CHECK(ir[e] == 0 && !memcmp(fk + tsize(d) * (size_t)(e * nn),
-                                          fr + tsize(d) * (size_t)(e * nn),
-                                          tsize(d) * (size_t)nn),
-                    "n=%lld e=%d: not today's own bytes", (long long)n, e);
-        }
-#endif
       }
       free(c);
       free(fr);
@@ -259,7 +247,8 @@ static void make_factor(int64_t n, int lower, double *f) {
 static void run_product(const jr_linalg_kernels *kt, jr_dtype d, int64_t n,
                         int lower, int64_t rows, int shared, const void *packed,
                         const void *z, const void *mean, void *out) {
-  jr_product_args a = {d, n, lower, rows, packed, z, mean, shared ? 0 : n, out};
+  jr_product_args a = {d, n,    lower,          rows, packed,
+                       z, mean, shared ? 0 : n, out,  NULL};
   CHECK(kt->product(&a) == 0, "product failed");
 }
 
@@ -364,7 +353,8 @@ static void test_product(void) {
   }
 }
 
-/* n <= 16: jr_product equals jr_transform_rows (the same definition). */
+/* n <= 16: jr_product equals jr_transform_rows and every set's small
+ * product (the same definition). */
 static void test_transform(void) {
   enum { ROWS = 29 };
   for (int di = 0; di < 2; di++) {
@@ -398,21 +388,70 @@ static void test_transform(void) {
           _Alignas(64) char packed[32 * 16 * 8];
           jr_product_pack(d, n, lower, f, n, packed);
           jr_product_args a = {d, n, lower,          ROWS, packed,
-                               z, m, shared ? 0 : n, o2};
+                               z, m, shared ? 0 : n, o2,   NULL};
           CHECK_OK(jr_product(&a));
           CHECK(!memcmp(o1, o2, ts * (size_t)(ROWS * n)),
                 "%s n=%lld lower=%d shared=%d: product != jr_transform_rows",
                 jr_dtype_name(d), (long long)n, lower, shared);
           for (size_t t = 0; t < sizeof isas / sizeof isas[0]; t++) {
             if (!jr_isa_supported(isas[t])) continue;
-            jr_transform_fn fn = jr_transform_for_isa(isas[t]);
-            fn(&blk);
+            jr_linalg_for(isas[t])->product_small(&blk);
             CHECK(!memcmp(o1, o2, ts * (size_t)(ROWS * n)),
                   "%s n=%lld: transform kernel of %s != product",
                   jr_dtype_name(d), (long long)n, jr_isa_name(isas[t]));
           }
         }
   }
+}
+
+/* The start-up self-check passes on every set the machine has and fails
+ * (so jr_linalg_get errs) when any one entry is off by one ulp. */
+static int product_off(const jr_product_args *a) {
+  const int r = jr_product_ref(a);
+  if (a->dtype == JR_FLOAT32)
+    ((float *)a->out)[a->rows * a->n - 1] =
+        nextafterf(((float *)a->out)[a->rows * a->n - 1], INFINITY);
+  else
+    ((double *)a->out)[a->rows * a->n - 1] =
+        nextafter(((double *)a->out)[a->rows * a->n - 1], INFINITY);
+  return r;
+}
+static int64_t chol_off_f64(int64_t n, double *a, int64_t lda) {
+  const int64_t r = jr_chol_ref_f64(n, a, lda);
+  a[(n - 1) * lda + n - 1] = nextafter(a[(n - 1) * lda + n - 1], 0);
+  return r;
+}
+static void batch_off_f32(int64_t n, int64_t count, const float *cov, float *f,
+                          int64_t *info, int colmajor) {
+  jr_chol_batch_ref_f32(n, count, cov, f, info, colmajor);
+  if (n == 7) info[0] = 1;
+}
+static void small_off(const jr_transform_block *b) {
+  jr_transform_rows(b);
+  if (b->n == 13 && b->dtype == JR_FLOAT64) ((double *)b->out)[0] = -0.0;
+}
+
+static void test_selfcheck(void) {
+  CHECK(jr_linalg_self_check(&jr_linalg_ref), "ref fails its self-check");
+  for (size_t t = 0; t < sizeof isas / sizeof isas[0]; t++) {
+    if (!jr_isa_supported(isas[t])) continue;
+    const jr_linalg_kernels *k;
+    CHECK_OK(jr_linalg_get(isas[t], &k));
+    CHECK(k == jr_linalg_for(isas[t]), "jr_linalg_get(%s): another set",
+          jr_isa_name(isas[t]));
+  }
+  jr_linalg_kernels bad = jr_linalg_ref;
+  bad.product = product_off;
+  CHECK(!jr_linalg_self_check(&bad), "self-check misses a wrong product");
+  bad = jr_linalg_ref;
+  bad.chol_f64 = chol_off_f64;
+  CHECK(!jr_linalg_self_check(&bad), "self-check misses a wrong Cholesky");
+  bad = jr_linalg_ref;
+  bad.chol_batch_f32 = batch_off_f32;
+  CHECK(!jr_linalg_self_check(&bad), "self-check misses a wrong batch");
+  bad = jr_linalg_ref;
+  bad.product_small = small_off;
+  CHECK(!jr_linalg_self_check(&bad), "self-check misses a wrong small product");
 }
 
 /* Sanity bounds against long double: the factor reconstructs the matrix,
@@ -468,7 +507,7 @@ static void test_accuracy(void) {
           64,
           (tsize(d) * (size_t)jr_product_packed_size(d, n, 1) + 63) / 64 * 64);
       jr_product_pack(d, n, 1, f, n, packed);
-      jr_product_args a = {d, n, 1, rows, packed, z, m, 0, o};
+      jr_product_args a = {d, n, 1, rows, packed, z, m, 0, o, NULL};
       CHECK_OK(jr_product(&a));
       int bad = 0;
       for (int64_t r = 0; r < rows; r++)
@@ -511,5 +550,6 @@ int main(int argc, char **argv) {
   if (all || !strcmp(part, "product")) test_product();
   if (all || !strcmp(part, "transform")) test_transform();
   if (all || !strcmp(part, "accuracy")) test_accuracy();
+  if (all || !strcmp(part, "selfcheck")) test_selfcheck();
   return tu_finish(part);
 }

@@ -151,4 +151,67 @@ static inline jr_ctx *mt_ctx(jr_mode mode, int threads) {
   return c;
 }
 
+/* The Cholesky's documented order (docs/linalg.md), written here
+ * independently of src/linalg: the lower factor of the symmetrized a
+ * (row-major), upper +0, lower NaN when a pivot is not > 0.
+ * n <= 4: potf2 (products rounded on their own, summed in order from +0,
+ * then a_ij - sum); n >= 5: c = a_ij, c = fma(-L_ik, L_jk, c) in order;
+ * L_jj = sqrt(c), L_ij = c * (1 / L_jj). */
+#define MT_DEFINE_CHOL_MODEL(NAME, T, SQRT, FMA)                               \
+  static inline int NAME(int n, const double *cov, double *out) {              \
+    T *a = mt_alloc(sizeof *a * (size_t)(n * n));                              \
+    int info = 0;                                                              \
+    for (int i = 0; i < n; i++)                                                \
+      for (int j = 0; j < n; j++) {                                            \
+        const T x = (T)cov[i * n + j], y = (T)cov[j * n + i];                  \
+        a[i * n + j] = (x + y) / (T)2;                                         \
+      }                                                                        \
+    for (int j = 0; j < n && !info; j++) {                                     \
+      T d;                                                                     \
+      if (n <= 4) {                                                            \
+        T dot = 0;                                                             \
+        for (int k = 0; k < j; k++) {                                          \
+          const T p = a[j * n + k] * a[j * n + k];                             \
+          dot = dot + p;                                                       \
+        }                                                                      \
+        d = a[j * n + j] - dot;                                                \
+      } else {                                                                 \
+        d = a[j * n + j];                                                      \
+        for (int k = 0; k < j; k++)                                            \
+          d = FMA(-a[j * n + k], a[j * n + k], d);                             \
+      }                                                                        \
+      if (!(d > 0)) {                                                          \
+        info = j + 1;                                                          \
+        break;                                                                 \
+      }                                                                        \
+      a[j * n + j] = SQRT(d);                                                  \
+      const T r = (T)1 / a[j * n + j];                                         \
+      for (int i = j + 1; i < n; i++) {                                        \
+        T c;                                                                   \
+        if (n <= 4) {                                                          \
+          T t = 0;                                                             \
+          for (int k = 0; k < j; k++) {                                        \
+            const T p = a[i * n + k] * a[j * n + k];                           \
+            t = t + p;                                                         \
+          }                                                                    \
+          c = j > 0 ? a[i * n + j] - t : a[i * n + j];                         \
+        } else {                                                               \
+          c = a[i * n + j];                                                    \
+          for (int k = 0; k < j; k++)                                          \
+            c = FMA(-a[i * n + k], a[j * n + k], c);                           \
+        }                                                                      \
+        a[i * n + j] = c * r;                                                  \
+      }                                                                        \
+    }                                                                          \
+    for (int i = 0; i < n; i++)                                                \
+      for (int j = 0; j < n; j++)                                              \
+        out[i * n + j] = j > i  ? 0.0                                          \
+                         : info ? (double)NAN                                  \
+                                : (double)a[i * n + j];                        \
+    free(a);                                                                   \
+    return info;                                                               \
+  }
+MT_DEFINE_CHOL_MODEL(mt_chol_model_f32, float, sqrtf, fmaf)
+MT_DEFINE_CHOL_MODEL(mt_chol_model_f64, double, sqrt, fma)
+
 #endif /* JR_MVN_TEST_H */

@@ -71,7 +71,8 @@ static void check_rows(const char *what, const jr_array *mean,
          *got = mt_alloc((size_t)rows * rb);
     const jr_key key = jr_key_from_seed(7 + mode, 0);
     CHECK_OK(jr_mvn_sample_rows(full, ign, key, 0, rows, want));
-    /* the whole range, and slices inside it (one across a 128-row block) */
+    /* the whole range, and slices inside it (one across a 96-row product
+     * block) */
     const int64_t cuts[][2] = {{a, b},
                                {a, a + (b - a) / 2},
                                {a + (b - a) / 3, b},
@@ -159,7 +160,7 @@ static void batch_per_row(jr_dtype dt, int64_t n) {
                            &m) == JR_E_NON_FINITE,
         "%s: create_rows [17, 18) accepted covariance 17", what);
   CHECK(m == NULL, "%s: an object after a failure", what);
-  /* rows that do not: 1 row, a range across the 128-row block boundary */
+  /* rows that do not: 1 row, and a longer range */
   check_rows(what, &mean.view, &cov.view, JR_SHAPE_NONE, NULL, JR_CHECK_RAISE,
              18, 19);
   check_rows(what, &mean.view, &cov.view, JR_SHAPE_NONE, NULL, JR_CHECK_RAISE,
@@ -192,8 +193,7 @@ static void batch_per_row(jr_dtype dt, int64_t n) {
 /* Broadcasting with gaps: batch (6, 5) from means (6, 1, n) and covariances
  * (5, n, n): row r uses mean r / 5 and cov r % 5. Rows [3, 6) use covs
  * {3, 4, 0} and means {0, 1}; covs 1 (NaN) and 2 (not symmetric) and mean 3
- * (Inf) are invalid and unused. With n > 16 the product's 128-row block
- * holds rows that use them (computed beside, never read). */
+ * (Inf) are invalid and unused. */
 static void broadcast_gaps(jr_dtype dt, int64_t n) {
   char what[64];
   snprintf(what, sizeof what, "broadcast %s n=%lld", jr_dtype_name(dt),
