@@ -452,6 +452,11 @@ static jr_status jr_dens_eval_full(const jr_mvn_density *d,
   const int64_t n = d->n;
   const jr_dens_solve_fn solve = jr_dens_solve_for_active();
   double q[B];
+  /* x's rows read in place: C-contiguous float64, or float32 (exact in
+   * double) when the result is float32 or float64 */
+  const int whole = !x->strides && p->xlen == n && n > 0;
+  const int direct64 = whole && x->dtype == JR_FLOAT64;
+  const int direct32 = whole && x->dtype == JR_FLOAT32;
   jr_dens_cursor c;
   jr_dens_cursor_init(p, a, &c);
   int64_t r = a;
@@ -459,11 +464,22 @@ static jr_status jr_dens_eval_full(const jr_mvn_density *d,
     const int64_t ci = c.ci, first = r;
     int cnt = 0;
     while (r < b && cnt < B && c.ci == ci) {
-      jr_status st = jr_dens_load("x", x, c.xi * p->xlen, p->xlen, d->P, xrow);
-      if (st != JR_OK) return st;
       const double *m = d->mean + c.mi * d->m_len;
-      for (int64_t i = 0; i < n; i++)
-        blk[i * B + cnt] = xrow[p->xlen == 1 ? 0 : i] - m[i];
+      if (direct64) { /* contiguous float64 rows: no copy */
+        const double *xr = (const double *)x->data + c.xi * n;
+        for (int64_t i = 0; i < n; i++)
+          blk[i * B + cnt] = xr[i] - m[i];
+      } else if (direct32) {
+        const float *xr = (const float *)x->data + c.xi * n;
+        for (int64_t i = 0; i < n; i++)
+          blk[i * B + cnt] = (double)xr[i] - m[i];
+      } else {
+        jr_status st =
+            jr_dens_load("x", x, c.xi * p->xlen, p->xlen, d->P, xrow);
+        if (st != JR_OK) return st;
+        for (int64_t i = 0; i < n; i++)
+          blk[i * B + cnt] = xrow[p->xlen == 1 ? 0 : i] - m[i];
+      }
       cnt++;
       r++;
       jr_dens_cursor_next(p, &c);

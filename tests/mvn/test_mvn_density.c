@@ -137,7 +137,8 @@ static void check_full_case(uint64_t *s, jr_dtype P, int64_t n, double delta,
   for (int c = 0; c < cb0; c++)
     make_cov(s, n, delta, P, cv + c * n * n);
   mt_array x, m, c;
-  mt_make(&x, P, 3, xs, xv, MT_CONTIGUOUS);
+  mt_make(&x, P, 3, xs, xv,
+          (int)(mt_next(s) % 3)); /* the in-place and copying paths */
   mt_make(&m, P, 2, ms, mv, MT_STRIDED);
   mt_make(&c, P, 3, cs, cv, (int)(mt_next(s) % 3));
   jr_dtype odt;
