@@ -452,6 +452,8 @@ static jr_status jr_dens_eval_full(const jr_mvn_density *d,
   const int64_t n = d->n;
   const jr_dens_solve_fn solve = jr_dens_solve_for_active();
   double q[B];
+  const double *mrow[B], *xrow64[B];
+  const float *xrow32[B];
   /* x's rows read in place: C-contiguous float64, or float32 (exact in
    * double) when the result is float32 or float64 */
   const int whole = !x->strides && p->xlen == n && n > 0;
@@ -464,25 +466,38 @@ static jr_status jr_dens_eval_full(const jr_mvn_density *d,
     const int64_t ci = c.ci, first = r;
     int cnt = 0;
     while (r < b && cnt < B && c.ci == ci) {
-      const double *m = d->mean + c.mi * d->m_len;
-      if (direct64) { /* contiguous float64 rows: no copy */
-        const double *xr = (const double *)x->data + c.xi * n;
-        for (int64_t i = 0; i < n; i++)
-          blk[i * B + cnt] = xr[i] - m[i];
+      mrow[cnt] = d->mean + c.mi * d->m_len;
+      if (direct64) { /* contiguous float64 rows: read in place */
+        xrow64[cnt] = (const double *)x->data + c.xi * n;
       } else if (direct32) {
-        const float *xr = (const float *)x->data + c.xi * n;
-        for (int64_t i = 0; i < n; i++)
-          blk[i * B + cnt] = (double)xr[i] - m[i];
-      } else {
+        xrow32[cnt] = (const float *)x->data + c.xi * n;
+      } else { /* converted into the block's column cnt first */
         jr_status st =
             jr_dens_load("x", x, c.xi * p->xlen, p->xlen, d->P, xrow);
         if (st != JR_OK) return st;
         for (int64_t i = 0; i < n; i++)
-          blk[i * B + cnt] = xrow[p->xlen == 1 ? 0 : i] - m[i];
+          blk[i * B + cnt] = xrow[p->xlen == 1 ? 0 : i];
       }
       cnt++;
       r++;
       jr_dens_cursor_next(p, &c);
+    }
+    /* d = x - mean, point by point: x read in its order (the prefetcher
+     * streams it), the block's columns written (it stays in cache) */
+    for (int k = 0; k < cnt; k++) {
+      const double *m = mrow[k];
+      if (direct64) {
+        const double *xr = xrow64[k];
+        for (int64_t i = 0; i < n; i++)
+          blk[i * B + k] = xr[i] - m[i];
+      } else if (direct32) {
+        const float *xr = xrow32[k];
+        for (int64_t i = 0; i < n; i++)
+          blk[i * B + k] = (double)xr[i] - m[i];
+      } else {
+        for (int64_t i = 0; i < n; i++)
+          blk[i * B + k] = blk[i * B + k] - m[i];
+      }
     }
     for (int64_t i = 0; i < n; i++) /* unused lanes: defined values */
       for (int k = cnt; k < B; k++)

@@ -1,6 +1,6 @@
 /* The density's inner loop: forward substitution L y = d for a block of
  * points at once and the sum of squares of y, one fixed operation order
- * (no fma; each point's arithmetic is the same in every lane), compiled per
+ * (each point's arithmetic the same in every lane), compiled per
  * kernel set so every set gives the same bytes. Internal. */
 #ifndef JR_MVN_DENSITY_KERNELS_H
 #define JR_MVN_DENSITY_KERNELS_H
@@ -13,8 +13,11 @@
 /* d: n rows of JR_DENS_BLOCK doubles (point p of component i at
  * d[i * JR_DENS_BLOCK + p]), the first `count` points used; overwritten with
  * y. L: n x n lower, row-major (row stride n). q[p] = sum over i = 0..n-1 in
- * order of y_i^2 (from +0). For each point and i:
- *   t = d_i; t = t - L_ik * y_k for k = 0..i-1 in order; y_i = t / L_ii. */
+ * order of y_i^2 (from +0, separate products and sums). For each point
+ * and i:
+ *   t = d_i; t = fma(-L_ik, y_k, t) for k = 0..i-1 in order; y_i = t * r_i
+ * with r_i = 1 / L_ii rounded (a product: no division's latency in the
+ * chain from row to row). */
 typedef void (*jr_dens_solve_fn)(int64_t n, const double *L, int64_t count,
                                  double *d, double *q);
 
