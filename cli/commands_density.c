@@ -194,6 +194,11 @@ __attribute__((format(printf, 2, 3)))
 static void
 cli_text_add(cli_text *t, const char *fmt, ...) {
   va_list ap;
+  if (!t->buf && !t->oom) { /* a first buffer: no arithmetic on NULL */
+    t->buf = malloc(4096);
+    t->cap = 4096;
+    if (!t->buf) t->oom = 1;
+  }
   for (;;) {
     va_start(ap, fmt);
     int n = t->oom ? -1 : vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);

@@ -215,8 +215,10 @@ static jr_status jr_dens_create(const jr_ctx *ctx, const jr_array *mean,
   d->P = jr_dens_promote(3, ds);
   d->m_ndim = mean->ndim;
   d->c_ndim = cov->ndim;
-  memcpy(d->m_shape, mean->shape, sizeof(int64_t) * (size_t)mean->ndim);
-  memcpy(d->c_shape, cov->shape, sizeof(int64_t) * (size_t)cov->ndim);
+  for (int k = 0; k < mean->ndim; k++)
+    d->m_shape[k] = mean->shape[k];
+  for (int k = 0; k < cov->ndim; k++)
+    d->c_shape[k] = cov->shape[k];
   int64_t msize, csize;
   jr_shape_size(mean->ndim, mean->shape, &msize);
   jr_shape_size(cov->ndim, cov->shape, &csize);
@@ -243,12 +245,13 @@ static jr_status jr_dens_create(const jr_ctx *ctx, const jr_array *mean,
                      sc, (long long)n, (long long)n, (long long)n);
     }
     if (d->P == JR_FLOAT16 || d->P == JR_BFLOAT16) {
+      st = jr_fail(JR_E_BAD_DTYPE,
+                   "multivariate_normal.logpdf: the Cholesky factorization "
+                   "does not support %s on CPU (JAX's linalg rejects half "
+                   "precision); pass float32 or float64 arrays",
+                   jr_dtype_name(d->P));
       jr_mvn_density_free(d);
-      return jr_fail(JR_E_BAD_DTYPE,
-                     "multivariate_normal.logpdf: the Cholesky factorization "
-                     "does not support %s on CPU (JAX's linalg rejects half "
-                     "precision); pass float32 or float64 arrays",
-                     jr_dtype_name(d->P));
+      return st;
     }
     d->cb_count = n > 0 ? csize / (n * n) : 0;
     if (n == 0) jr_shape_size(cov->ndim - 2, cov->shape, &d->cb_count);
