@@ -457,6 +457,31 @@ JR_API jr_status jr_mvn_density_create(const jr_ctx *ctx, const jr_array *mean,
                                        const jr_array *cov, jr_dtype x_dtype,
                                        jr_mvn_density **out);
 JR_API void jr_mvn_density_free(jr_mvn_density *density);
+/* Other parameterizations of the covariance (beyond JAX, as SciPy's
+ * Covariance.from_* and PyTorch's MultivariateNormal):
+ *   JR_COV_SCALE_TRIL  (..., n, n): a factor L with cov = L L^T; its lower
+ *                      triangle is used (the upper one is ignored) as the
+ *                      Cholesky factor would be;
+ *   JR_COV_PRECISION   (..., n, n): P = cov^-1; L_P = cholesky(P), then
+ *                      y = L_P^T (x - mean) and log det cov =
+ *                      -2 sum log L_P,ii: no inverse, no solve;
+ *   JR_COV_DIAG        (..., n): the variances; the factor is their square
+ *                      roots.
+ * A diagonal element / variance / pivot that is not > 0 (or NaN) makes that
+ * batch element's densities NaN, as a failed Cholesky does (ctx's
+ * JR_PARAM_CHECK_VALID = RAISE: JR_E_NOT_PSD naming the element; WARN
+ * warns). Shapes broadcast as for cov; JR_E_COV_SHAPE names the argument. */
+typedef enum jr_cov_form {
+  JR_COV_FULL = 0,
+  JR_COV_SCALE_TRIL = 1,
+  JR_COV_PRECISION = 2,
+  JR_COV_DIAG = 3
+} jr_cov_form;
+JR_API jr_status jr_mvn_density_create_form(const jr_ctx *ctx,
+                                            const jr_array *mean,
+                                            const jr_array *param,
+                                            jr_cov_form form, jr_dtype x_dtype,
+                                            jr_mvn_density **out);
 /* The result's dtype, ndim and shape for this x (checks as jr_mvn_logpdf). */
 JR_API jr_status jr_mvn_density_shape(const jr_mvn_density *density,
                                       const jr_array *x, jr_dtype *out_dtype,

@@ -30,6 +30,8 @@ struct jr_mvn_density {
   double *L;        /* KIND_FULL: cb_count lower factors n x n */
   double *c0;       /* KIND_FULL: -n/2 log(2 pi) - sum log L_ii */
   int64_t *info;    /* KIND_FULL: jr_chol's info per factor */
+  jr_cov_form form; /* KIND_FULL: what `cov` holds */
+  int cb_trim;      /* KIND_FULL: axes of cov after its batch (2; diag 1) */
 };
 
 /* The promotion of JAX's promote_dtypes_inexact without x64 (as plan.c's):
@@ -139,6 +141,40 @@ static void *jr_dens_alloc(int64_t count, size_t size) {
   return malloc((size_t)bytes);
 }
 
+static const char *jr_dens_form_name(jr_cov_form f) {
+  return f == JR_COV_SCALE_TRIL  ? "scale_tril"
+         : f == JR_COV_PRECISION ? "precision"
+         : f == JR_COV_DIAG      ? "diag"
+                                 : "cov";
+}
+
+/* The lower factor of batch element c from its values a (n x n, or n for
+ * diag): cov: Cholesky; precision: Cholesky of P (y = L_P^T d later);
+ * scale_tril: its lower triangle; diag: sqrt of the variances. A pivot that
+ * is not > 0 (or NaN) sets info[c] = j + 1 and the factor to NaN, as a
+ * failed Cholesky. */
+static jr_status jr_dens_prepare(jr_mvn_density *d, int64_t c, const double *a,
+                                 double *L) {
+  const int64_t n = d->n;
+  if (d->form == JR_COV_FULL || d->form == JR_COV_PRECISION)
+    return jr_chol(JR_FLOAT64, n, a, n, L, n, &d->info[c]);
+  d->info[c] = 0;
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < n; j++) {
+      double v = 0.0;
+      if (d->form == JR_COV_SCALE_TRIL && j <= i) v = a[i * n + j];
+      if (d->form == JR_COV_DIAG && j == i) v = sqrt(a[i]);
+      L[i * n + j] = v;
+    }
+  for (int64_t i = 0; i < n && !d->info[c]; i++)
+    if (!(L[i * n + i] > 0)) d->info[c] = i + 1;
+  if (d->info[c])
+    for (int64_t i = 0; i < n; i++)
+      for (int64_t j = 0; j <= i; j++)
+        L[i * n + j] = NAN;
+  return JR_OK;
+}
+
 /* Factors every covariance of the batch (KIND_FULL). */
 static jr_status jr_dens_factor(const jr_ctx *ctx, const jr_array *cov,
                                 jr_mvn_density *d) {
@@ -152,7 +188,7 @@ static jr_status jr_dens_factor(const jr_ctx *ctx, const jr_array *cov,
   d->c0 = jr_dens_alloc(cnt, sizeof(double));
   d->info = jr_dens_alloc(cnt, sizeof(int64_t));
   double *a = jr_dens_alloc(nn, sizeof(double));
-  if (!d->L || !d->c0 || !d->info || !a) {
+  if (!d->L || !d->c0 || !d->info || !a) { /* (diag needs n <= n*n of a) */
     free(a);
     return jr_fail(JR_E_OUT_OF_MEMORY,
                    "multivariate_normal.logpdf: out of memory for %lld "
@@ -161,29 +197,39 @@ static jr_status jr_dens_factor(const jr_ctx *ctx, const jr_array *cov,
   }
   jr_status st = JR_OK;
   for (int64_t c = 0; c < cnt && st == JR_OK; c++) {
-    if ((st = jr_dens_load("cov", cov, c * nn, nn, d->P, a)) != JR_OK) break;
+    const int64_t per = d->form == JR_COV_DIAG ? n : nn;
+    if ((st = jr_dens_load("cov", cov, c * per, per, d->P, a)) != JR_OK) break;
     double *L = d->L + c * nn;
-    if ((st = jr_chol(JR_FLOAT64, n, a, n, L, n, &d->info[c])) != JR_OK) break;
+    if ((st = jr_dens_prepare(d, c, a, L)) != JR_OK) break;
     double s = 0.0;
     for (int64_t i = 0; i < n; i++)
       s += log(L[i * n + i]);
-    d->c0[c] = -((double)n / 2.0) * JR_LOG_2PI - s;
+    /* precision: log det cov = -2 sum log L_P,ii */
+    d->c0[c] = -((double)n / 2.0) * JR_LOG_2PI +
+               (d->form == JR_COV_PRECISION ? s : -s);
     if (d->info[c] != 0 && ctx->check != JR_CHECK_IGNORE) {
       char where[64] = "";
       if (cnt > 1)
         snprintf(where, sizeof where, " (batch element %lld)", (long long)c);
       if (ctx->check == JR_CHECK_RAISE)
         st = jr_fail(JR_E_NOT_PSD,
-                     "multivariate_normal.logpdf: cov%s is not positive "
-                     "definite: Cholesky pivot %lld is not > 0 (the density "
-                     "would be NaN)",
-                     where, (long long)(d->info[c] - 1));
+                     "multivariate_normal.logpdf: %s%s is not %s: %s %lld "
+                     "is not > 0 (the density would be NaN)",
+                     jr_dens_form_name(d->form), where,
+                     d->form == JR_COV_DIAG ? "a vector of positive "
+                                              "variances"
+                     : d->form == JR_COV_SCALE_TRIL
+                         ? "a factor with a positive diagonal"
+                         : "positive definite",
+                     d->form == JR_COV_DIAG         ? "variance"
+                     : d->form == JR_COV_SCALE_TRIL ? "diagonal element"
+                                                    : "Cholesky pivot",
+                     (long long)(d->info[c] - 1));
       else
         jr_warn(ctx,
-                "multivariate_normal.logpdf: cov%s is not positive "
-                "definite: Cholesky pivot %lld is not > 0; its densities "
-                "are NaN",
-                where, (long long)(d->info[c] - 1));
+                "multivariate_normal.logpdf: %s%s: element or pivot %lld "
+                "is not > 0; its densities are NaN",
+                jr_dens_form_name(d->form), where, (long long)(d->info[c] - 1));
     }
   }
   free(a);
@@ -192,8 +238,9 @@ static jr_status jr_dens_factor(const jr_ctx *ctx, const jr_array *cov,
 
 /* factor = 0: the checks and the shapes only (jr_mvn_logpdf_shape). */
 static jr_status jr_dens_create(const jr_ctx *ctx, const jr_array *mean,
-                                const jr_array *cov, jr_dtype x_dtype,
-                                int factor, jr_mvn_density **out) {
+                                const jr_array *cov, jr_cov_form form,
+                                jr_dtype x_dtype, int factor,
+                                jr_mvn_density **out) {
   jr_status st;
   if (!out)
     return jr_fail(JR_E_NULL_POINTER, "multivariate_normal.logpdf: out is "
@@ -231,18 +278,38 @@ static jr_status jr_dens_create(const jr_ctx *ctx, const jr_array *mean,
     d->m_len = d->n;
     d->kind = cov->ndim == 0 ? KIND_ISO : KIND_FULL;
   }
+  d->form = form;
+  d->cb_trim = form == JR_COV_DIAG ? 1 : 2;
+  if (form != JR_COV_FULL && d->kind != KIND_FULL) {
+    jr_mvn_density_free(d);
+    return jr_fail(JR_E_COV_SHAPE,
+                   "multivariate_normal.logpdf: %s needs mean.ndim >= 1 and "
+                   "%s",
+                   jr_dens_form_name(form),
+                   form == JR_COV_DIAG ? "variances of shape (..., n)"
+                                       : "a matrix of shape (..., n, n)");
+  }
   if (d->kind == KIND_FULL) {
     const int64_t n = d->n;
-    if (cov->ndim < 2 || cov->shape[cov->ndim - 1] != n ||
-        cov->shape[cov->ndim - 2] != n) {
+    if (form == JR_COV_DIAG
+            ? cov->shape[cov->ndim - 1] != n
+            : (cov->ndim < 2 || cov->shape[cov->ndim - 1] != n ||
+               cov->shape[cov->ndim - 2] != n)) {
       char sc[800];
       jr_format_shape(sc, sizeof sc, cov->ndim, cov->shape);
       jr_mvn_density_free(d);
+      if (form == JR_COV_DIAG)
+        return jr_fail(JR_E_COV_SHAPE,
+                       "multivariate_normal.logpdf got incompatible shapes: "
+                       "diag.shape %s, expected (..., %lld) with n = "
+                       "mean.shape[-1] = %lld",
+                       sc, (long long)n, (long long)n);
       return jr_fail(JR_E_COV_SHAPE,
                      "multivariate_normal.logpdf got incompatible shapes: "
-                     "cov.shape %s, expected (..., %lld, %lld) with n = "
+                     "%s.shape %s, expected (..., %lld, %lld) with n = "
                      "mean.shape[-1] = %lld",
-                     sc, (long long)n, (long long)n, (long long)n);
+                     jr_dens_form_name(form), sc, (long long)n, (long long)n,
+                     (long long)n);
     }
     if (d->P == JR_FLOAT16 || d->P == JR_BFLOAT16) {
       st = jr_fail(JR_E_BAD_DTYPE,
@@ -253,8 +320,7 @@ static jr_status jr_dens_create(const jr_ctx *ctx, const jr_array *mean,
       jr_mvn_density_free(d);
       return st;
     }
-    d->cb_count = n > 0 ? csize / (n * n) : 0;
-    if (n == 0) jr_shape_size(cov->ndim - 2, cov->shape, &d->cb_count);
+    jr_shape_size(cov->ndim - d->cb_trim, cov->shape, &d->cb_count);
   } else {
     d->cb_count = csize;
   }
@@ -286,7 +352,19 @@ static jr_status jr_dens_create(const jr_ctx *ctx, const jr_array *mean,
 jr_status jr_mvn_density_create(const jr_ctx *ctx, const jr_array *mean,
                                 const jr_array *cov, jr_dtype x_dtype,
                                 jr_mvn_density **out) {
-  return jr_dens_create(ctx, mean, cov, x_dtype, 1, out);
+  return jr_dens_create(ctx, mean, cov, JR_COV_FULL, x_dtype, 1, out);
+}
+
+jr_status jr_mvn_density_create_form(const jr_ctx *ctx, const jr_array *mean,
+                                     const jr_array *param, jr_cov_form form,
+                                     jr_dtype x_dtype, jr_mvn_density **out) {
+  if (form != JR_COV_FULL && form != JR_COV_SCALE_TRIL &&
+      form != JR_COV_PRECISION && form != JR_COV_DIAG)
+    return jr_fail(JR_E_BAD_MODE,
+                   "multivariate_normal.logpdf: form %d is not a "
+                   "jr_cov_form",
+                   (int)form);
+  return jr_dens_create(ctx, mean, param, form, x_dtype, 1, out);
 }
 
 /* ---- evaluation: the output batch and where each output row reads */
@@ -342,7 +420,7 @@ static jr_status jr_dens_plan_make(const jr_mvn_density *d, const jr_array *x,
     mbnd = d->m_ndim - 1;
     p->xlen = x->ndim > 0 ? x->shape[x->ndim - 1] : 1;
     p->ylen = yshape[yndim - 1];
-    cbnd = d->kind == KIND_FULL ? d->c_ndim - 2 : 0;
+    cbnd = d->kind == KIND_FULL ? d->c_ndim - d->cb_trim : 0;
     if (d->kind == KIND_FULL && p->ylen != d->n)
       return jr_fail(JR_E_BROADCAST,
                      "multivariate_normal.logpdf: x - mean has last axis "
@@ -445,6 +523,32 @@ static jr_status jr_dens_eval_simple(const jr_mvn_density *d,
   return JR_OK;
 }
 
+/* The precision form: y = L_P^T d (no solve, no inverse), y_i = sum over
+ * k = i..n-1 in order of L_P[k][i] d_k from +0 (separate products and
+ * sums), and q as the solve's. One copy: no kernel set to agree with. */
+static void jr_dens_upper_product(int64_t n, const double *L, double *d,
+                                  double *q) {
+  enum { B = JR_DENS_BLOCK };
+  for (int64_t i = 0; i < n; i++) { /* row i of y needs rows k >= i of d */
+    double *yi = d + i * B;
+    double acc[B];
+    for (int p = 0; p < B; p++)
+      acc[p] = 0.0;
+    for (int64_t k = i; k < n; k++) {
+      const double l = L[k * n + i], *dk = d + k * B;
+      for (int p = 0; p < B; p++)
+        acc[p] = acc[p] + l * dk[p];
+    }
+    for (int p = 0; p < B; p++)
+      yi[p] = acc[p];
+  }
+  for (int p = 0; p < B; p++)
+    q[p] = 0.0;
+  for (int64_t r = 0; r < n; r++)
+    for (int p = 0; p < B; p++)
+      q[p] = q[p] + d[r * B + p] * d[r * B + p];
+}
+
 /* The full-covariance case: blocks of up to JR_DENS_BLOCK consecutive rows
  * with the same factor are solved together. */
 static jr_status jr_dens_eval_full(const jr_mvn_density *d,
@@ -505,7 +609,10 @@ static jr_status jr_dens_eval_full(const jr_mvn_density *d,
     for (int64_t i = 0; i < n; i++) /* unused lanes: defined values */
       for (int k = cnt; k < B; k++)
         blk[i * B + k] = 0.0;
-    solve(n, d->L + ci * n * n, cnt, blk, q);
+    if (d->form == JR_COV_PRECISION)
+      jr_dens_upper_product(n, d->L + ci * n * n, blk, q);
+    else
+      solve(n, d->L + ci * n * n, cnt, blk, q);
     const double c0 = d->c0[ci];
     for (int k = 0; k < cnt; k++) {
       const double v = -0.5 * q[k] + c0;
@@ -614,7 +721,8 @@ jr_status jr_mvn_logpdf_shape(const jr_array *x, const jr_array *mean,
                                       "NULL");
   if ((st = jr_view_check("x", x)) != JR_OK) return st;
   jr_mvn_density *d = NULL;
-  if ((st = jr_dens_create(NULL, mean, cov, x->dtype, 0, &d)) != JR_OK)
+  if ((st = jr_dens_create(NULL, mean, cov, JR_COV_FULL, x->dtype, 0, &d)) !=
+      JR_OK)
     return st;
   st = jr_mvn_density_shape(d, x, out_dtype, out_ndim, out_shape);
   jr_mvn_density_free(d);

@@ -401,6 +401,189 @@ static void test_kernel_sets(void) {
   mt_free(&c);
 }
 
+/* Lower Cholesky in long double of the symmetrized a; 0 if it fails. */
+static int ld_chol(int64_t n, const double *a, ld *L) {
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j <= i; j++) {
+      ld s = ((ld)a[i * n + j] + (ld)a[j * n + i]) / 2;
+      for (int64_t k = 0; k < j; k++)
+        s -= L[i * n + k] * L[j * n + k];
+      if (i == j) {
+        if (!(s > 0)) return 0;
+        L[i * n + i] = sqrtl(s);
+      } else {
+        L[i * n + j] = s / L[j * n + j];
+      }
+    }
+  return 1;
+}
+
+/* The other parameterizations against long-double models: scale_tril (a
+ * given factor, junk above its diagonal), precision (y = L_P^T d, log det
+ * from L_P) and diag (direct sums), within the documented bound. */
+static void test_forms(void) {
+  uint64_t s = 99;
+  const ld l2pi = logl(2 * 3.14159265358979323846264338327950288L);
+  static const int64_t ns[] = {1, 3, 8, 17, 40};
+  for (size_t t = 0; t < sizeof ns / sizeof ns[0]; t++) {
+    const int64_t n = ns[t], npts = 70;
+    double *cov = mt_alloc((size_t)(n * n) * 8),
+           *tril = mt_alloc((size_t)(n * n) * 8);
+    double *prec = mt_alloc((size_t)(n * n) * 8),
+           *var = mt_alloc((size_t)n * 8);
+    double *xv = mt_alloc((size_t)(npts * n) * 8),
+           *mv = mt_alloc((size_t)n * 8);
+    ld *L = mt_alloc((size_t)(n * n) * sizeof(ld)),
+       *Lp = mt_alloc((size_t)(n * n) * sizeof(ld));
+    make_cov(&s, n, 1e-2, JR_FLOAT64, cov);
+    CHECK(ld_chol(n, cov, L), "model Cholesky");
+    for (int64_t i = 0; i < n; i++)
+      for (int64_t j = 0; j < n; j++)
+        tril[i * n + j] = j <= i ? (double)L[i * n + j] : 1e300; /* ignored */
+    /* precision: any double approximation of the inverse; the model uses
+     * the very matrix passed */
+    for (int64_t c = 0; c < n; c++) {
+      ld *col = mt_alloc((size_t)n * sizeof(ld));
+      for (int64_t i = 0; i < n; i++) { /* L z = e_c, then L^T w = z */
+        ld v = i == c ? 1 : 0;
+        for (int64_t k = 0; k < i; k++)
+          v -= L[i * n + k] * col[k];
+        col[i] = v / L[i * n + i];
+      }
+      for (int64_t i = n - 1; i >= 0; i--) {
+        ld v = col[i];
+        for (int64_t k = i + 1; k < n; k++)
+          v -= L[k * n + i] * col[k];
+        col[i] = v / L[i * n + i];
+      }
+      for (int64_t i = 0; i < n; i++)
+        prec[i * n + c] = (double)col[i];
+      free(col);
+    }
+    for (int64_t i = 0; i < n; i++) /* symmetric, as P should be */
+      for (int64_t j = 0; j < i; j++)
+        prec[j * n + i] = prec[i * n + j];
+    CHECK(ld_chol(n, prec, Lp), "model Cholesky of P");
+    for (int64_t i = 0; i < n; i++)
+      var[i] = cov[i * n + i];
+    for (int64_t k = 0; k < npts * n; k++)
+      xv[k] = 2 * rnd(&s);
+    for (int64_t k = 0; k < n; k++)
+      mv[k] = rnd(&s);
+    int64_t xs[2] = {npts, n}, ms[1] = {n}, cs[2] = {n, n}, vs[1] = {n};
+    mt_array x, m, pt, pp, pv;
+    mt_make(&x, JR_FLOAT64, 2, xs, xv, MT_CONTIGUOUS);
+    mt_make(&m, JR_FLOAT64, 1, ms, mv, MT_CONTIGUOUS);
+    mt_make(&pt, JR_FLOAT64, 2, cs, tril, MT_TRANSPOSED);
+    mt_make(&pp, JR_FLOAT64, 2, cs, prec, MT_CONTIGUOUS);
+    mt_make(&pv, JR_FLOAT64, 1, vs, var, MT_STRIDED);
+    const jr_cov_form forms[3] = {JR_COV_SCALE_TRIL, JR_COV_PRECISION,
+                                  JR_COV_DIAG};
+    const jr_array *params[3] = {&pt.view, &pp.view, &pv.view};
+    double *out = mt_alloc((size_t)npts * 8);
+    for (int f = 0; f < 3; f++) {
+      jr_mvn_density *d = NULL;
+      CHECK_OK(jr_mvn_density_create_form(NULL, &m.view, params[f], forms[f],
+                                          JR_FLOAT64, &d));
+      if (!d) continue;
+      CHECK_OK(jr_mvn_density_eval(d, NULL, &x.view, 0, 0, -1, out));
+      jr_mvn_density_free(d);
+      for (int64_t p = 0; p < npts; p++) {
+        ld q = 0, logdiag = 0, dd[64];
+        for (int64_t i = 0; i < n; i++)
+          dd[i] = (ld)xv[p * n + i] - mv[i];
+        if (f == 0) { /* y = L^-1 d with the double factor passed */
+          ld y[64];
+          for (int64_t i = 0; i < n; i++) {
+            ld v = dd[i];
+            for (int64_t k = 0; k < i; k++)
+              v -= (ld)tril[i * n + k] * y[k];
+            y[i] = v / tril[i * n + i];
+            q += y[i] * y[i];
+            logdiag += logl((ld)tril[i * n + i]);
+          }
+        } else if (f == 1) { /* q = d^T P d; log det cov = -2 sum log Lp */
+          for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < n; j++)
+              q += dd[i] * prec[i * n + j] * dd[j];
+          for (int64_t i = 0; i < n; i++)
+            logdiag -= logl(Lp[i * n + i]);
+        } else {
+          for (int64_t i = 0; i < n; i++) {
+            q += dd[i] * dd[i] / var[i];
+            logdiag += logl((ld)var[i]) / 2;
+          }
+        }
+        const ld ref = -q / 2 - (ld)n / 2 * l2pi - logdiag;
+        /* kappa of the matrix each form factors (cov for tril and diag
+         * are at most as ill-conditioned as cov; P has cov's) */
+        ld qq, lg, kap;
+        double *dv = mt_alloc((size_t)n * 8);
+        for (int64_t i = 0; i < n; i++)
+          dv[i] = (double)dd[i];
+        model_full(n, cov, dv, &qq, &lg, &kap);
+        free(dv);
+        const double tol = bound(JR_FLOAT64, n, ref, q, logdiag, kap);
+        CHECK(fabs(out[p] - (double)ref) <= tol,
+              "form %d n=%lld point %lld: %.17g vs model %.17Lg (bound %.3g)",
+              f, (long long)n, (long long)p, out[p], ref, tol);
+      }
+    }
+    free(out);
+    free(cov);
+    free(tril);
+    free(prec);
+    free(var);
+    free(xv);
+    free(mv);
+    free(L);
+    free(Lp);
+    mt_free(&x);
+    mt_free(&m);
+    mt_free(&pt);
+    mt_free(&pp);
+    mt_free(&pv);
+  }
+  /* bad parameters: NaN by default, JR_E_NOT_PSD with RAISE; shapes */
+  int64_t s2[1] = {2}, s22[2] = {2, 2}, s3[1] = {3};
+  double mean2[2] = {0, 0}, xv2[2] = {0.5, 0.5}, out1[1];
+  double negvar[2] = {1, -1}, zerotril[4] = {1, 0, 5, 0};
+  jr_array m2 = {mean2, JR_FLOAT64, 1, s2, NULL};
+  jr_array x2 = {xv2, JR_FLOAT64, 1, s2, NULL};
+  jr_array v2 = {negvar, JR_FLOAT64, 1, s2, NULL};
+  jr_array t22 = {zerotril, JR_FLOAT64, 2, s22, NULL};
+  jr_array v3 = {negvar, JR_FLOAT64, 1, s3, NULL};
+  const jr_array *bad[2] = {&v2, &t22};
+  const jr_cov_form bf[2] = {JR_COV_DIAG, JR_COV_SCALE_TRIL};
+  for (int k = 0; k < 2; k++) {
+    jr_mvn_density *d = NULL;
+    CHECK_OK(
+        jr_mvn_density_create_form(NULL, &m2, bad[k], bf[k], JR_FLOAT64, &d));
+    CHECK_OK(jr_mvn_density_eval(d, NULL, &x2, 0, 0, -1, out1));
+    CHECK(isnan(out1[0]), "bad form %d: %g, expected NaN", k, out1[0]);
+    jr_mvn_density_free(d);
+    jr_ctx *ctx = jr_ctx_create();
+    jr_ctx_set_int(ctx, JR_PARAM_CHECK_VALID, JR_CHECK_RAISE);
+    jr_status st =
+        jr_mvn_density_create_form(ctx, &m2, bad[k], bf[k], JR_FLOAT64, &d);
+    CHECK(st == JR_E_NOT_PSD && strstr(jr_last_error(), "1 is not > 0"),
+          "bad form %d with RAISE: %d %s", k, (int)st, jr_last_error());
+    jr_ctx_free(ctx);
+  }
+  jr_mvn_density *d = NULL;
+  jr_status st =
+      jr_mvn_density_create_form(NULL, &m2, &v3, JR_COV_DIAG, JR_FLOAT64, &d);
+  CHECK(st == JR_E_COV_SHAPE && strstr(jr_last_error(), "diag.shape"),
+        "diag (3,) for n = 2: %d %s", (int)st, jr_last_error());
+  st = jr_mvn_density_create_form(NULL, &m2, &v2, JR_COV_PRECISION, JR_FLOAT64,
+                                  &d);
+  CHECK(st == JR_E_COV_SHAPE && strstr(jr_last_error(), "precision.shape"),
+        "precision (2,): %d %s", (int)st, jr_last_error());
+  st = jr_mvn_density_create_form(NULL, &m2, &v2, (jr_cov_form)7, JR_FLOAT64,
+                                  &d);
+  CHECK(st == JR_E_BAD_MODE, "form 7: %d", (int)st);
+}
+
 /* JAX's argument checks. */
 static void test_errors(void) {
   double buf[64] = {0};
@@ -477,6 +660,7 @@ int main(void) {
   test_scalar_cases();
   test_singular();
   test_kernel_sets();
+  test_forms();
   test_errors();
   return tu_finish("test_mvn_density");
 }
