@@ -54,7 +54,10 @@ typedef enum {
   OPT_QUIET,
   OPT_THREADS,
   OPT_X,
-  OPT_PDF
+  OPT_PDF,
+  OPT_SCALE_TRIL,
+  OPT_PRECISION,
+  OPT_DIAG
 } cli_optid;
 
 static const struct {
@@ -78,6 +81,10 @@ static const struct {
     {"cov", OPT_COV, 1, B(CMD_MVN) | B(CMD_LOGPDF) | B(CMD_DESCRIBE)},
     {"x", OPT_X, 1, B(CMD_LOGPDF)},
     {"pdf", OPT_PDF, 0, B(CMD_LOGPDF)},
+    {"scale-tril", OPT_SCALE_TRIL, 1, B(CMD_LOGPDF)},
+    {"scale_tril", OPT_SCALE_TRIL, 1, B(CMD_LOGPDF)},
+    {"precision", OPT_PRECISION, 1, B(CMD_LOGPDF)},
+    {"diag", OPT_DIAG, 1, B(CMD_LOGPDF)},
     {"method", OPT_METHOD, 1, B(CMD_MVN) | B(CMD_DEMO) | B(CMD_DESCRIBE)},
     {"check-valid", OPT_CHECK, 1, B(CMD_MVN) | B(CMD_DEMO) | B(CMD_LOGPDF)},
     {"check_valid", OPT_CHECK, 1, B(CMD_MVN) | B(CMD_DEMO) | B(CMD_LOGPDF)},
@@ -198,8 +205,27 @@ static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
       return cli_error(o, CLI_USAGE, "--%s '%s': %s", name, v, msg);
     return 0;
   case OPT_MEAN: o->mean = v; return 0;
-  case OPT_COV: o->cov = v; return 0;
+  case OPT_COV:
+    if (o->cov && o->cmd == CMD_LOGPDF)
+      return cli_error(o, CLI_USAGE,
+                       "--cov: give the covariance once (one of --cov, "
+                       "--scale-tril, --precision, --diag)");
+    o->cov = v;
+    return 0;
   case OPT_X: o->x = v; return 0;
+  case OPT_SCALE_TRIL:
+  case OPT_PRECISION:
+  case OPT_DIAG:
+    if (o->cov)
+      return cli_error(o, CLI_USAGE,
+                       "--%s: give the covariance once (one of --cov, "
+                       "--scale-tril, --precision, --diag)",
+                       name);
+    o->cov = v;
+    o->cov_form = id == OPT_SCALE_TRIL  ? JR_COV_SCALE_TRIL
+                  : id == OPT_PRECISION ? JR_COV_PRECISION
+                                        : JR_COV_DIAG;
+    return 0;
   case OPT_PDF: o->pdf = 1; return 0;
   case OPT_METHOD:
     o->have_method = 1;

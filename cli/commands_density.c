@@ -128,7 +128,7 @@ int cli_cmd_logpdf(cli_opts *o) {
                      "missing --%s (a .npy or .csv file or a literal)",
                      !o->x      ? "x"
                      : !o->mean ? "mean"
-                                : "cov");
+                                : "cov (or --scale-tril, --precision, --diag)");
   int code;
   jr_ctx *ctx = cli_make_ctx(o, &code);
   if (!ctx) return code;
@@ -137,11 +137,17 @@ int cli_cmd_logpdf(cli_opts *o) {
   memset(&pts, 0, sizeof pts);
   jr_mvn_density *dens = NULL;
   code = cli_load(o, o->mean, "--mean", 1, &mean);
-  if (!code) code = cli_load(o, o->cov, "--cov", 0, &cov);
+  static const char *const what[4] = {"--cov", "--scale-tril", "--precision",
+                                      "--diag"};
+  /* --diag is a vector: a one-row or one-column CSV as --mean's */
+  if (!code)
+    code = cli_load(o, o->cov, what[o->cov_form], o->cov_form == JR_COV_DIAG,
+                    &cov);
   if (!code) code = cli_points_open(o, o->x, &pts);
   if (!code) {
     jr_array mv = cli_view_of(&mean), cv = cli_view_of(&cov);
-    jr_status st = jr_mvn_density_create(ctx, &mv, &cv, pts.view.dtype, &dens);
+    jr_status st = jr_mvn_density_create_form(
+        ctx, &mv, &cv, (jr_cov_form)o->cov_form, pts.view.dtype, &dens);
     if (st) code = cli_fail_status(o, st);
   }
   cli_output out;

@@ -238,7 +238,9 @@ void cli_print_cmd_help(FILE *f, cli_cmd cmd) {
   case CMD_LOGPDF:
     fprintf(
         f,
-        "Usage: jaxrandom logpdf --x X --mean M --cov C [--pdf]\n"
+        "Usage: jaxrandom logpdf --x X --mean M (--cov C | --scale-tril L "
+        "|\n"
+        "           --precision P | --diag V) [--pdf]\n"
         "           [--check-valid ignore|warn|raise] [--x64] [output "
         "options]\n\n"
         "jax.scipy.stats.multivariate_normal.logpdf(x, mean, cov), or pdf "
@@ -255,6 +257,12 @@ void cli_print_cmd_help(FILE *f, cli_cmd cmd) {
         "                 broadcast batch shape and the promoted dtype.\n"
         "                 A .npy x is read as it is written (bounded "
         "memory).\n"
+        "  --scale-tril L, --precision P, --diag V  instead of --cov: a "
+        "factor\n"
+        "                 (its lower triangle; cov = L L^T), the inverse "
+        "covariance\n"
+        "                 (no inverse is formed), or the variances (..., "
+        "n)\n"
         "  --pdf          exp(logpdf)\n"
         "  --check-valid  ignore (JAX: NaN where the Cholesky factorization\n"
         "                 fails), warn, or raise (exit 2)\n\n"

@@ -80,6 +80,7 @@ typedef struct cli_opts {
   const char *mean, *cov;
   const char *x; /* logpdf's --x */
   int pdf;       /* logpdf --pdf */
+  int cov_form;  /* logpdf: jr_cov_form of --cov / --scale-tril / ... */
   int have_method;
   jr_method method;
   jr_check check;

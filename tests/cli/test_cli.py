@@ -891,6 +891,33 @@ def group_density():
     out = p.stdout.decode()
     check("cholesky: succeeds" in out and "rank 2 of 2" in out
           and "entropy" in out, f"summary: {out}")
+    # the other parameterizations give the full covariance's densities
+    lchol = np.linalg.cholesky(cov)
+    np.save(tmp("tril.npy"), lchol)
+    np.save(tmp("prec.npy"), np.linalg.inv(cov))
+    np.save(tmp("var.npy"), np.diag(cov).copy())
+    for opt, path, want in (
+            ("--scale-tril", tmp("tril.npy"), ref),
+            ("--precision", tmp("prec.npy"), ref),
+            ("--diag", tmp("var.npy"), np_logpdf(x, mean, np.diag(np.diag(cov))))):
+        got = load_npy("logpdf", "--x64", "--x", tmp("x64.npy"), "--mean",
+                       tmp("m64.npy"), opt, path)
+        if got is None:
+            check(False, f"logpdf {opt} failed")
+            continue
+        err = np.max(np.abs(got - want) / np.maximum(1, np.abs(want)))
+        check(err < 1e-10, f"logpdf {opt} vs NumPy model: {err}")
+    p = run("logpdf", "--x", "[1,2]", "--mean", "[0,0]", "--diag", "[4,-3]",
+            "--check-valid", "raise", code=2)
+    check("variance 1 is not > 0" in p.stderr.decode(),
+          f"--diag negative: {p.stderr[:200]!r}")
+    p = run("logpdf", "--x", "[1,2]", "--mean", "[0,0]", "--diag", "[4,3]",
+            "--cov", "[[1,0],[0,1]]", code=2)
+    check("once" in p.stderr.decode(), "two covariances refused")
+    p = run("logpdf", "--x", "[1,2]", "--mean", "[0,0]", "--precision",
+            "[4,3]", code=2)
+    check("precision.shape" in p.stderr.decode(),
+          f"precision shape: {p.stderr[:200]!r}")
     # streaming: x of 10^7 points in bounded memory
     if not SANITIZED:
         big = tmp("big.npy")
