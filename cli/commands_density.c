@@ -291,7 +291,9 @@ static void cli_describe_text(cli_text *t, const jr_cov_info *c, int64_t k,
       cli_text_add(t, "  rank: %lld (full)\n", (long long)c->n);
   } else {
     const char *what = c->method == JR_EIGH ? "eigenvalues" : "singular values";
-    if (c->rank >= 0)
+    if (c->n == 0)
+      cli_text_add(t, "  %s: rank 0 of 0\n", cli_method_name(c->method));
+    else if (c->rank >= 0)
       cli_text_add(t, "  %s: rank %lld of %lld, %s in [%.6g, %.6g]\n",
                    cli_method_name(c->method), (long long)c->rank,
                    (long long)c->n, what, c->min_value, c->max_value);
