@@ -287,6 +287,10 @@ static void test_scalar_cases(void) {
   mt_free(&c);
 }
 
+static void count_warning(void *user, const char *msg) {
+  if (strstr(msg, "pivot 1")) ++*(int *)user;
+}
+
 /* Singular, indefinite, NaN and near-singular covariances: NaN as JAX gives
  * where the factorization fails, finite within the bound otherwise; RAISE
  * fails with JR_E_NOT_PSD. Never a crash. */
@@ -311,6 +315,14 @@ static void test_singular(void) {
     jr_ctx_set_int(ctx, JR_PARAM_CHECK_VALID, JR_CHECK_RAISE);
     jr_status st = jr_mvn_logpdf(ctx, &x.view, &m.view, &c.view, &o);
     CHECK(st == JR_E_NOT_PSD, "cov %d with RAISE: status %d", t, (int)st);
+    /* WARN: one warning naming the pivot, and the NaN */
+    int warned = 0;
+    jr_ctx_set_int(ctx, JR_PARAM_CHECK_VALID, JR_CHECK_WARN);
+    jr_ctx_set_warning_handler(ctx, count_warning, &warned);
+    out[0] = 0;
+    CHECK_OK(jr_mvn_logpdf(ctx, &x.view, &m.view, &c.view, &o));
+    CHECK(warned == 1 && isnan(out[0]), "cov %d with WARN: %d warnings, %g", t,
+          warned, out[0]);
     jr_ctx_free(ctx);
     jr_cov_info info;
     CHECK_OK(jr_cov_describe(&c.view, 0, JR_CHOLESKY, &info));
