@@ -20,7 +20,10 @@ static const struct {
                 {"normal", CMD_NORMAL},
                 {"multivariate-normal", CMD_MVN},
                 {"multivariate_normal", CMD_MVN},
-                {"demo", CMD_DEMO}};
+                {"demo", CMD_DEMO},
+                {"logpdf", CMD_LOGPDF},
+                {"describe-cov", CMD_DESCRIBE},
+                {"describe_cov", CMD_DESCRIBE}};
 
 #define B(c) (1u << (c))
 #define ALL_CMDS (B(CMD_COUNT) - 1u)
@@ -53,7 +56,12 @@ typedef enum {
   OPT_FORMAT,
   OPT_FORCE,
   OPT_QUIET,
-  OPT_THREADS
+  OPT_THREADS,
+  OPT_X,
+  OPT_PDF,
+  OPT_SCALE_TRIL,
+  OPT_PRECISION,
+  OPT_DIAG
 } cli_optid;
 
 static const struct {
@@ -73,11 +81,17 @@ static const struct {
      B(CMD_BITS) | B(CMD_UNIFORM) | B(CMD_NORMAL) | B(CMD_MVN) | B(CMD_DEMO)},
     {"minval", OPT_MINVAL, 1, B(CMD_UNIFORM)},
     {"maxval", OPT_MAXVAL, 1, B(CMD_UNIFORM)},
-    {"mean", OPT_MEAN, 1, B(CMD_MVN)},
-    {"cov", OPT_COV, 1, B(CMD_MVN)},
-    {"method", OPT_METHOD, 1, B(CMD_MVN) | B(CMD_DEMO)},
-    {"check-valid", OPT_CHECK, 1, B(CMD_MVN) | B(CMD_DEMO)},
-    {"check_valid", OPT_CHECK, 1, B(CMD_MVN) | B(CMD_DEMO)},
+    {"mean", OPT_MEAN, 1, B(CMD_MVN) | B(CMD_LOGPDF)},
+    {"cov", OPT_COV, 1, B(CMD_MVN) | B(CMD_LOGPDF) | B(CMD_DESCRIBE)},
+    {"x", OPT_X, 1, B(CMD_LOGPDF)},
+    {"pdf", OPT_PDF, 0, B(CMD_LOGPDF)},
+    {"scale-tril", OPT_SCALE_TRIL, 1, B(CMD_LOGPDF)},
+    {"scale_tril", OPT_SCALE_TRIL, 1, B(CMD_LOGPDF)},
+    {"precision", OPT_PRECISION, 1, B(CMD_LOGPDF)},
+    {"diag", OPT_DIAG, 1, B(CMD_LOGPDF)},
+    {"method", OPT_METHOD, 1, B(CMD_MVN) | B(CMD_DEMO) | B(CMD_DESCRIBE)},
+    {"check-valid", OPT_CHECK, 1, B(CMD_MVN) | B(CMD_DEMO) | B(CMD_LOGPDF)},
+    {"check_valid", OPT_CHECK, 1, B(CMD_MVN) | B(CMD_DEMO) | B(CMD_LOGPDF)},
     {"tol", OPT_TOL, 1, B(CMD_MVN) | B(CMD_DEMO)},
     {"rows", OPT_ROWS, 1, B(CMD_MVN)},
     {"example", OPT_EXAMPLE, 0, B(CMD_MVN)},
@@ -254,8 +268,30 @@ static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
       return cli_error(o, CLI_USAGE, "--%s '%s': %s", name, v, msg);
     return 0;
   case OPT_MEAN: o->mean = v; return 0;
-  case OPT_COV: o->cov = v; return 0;
+  case OPT_COV:
+    if (o->cov && o->cmd == CMD_LOGPDF)
+      return cli_error(o, CLI_USAGE,
+                       "--cov: give the covariance once (one of --cov, "
+                       "--scale-tril, --precision, --diag)");
+    o->cov = v;
+    return 0;
+  case OPT_X: o->x = v; return 0;
+  case OPT_SCALE_TRIL:
+  case OPT_PRECISION:
+  case OPT_DIAG:
+    if (o->cov)
+      return cli_error(o, CLI_USAGE,
+                       "--%s: give the covariance once (one of --cov, "
+                       "--scale-tril, --precision, --diag)",
+                       name);
+    o->cov = v;
+    o->cov_form = id == OPT_SCALE_TRIL  ? JR_COV_SCALE_TRIL
+                  : id == OPT_PRECISION ? JR_COV_PRECISION
+                                        : JR_COV_DIAG;
+    return 0;
+  case OPT_PDF: o->pdf = 1; return 0;
   case OPT_METHOD:
+    o->have_method = 1;
     if (strcmp(v, "cholesky") == 0)
       o->method = JR_CHOLESKY;
     else if (strcmp(v, "eigh") == 0)
@@ -341,6 +377,13 @@ static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
       o->format = FMT_BIN;
     else if (strcmp(v, "table") == 0)
       o->format = FMT_TABLE;
+    else if (strcmp(v, "json") == 0 && o->cmd == CMD_DESCRIBE)
+      o->format = FMT_JSON;
+    else if (o->cmd == CMD_DESCRIBE)
+      return cli_error(o, CLI_USAGE,
+                       "--format '%s': describe-cov writes table (a short "
+                       "summary, the default) or json",
+                       v);
     else
       return cli_error(o, CLI_USAGE,
                        "--format '%s': expected npy, csv, bin or table", v);
@@ -381,8 +424,8 @@ int cli_parse_args(int argc, char **argv, const cli_env *env, cli_opts *o_out) {
   if (o.cmd == CMD_COUNT)
     return cli_error(&o, CLI_USAGE,
                      "unknown subcommand '%s' (expected key, split, fold-in, "
-                     "bits, uniform, normal, multivariate-normal or demo; "
-                     "see 'jaxrandom --help')",
+                     "bits, uniform, normal, multivariate-normal, demo, "
+                     "logpdf or describe-cov; see 'jaxrandom --help')",
                      first);
   o.maxval = 1.0;
   o.tol = 1e-8;
@@ -391,6 +434,11 @@ int cli_parse_args(int argc, char **argv, const cli_env *env, cli_opts *o_out) {
   for (int i = 2; i < argc; i++) {
     const char *arg = argv[i];
     if (strcmp(arg, "-h") == 0) arg = "--help";
+    /* describe-cov C: the covariance may be given without --cov */
+    if (o.cmd == CMD_DESCRIBE && strncmp(arg, "--", 2) != 0 && !o.cov) {
+      o.cov = arg;
+      continue;
+    }
     if (strncmp(arg, "--", 2) != 0)
       return cli_error(&o, CLI_USAGE,
                        "unexpected argument '%s' (options start with --; "

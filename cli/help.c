@@ -57,7 +57,13 @@ void cli_print_main_help(FILE *f) {
       "                        dtype, method)  (alias multivariate_normal)\n"
       "  demo                  sample a built-in 3-D example and compare the "
       "sample\n"
-      "                        mean and covariance with the requested ones\n\n"
+      "                        mean and covariance with the requested ones\n"
+      "  logpdf                jax.scipy.stats.multivariate_normal.logpdf(x, "
+      "mean, cov)\n"
+      "                        (--pdf: pdf)\n"
+      "  describe-cov          what a covariance's factorization tells: "
+      "Cholesky\n"
+      "                        pivot, rank, eigenvalues, log det, entropy\n\n"
       "Examples:\n"
       "  jaxrandom key --seed 42\n"
       "  jaxrandom split --seed 0 --num 3\n"
@@ -233,6 +239,65 @@ void cli_print_cmd_help(FILE *f, cli_cmd cmd) {
             "Examples:\n"
             "  jaxrandom demo\n"
             "  jaxrandom demo --seed 3 --shape 100000 --out demo.npy\n\n");
+    break;
+  case CMD_LOGPDF:
+    fprintf(
+        f,
+        "Usage: jaxrandom logpdf --x X --mean M (--cov C | --scale-tril L "
+        "|\n"
+        "           --precision P | --diag V) [--pdf]\n"
+        "           [--check-valid ignore|warn|raise] [--x64] [output "
+        "options]\n\n"
+        "jax.scipy.stats.multivariate_normal.logpdf(x, mean, cov), or pdf "
+        "with --pdf.\n"
+        "  --x X, --mean M, --cov C  .npy, .csv or literals as for\n"
+        "                 multivariate-normal. JAX's three cases: a scalar "
+        "mean\n"
+        "                 (elementwise, any cov shape), a scalar cov "
+        "(isotropic),\n"
+        "                 or cov (..., n, n) with n = mean.shape[-1]; x - "
+        "mean\n"
+        "                 broadcast, and its batch with cov's. The result "
+        "has the\n"
+        "                 broadcast batch shape and the promoted dtype.\n"
+        "                 A .npy x is read as it is written (bounded "
+        "memory).\n"
+        "  --scale-tril L, --precision P, --diag V  instead of --cov: a "
+        "factor\n"
+        "                 (its lower triangle; cov = L L^T), the inverse "
+        "covariance\n"
+        "                 (no inverse is formed), or the variances (..., "
+        "n)\n"
+        "  --pdf          exp(logpdf)\n"
+        "  --check-valid  ignore (JAX: NaN where the Cholesky factorization\n"
+        "                 fails), warn, or raise (exit 2)\n\n"
+        "Examples:\n"
+        "  jaxrandom logpdf --x samples.npy --mean '[1, 2, 3]' \\\n"
+        "      --cov '[[2, 0.5, 0], [0.5, 1, 0.2], [0, 0.2, 0.5]]' --out "
+        "lp.npy\n"
+        "  jaxrandom logpdf --x '[0.5, 1]' --mean '[0, 0]' --cov '[[1, 0.5], "
+        "[0.5, 1]]' --pdf\n\n");
+    break;
+  case CMD_DESCRIBE:
+    fprintf(
+        f,
+        "Usage: jaxrandom describe-cov C [--method eigh|svd|cholesky] "
+        "[--format json]\n"
+        "           [--x64] [--out FILE]\n\n"
+        "For each covariance of C (..., n, n): whether the Cholesky "
+        "factorization\n"
+        "succeeds (else the first pivot that is not > 0), the log "
+        "determinant, the\n"
+        "numerical rank and the extreme eigenvalues (eigh, the default) or "
+        "singular\n"
+        "values (svd), and the entropy of N(mean, C) in nats. C is a .npy "
+        "or .csv\n"
+        "file or a literal (also as --cov C). --format json: one object per\n"
+        "covariance (a list for a batch); NaN and infinities are null.\n\n"
+        "Examples:\n"
+        "  jaxrandom describe-cov '[[2, 1], [1, 2]]'\n"
+        "  jaxrandom describe-cov covs.npy --method svd --format json --out "
+        "info.json\n\n");
     break;
   default: cli_print_main_help(f); return;
   }

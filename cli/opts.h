@@ -39,10 +39,20 @@ typedef enum {
   CMD_NORMAL,
   CMD_MVN,
   CMD_DEMO,
-  CMD_COUNT /* also "no subcommand" */
+  CMD_LOGPDF,   /* jax.scipy.stats.multivariate_normal.logpdf / pdf */
+  CMD_DESCRIBE, /* describe-cov: what a covariance's factorization tells */
+  CMD_COUNT     /* also "no subcommand" */
 } cli_cmd;
 
-typedef enum { FMT_NONE, FMT_TABLE, FMT_NPY, FMT_CSV, FMT_BIN } cli_format;
+/* FMT_JSON: describe-cov only. */
+typedef enum {
+  FMT_NONE,
+  FMT_TABLE,
+  FMT_NPY,
+  FMT_CSV,
+  FMT_BIN,
+  FMT_JSON
+} cli_format;
 
 struct cli_env;
 
@@ -75,6 +85,10 @@ typedef struct cli_opts {
   int width;
   double minval, maxval;
   const char *mean, *cov;
+  const char *x; /* logpdf's --x */
+  int pdf;       /* logpdf --pdf */
+  int cov_form;  /* logpdf: jr_cov_form of --cov / --scale-tril / ... */
+  int have_method;
   jr_method method;
   jr_check check;
   int have_tol;

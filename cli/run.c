@@ -41,6 +41,8 @@ static int cli_dispatch(cli_opts *o) {
   case CMD_NORMAL: return cli_cmd_sample(o);
   case CMD_MVN: return cli_cmd_mvn(o);
   case CMD_DEMO: return cli_cmd_demo(o);
+  case CMD_LOGPDF: return cli_cmd_logpdf(o);
+  case CMD_DESCRIBE: return cli_cmd_describe(o);
   case CMD_COUNT: break;
   }
   return cli_error(o, CLI_USAGE, "internal: unknown subcommand");

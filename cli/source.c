@@ -55,6 +55,18 @@ jr_status cli_source_fill(cli_source *s, int64_t start, int64_t count,
     return jr_normal_range(s->ctx, s->key, s->dtype, s->total, start, count,
                            buf);
   case SRC_SPLIT: return cli_split_fill(s, start, count, buf);
+  case SRC_DENSITY: {
+    const size_t item = jr_dtype_size(s->dtype);
+    for (int64_t k = 0; k < count; k += s->chunk) {
+      const int64_t m = count - k < s->chunk ? count - k : s->chunk;
+      jr_status st =
+          jr_mvn_density_eval(s->density, s->ctx, s->x, s->pdf, start + k,
+                              start + k + m, (char *)buf + (size_t)k * item);
+      if (s->release) s->release(s->release_user);
+      if (st) return st;
+    }
+    return JR_OK;
+  }
   case SRC_MVN: {
     const int64_t r0 = s->row_first + start / s->n;
     const int64_t r1 = r0 + count / s->n;

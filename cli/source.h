@@ -12,7 +12,8 @@ typedef enum {
   SRC_UNIFORM, /* jax.random.uniform */
   SRC_NORMAL,  /* jax.random.normal */
   SRC_SPLIT,   /* jax.random.split: pairs of words */
-  SRC_MVN      /* jax.random.multivariate_normal: rows of n elements */
+  SRC_MVN,     /* jax.random.multivariate_normal: rows of n elements */
+  SRC_DENSITY  /* multivariate_normal.logpdf / pdf at the points of x */
 } cli_source_kind;
 
 typedef struct cli_source {
@@ -29,6 +30,15 @@ typedef struct cli_source {
   const jr_mvn *mvn;
   int64_t n;         /* elements per row */
   int64_t row_first; /* first row of the output (--rows) */
+  /* SRC_DENSITY */
+  const jr_mvn_density *density;
+  const jr_array *x;
+  int pdf;
+  int64_t chunk; /* elements per library call (> 0) */
+  /* Called after each call (may be NULL): a mapped x drops its pages, so
+   * memory stays bounded however large x is. */
+  void (*release)(void *user);
+  void *release_user;
   /* SRC_MVN with moments set (the demo): running sums of the samples */
   int moments;
   double *sum, *sumsq;

@@ -419,6 +419,117 @@ JR_API jr_status jr_mvn_sample_rows(const jr_mvn *mvn, const jr_ctx *ctx,
  * are mean + F z. NaN entries where the factorization failed, as in JAX. */
 JR_API jr_status jr_mvn_factor(const jr_mvn *mvn, int64_t row, double *out);
 
+/* ------------------------------------------------------------------ */
+/* Density: jax.scipy.stats.multivariate_normal.logpdf / pdf           */
+/* (docs/multivariate_normal.md, "Density")                           */
+/* ------------------------------------------------------------------ */
+/* logpdf(x, mean, cov) with JAX's semantics: mean.ndim == 0 (scalar mean:
+ * elementwise, any cov shape), cov.ndim == 0 (scalar cov: isotropic), else
+ * cov (..., n, n) with n = mean.shape[-1] (JR_E_COV_SHAPE otherwise, JAX's
+ * "got incompatible shapes"). x, mean and cov are promoted together as
+ * promote_dtypes_inexact does (no x64: integers and bool give float32); the
+ * result has that dtype. x - mean broadcast as NumPy arrays; with a full cov
+ * its last axis must be n, and the batch (x - mean).shape[:-1] broadcasts
+ * with cov.shape[:-2] (JR_E_BROADCAST otherwise). The result's shape is
+ * that broadcast batch (the elementwise broadcast for a scalar mean).
+ * Full cov: L = cholesky((cov + cov^T) / 2), y = L^-1 (x - mean),
+ * logpdf = -y.y / 2 - n/2 log(2 pi) - sum(log(diag L)); a covariance whose
+ * factorization fails (singular, indefinite, NaN) gives NaN densities, as
+ * JAX (ctx's JR_PARAM_CHECK_VALID = RAISE fails with JR_E_NOT_PSD instead,
+ * WARN warns). Half precision with a full cov: JR_E_BAD_DTYPE (JAX's CPU
+ * Cholesky rejects it). Computed in double whatever the dtype and rounded
+ * once; accuracy in docs/multivariate_normal.md. pdf = exp(logpdf).
+ * out: C-contiguous, the dtype and shape jr_mvn_logpdf_shape reports. */
+JR_API jr_status jr_mvn_logpdf(const jr_ctx *ctx, const jr_array *x,
+                               const jr_array *mean, const jr_array *cov,
+                               jr_array *out);
+JR_API jr_status jr_mvn_pdf(const jr_ctx *ctx, const jr_array *x,
+                            const jr_array *mean, const jr_array *cov,
+                            jr_array *out);
+/* The result's dtype, ndim and shape (JR_MAX_NDIM entries), after every
+ * argument check (no factorization). Output pointers may be NULL. */
+JR_API jr_status jr_mvn_logpdf_shape(const jr_array *x, const jr_array *mean,
+                                     const jr_array *cov, jr_dtype *out_dtype,
+                                     int *out_ndim, int64_t *out_shape);
+
+/* Reuse: a density whose covariances are factored once, evaluated at any
+ * number of x. x_dtype is the dtype of the x to come (JR_DTYPE_NONE: no
+ * wider than mean and cov); an x that would promote the result to another
+ * dtype fails with JR_E_BAD_DTYPE. Immutable after creation; may be
+ * evaluated from several threads at once. */
+typedef struct jr_mvn_density jr_mvn_density;
+JR_API jr_status jr_mvn_density_create(const jr_ctx *ctx, const jr_array *mean,
+                                       const jr_array *cov, jr_dtype x_dtype,
+                                       jr_mvn_density **out);
+JR_API void jr_mvn_density_free(jr_mvn_density *density);
+/* Other parameterizations of the covariance (beyond JAX, as SciPy's
+ * Covariance.from_* and PyTorch's MultivariateNormal):
+ *   JR_COV_SCALE_TRIL  (..., n, n): a factor L with cov = L L^T; its lower
+ *                      triangle is used (the upper one is ignored) as the
+ *                      Cholesky factor would be;
+ *   JR_COV_PRECISION   (..., n, n): P = cov^-1; L_P = cholesky(P), then
+ *                      y = L_P^T (x - mean) and log det cov =
+ *                      -2 sum log L_P,ii: no inverse, no solve;
+ *   JR_COV_DIAG        (..., n): the variances; the factor is their square
+ *                      roots.
+ * A diagonal element / variance / pivot that is not > 0 (or NaN) makes that
+ * batch element's densities NaN, as a failed Cholesky does (ctx's
+ * JR_PARAM_CHECK_VALID = RAISE: JR_E_NOT_PSD naming the element; WARN
+ * warns). Shapes broadcast as for cov; JR_E_COV_SHAPE names the argument. */
+typedef enum jr_cov_form {
+  JR_COV_FULL = 0,
+  JR_COV_SCALE_TRIL = 1,
+  JR_COV_PRECISION = 2,
+  JR_COV_DIAG = 3
+} jr_cov_form;
+JR_API jr_status jr_mvn_density_create_form(const jr_ctx *ctx,
+                                            const jr_array *mean,
+                                            const jr_array *param,
+                                            jr_cov_form form, jr_dtype x_dtype,
+                                            jr_mvn_density **out);
+/* The result's dtype, ndim and shape for this x (checks as jr_mvn_logpdf). */
+JR_API jr_status jr_mvn_density_shape(const jr_mvn_density *density,
+                                      const jr_array *x, jr_dtype *out_dtype,
+                                      int *out_ndim, int64_t *out_shape);
+/* Elements [begin, end) of the flattened result (end = -1: to the last)
+ * into out (C-contiguous, end - begin elements of the result dtype):
+ * logpdf, or pdf with pdf != 0. The bytes equal those elements of the whole
+ * result for any range. */
+JR_API jr_status jr_mvn_density_eval(const jr_mvn_density *density,
+                                     const jr_ctx *ctx, const jr_array *x,
+                                     int pdf, int64_t begin, int64_t end,
+                                     void *out);
+
+/* ------------------------------------------------------------------ */
+/* What a covariance's factorization tells                             */
+/* ------------------------------------------------------------------ */
+typedef struct jr_cov_info {
+  int64_t n;
+  jr_method method;
+  jr_dtype dtype;     /* the values' dtype (float32 or float64) */
+  int64_t chol_info;  /* 0: the Cholesky factorization succeeds; else j + 1
+                         for the first pivot j that is not > 0 */
+  double logdet;      /* cholesky: 2 sum log L_ii (NaN if it fails); eigh:
+                         sum log w (NaN if some w < 0, -inf if some w == 0);
+                         svd: sum log s = log |det| */
+  int64_t rank;       /* eigh/svd: values above max|value| * n * eps(dtype)
+                         (NumPy's matrix_rank); cholesky: n if it succeeds,
+                         else chol_info - 1 (a lower bound) */
+  double min_value;   /* eigh: smallest eigenvalue; svd: smallest singular
+                         value; cholesky: NaN (not computed) */
+  double max_value;   /* largest eigenvalue / singular value (or NaN) */
+  double entropy;     /* of N(mean, cov): n/2 (1 + log 2 pi) + logdet / 2 */
+} jr_cov_info;
+
+/* Describes batch element `index` of cov (..., n, n) (any dtype, strides),
+ * computed in double from the values rounded to float32 (float64 for
+ * float64 cov); eigh and svd use the symmetrized matrix and the matrix
+ * itself through LAPACK (dsyevd, dgesdd: values only). NaN/Inf entries give
+ * NaN values and rank -1 for eigh/svd. JR_E_BAD_RANGE for an index outside
+ * the batch. */
+JR_API jr_status jr_cov_describe(const jr_array *cov, int64_t index,
+                                 jr_method method, jr_cov_info *info);
+
 #ifdef __cplusplus
 }
 #endif

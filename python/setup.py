@@ -67,5 +67,5 @@ setup(
     )],
     cmdclass={"build_ext": CMakeStaticBuild},
     package_dir={"": "src"},
-    packages=["jaxrandom"],
+    packages=["jaxrandom", "jaxrandom.scipy", "jaxrandom.scipy.stats"],
 )

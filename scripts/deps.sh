@@ -11,9 +11,9 @@ for w in "${want[@]}"; do
                   librandom123-dev python3-numpy clang libclang-rt-dev
                   libopenmpi-dev openmpi-bin libsimde-dev
                   python3-dev python3-pytest python3-hypothesis python3-venv
-                  python3-pip python3-setuptools) ;;
+                  python3-pip python3-setuptools python3-scipy) ;;
     bench) pkgs+=(build-essential cmake pkg-config liblapacke-dev libopenblas-dev
-                  libgsl-dev python3-numpy) ;;
+                  libgsl-dev python3-numpy python3-scipy) ;;
     mpi)   pkgs+=(libopenmpi-dev openmpi-bin) ;;
     # The Python package and its matplotlib example (python/examples).
     examples) pkgs+=(build-essential cmake pkg-config liblapacke-dev libopenblas-dev

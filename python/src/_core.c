@@ -1326,6 +1326,65 @@ fail:
 }
 
 /* ------------------------------------------------------------------ */
+/* jax.scipy.stats.multivariate_normal.logpdf / pdf                    */
+/* ------------------------------------------------------------------ */
+static PyObject *py_mvn_density(PyObject *self, PyObject *const *args,
+                                Py_ssize_t nargs, PyObject *kwnames) {
+  (void)self;
+  static const char *const names[] = {"x", "mean", "cov", "pdf"};
+  PyObject *s[4];
+  if (parse_args("_mvn_density", args, nargs, kwnames, names, 4, 4, 4, s) < 0)
+    return NULL;
+  const int pdf = PyObject_IsTrue(s[3]);
+  if (pdf < 0) return NULL;
+  PyArrayObject *in[3] = {NULL, NULL, NULL};
+  static const char *const what[3] = {"x", "mean", "cov"};
+  jr_array v[3];
+  int64_t shp[3][NPY_MAXDIMS], str[3][NPY_MAXDIMS];
+  PyArrayObject *out = NULL;
+  int nonfloat = 0;
+  for (int i = 0; i < 3; i++) {
+    if (!(in[i] = input_array(s[i], what[i]))) goto fail;
+    nonfloat += !jr_dtype_is_float(descr_to_jr(PyArray_DESCR(in[i])));
+  }
+  /* promote_dtypes_inexact with x64: only integers/bool give float64 */
+  if (opt(OPT_X64) && nonfloat == 3)
+    for (int i = 0; i < 3; i++) {
+      PyArrayObject *c = (PyArrayObject *)PyArray_Cast(in[i], NPY_FLOAT64);
+      Py_DECREF(in[i]);
+      if (!(in[i] = c)) goto fail;
+    }
+  for (int i = 0; i < 3; i++)
+    if (to_view(&in[i], &v[i], shp[i], str[i]) < 0) goto fail;
+  jr_dtype odt;
+  int ond;
+  int64_t osh[JR_MAX_NDIM];
+  jr_status st = jr_mvn_logpdf_shape(&v[0], &v[1], &v[2], &odt, &ond, osh);
+  if (st != JR_OK) {
+    raise_status(st);
+    goto fail;
+  }
+  if (!(out = result_array(NULL, odt, ond, osh))) goto fail;
+  jr_array ov = {PyArray_DATA(out), odt, ond, osh, NULL};
+  Py_BEGIN_ALLOW_THREADS;
+  st = keep(pdf ? jr_mvn_pdf(NULL, &v[0], &v[1], &v[2], &ov)
+                : jr_mvn_logpdf(NULL, &v[0], &v[1], &v[2], &ov));
+  Py_END_ALLOW_THREADS;
+  if (st != JR_OK) {
+    raise_status(st);
+    goto fail;
+  }
+  for (int i = 0; i < 3; i++)
+    Py_XDECREF(in[i]);
+  return (PyObject *)out;
+fail:
+  for (int i = 0; i < 3; i++)
+    Py_XDECREF(in[i]);
+  Py_XDECREF(out);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ */
 /* MultivariateNormal: jr_mvn_create once, sample many times           */
 /* ------------------------------------------------------------------ */
 typedef struct {
@@ -1691,6 +1750,10 @@ static PyMethodDef methods[] = {
          "method='cholesky', *, out=None, threads=None, rows=None, "
          "check_valid='ignore', tol=1e-8)\n\njax.random.multivariate_normal. "
          "rows= samples a slice of the flattened batch (shape (rows, n))."),
+    FAST("_mvn_density", py_mvn_density,
+         "_mvn_density(x, mean, cov, pdf)\n\nmultivariate_normal.logpdf "
+         "(pdf true: pdf) with jax.scipy.stats' semantics; see "
+         "jaxrandom.scipy.stats.multivariate_normal."),
     {"_set_option", py_set_option, METH_VARARGS, NULL},
     {"_get_option", py_get_option, METH_O, NULL},
     {"_isa", py_isa, METH_NOARGS, "the SIMD kernel set in use"},

@@ -88,7 +88,7 @@ if c:
 # The layers: a file may call only files of a lower rank.
 RANK = {"run": 6, "args": 5, "help": 5, "mpi_options": 5, "mpi_request": 4,
         "mpi_agree": 2.5, "mpi_help": 5, "commands_keys": 4, "commands_sample": 4,
-        "commands_mvn": 4, "commands_common": 3.5, "mpi_input": 3,
+        "commands_mvn": 4, "commands_density": 4, "commands_common": 3.5, "mpi_input": 3,
         "input": 2, "output": 2, "mpi_output": 2, "source": 1, "names": 1,
         "decimal": 1, "report": 1, "mpi_report": 0}
 for a, bs in calls.items():

@@ -1003,8 +1003,200 @@ def group_memory():
         check(rss < 64, f"peak RSS {rss:.1f} MiB >= 64 MiB for {args}")
 
 
+def np_logpdf(x, mean, cov):
+    """Independent model: NumPy's solve and slogdet in float64."""
+    x, mean, cov = (np.asarray(a, np.float64) for a in (x, mean, cov))
+    y = x - mean
+    n = mean.shape[-1]
+    bshape = np.broadcast_shapes(y.shape[:-1], cov.shape[:-2])
+    y = np.broadcast_to(y, bshape + (n,))
+    c = np.broadcast_to(cov, bshape + (n, n))
+    sol = np.linalg.solve(c, y[..., None])[..., 0]
+    _, logdet = np.linalg.slogdet(c)
+    return -0.5 * np.sum(y * sol, -1) - n / 2 * np.log(2 * np.pi) - logdet / 2
+
+
+def group_density():
+    rng = np.random.default_rng(7)
+    a = rng.standard_normal((4, 4))
+    cov = a @ a.T / 4 + 0.3 * np.eye(4)
+    mean = rng.standard_normal(4)
+    x = rng.standard_normal((1000, 4)) * 2
+    np.save(tmp("x64.npy"), x)
+    np.save(tmp("m64.npy"), mean)
+    np.save(tmp("c64.npy"), cov)
+    np.save(tmp("x32.npy"), x.astype(np.float32))
+    np.savetxt(tmp("c.csv"), cov, delimiter=",")
+    ref = np_logpdf(x, mean, cov)
+    got = load_npy("logpdf", "--x64", "--x", tmp("x64.npy"), "--mean",
+                   tmp("m64.npy"), "--cov", tmp("c64.npy"))
+    check(got is not None and got.dtype == np.float64 and got.shape == (1000,),
+          "logpdf float64 result dtype/shape")
+    if got is not None:
+        err = np.max(np.abs(got - ref) / np.maximum(1, np.abs(ref)))
+        check(err < 1e-12, f"logpdf float64 vs NumPy model: {err}")
+    got = load_npy("logpdf", "--x64", "--pdf", "--x", tmp("x64.npy"), "--mean",
+                   tmp("m64.npy"), "--cov", tmp("c.csv"))
+    if got is not None:
+        err = np.max(np.abs(got - np.exp(ref)) / np.exp(ref))
+        check(err < 1e-11, f"pdf (cov from CSV) vs NumPy model: {err}")
+    # float32: inputs rounded to float32 as JAX's canonicalization does
+    got = load_npy("logpdf", "--x", tmp("x32.npy"), "--mean", tmp("m64.npy"),
+                   "--cov", tmp("c64.npy"))
+    if got is not None:
+        r32 = np_logpdf(x.astype(np.float32), mean.astype(np.float32),
+                        cov.astype(np.float32))
+        check(got.dtype == np.float32, "float32 result")
+        err = np.max(np.abs(got - r32) / np.abs(r32))
+        check(err < 4 * 2.0**-24 + 1e-12, f"logpdf float32: {err}")
+    try:
+        from scipy.stats import multivariate_normal as smvn
+    except ImportError:
+        smvn = None
+        print("SciPy not importable: NumPy model only")
+    if smvn is not None:
+        got = load_npy("logpdf", "--x64", "--x", tmp("x64.npy"), "--mean",
+                       tmp("m64.npy"), "--cov", tmp("c64.npy"))
+        sp = smvn.logpdf(x, mean, cov)
+        err = np.max(np.abs(got - sp) / np.maximum(1, np.abs(sp)))
+        check(err < 1e-12, f"logpdf vs SciPy: {err}")
+    # broadcasting: x (5, 1, 3), mean (2, 3), cov (2, 3, 3) -> (5, 2)
+    xb = rng.standard_normal((5, 1, 3))
+    mb = rng.standard_normal((2, 3))
+    cb = np.stack([np.eye(3) * 2, [[2, .5, 0], [.5, 1, .2], [0, .2, .5]]])
+    for name, arr in (("xb", xb), ("mb", mb), ("cb", cb)):
+        np.save(tmp(name + ".npy"), arr)
+    got = load_npy("logpdf", "--x64", "--x", tmp("xb.npy"), "--mean",
+                   tmp("mb.npy"), "--cov", tmp("cb.npy"))
+    check(got is not None and got.shape == (5, 2), "batched shape (5, 2)")
+    if got is not None:
+        err = np.max(np.abs(got - np_logpdf(xb, mb, cb)))
+        check(err < 1e-12, f"batched logpdf: {err}")
+    # scalar mean and scalar cov (JAX's other two cases), CSV and table out
+    p = run("logpdf", "--x64", "--x", "[0.5, -1]", "--mean", "0.25", "--cov",
+            "[2, 3]", "--format", "csv", "--out", "-")
+    vals = [float(v) for v in p.stdout.decode().split()]
+    want = [-0.5 * 0.0625 / 2 - 0.5 * np.log(2 * np.pi * 2),
+            -0.5 * 1.5625 / 3 - 0.5 * np.log(2 * np.pi * 3)]
+    check(np.allclose(vals, want, rtol=1e-14, atol=0), f"scalar mean: {vals}")
+    p = run("logpdf", "--x64", "--x", "[[1, 2]]", "--mean", "[0, 0]",
+            "--cov", "4")
+    v = float(p.stdout.decode().split()[0])
+    check(abs(v - (-0.5 * 5 / 4 - np.log(2 * np.pi * 4))) < 1e-13,
+          f"scalar cov: {v}")
+    # a singular covariance: NaN, as JAX (not an error unless asked)
+    p = run("logpdf", "--x", "[0, 0]", "--mean", "[0, 0]", "--cov",
+            "[[1, 0], [0, 0]]")
+    check(p.stdout.decode().strip().lower() == "nan",
+          f"singular cov gives NaN: {p.stdout!r}")
+    run("logpdf", "--x", "[0, 0]", "--mean", "[0, 0]", "--cov",
+        "[[1, 0], [0, 0]]", "--check-valid", "raise", code=2)
+    # errors: exit 2 with what, where and what was expected
+    lp = ["logpdf", "--mean", "[0,0,0]"]
+    cases = [
+        (["logpdf", "--mean", "[0]", "--cov", "[[1]]"], "--x"),
+        (lp + ["--x", "[1,2,3]"], "--cov"),
+        (lp + ["--x", "[1,2,3]", "--cov", "[[1,0],[0,1]]"],
+         "incompatible shapes"),
+        (lp + ["--x", "[1,2]", "--cov", np.eye(3).tolist()],
+         "Incompatible shapes for broadcasting"),
+        (lp + ["--x", "[[1,2,3]]", "--cov", "[1,2,3]"], "cov.shape"),
+        (lp + ["--x", "[[1,2,3],[1,2,3]]", "--cov",
+               "[[[1,0,0],[0,1,0],[0,0,1]],[[1,0,0],[0,1,0],[0,0,1]],"
+               "[[1,0,0],[0,1,0],[0,0,1]]]"], "broadcasting"),
+        (lp + ["--x", "[1,2,3]", "--cov", str(np.eye(3).tolist()),
+               "--format", "json"], "--format"),
+        (lp + ["--x", "[1,2,3]", "--cov", str(np.eye(3).tolist()),
+               "--seed", "x"], "--seed"),
+        (["describe-cov"], "covariance"),
+        (["describe-cov", "[[1,2]]"], "(..., n, n)"),
+        (["describe-cov", "[1,2]"], "ndim"),
+        (["describe-cov", "[[1]]", "--format", "csv"], "json"),
+        (["describe-cov", "[[1]]", "--method", "qr"], "--method"),
+    ]
+    for args, msg in cases:
+        args = [str(a) if not isinstance(a, list) else str(a) for a in args]
+        p = run(*args, code=0 if msg is None else 2)
+        err = p.stderr.decode()
+        if msg is not None:
+            check(msg in err and "error" in err,
+                  f"{args}: expected '{msg}' in: {err[:300]}")
+    # describe-cov: JSON checked against NumPy
+    cb3 = np.stack([cov, np.diag([1.0, 1e-20, 2.0, 3.0]),
+                    np.diag([1.0, 0.0, 2.0, 3.0]), -np.eye(4)])
+    np.save(tmp("cb3.npy"), cb3)
+    for method in ("eigh", "svd", "cholesky"):
+        p = run("describe-cov", tmp("cb3.npy"), "--x64", "--method", method,
+                "--format", "json")
+        try:
+            info = json.loads(p.stdout.decode())
+        except ValueError:
+            check(False, f"describe-cov json: {p.stdout[:200]!r}")
+            continue
+        check(len(info) == 4, "four covariances described")
+        s0, l0 = np.linalg.slogdet(cov)
+        check(abs(info[0]["logdet"] - l0) < 1e-12, f"{method}: logdet")
+        ent = 2 * (1 + np.log(2 * np.pi)) + l0 / 2
+        check(abs(info[0]["entropy"] - ent) < 1e-12, f"{method}: entropy")
+        check(info[0]["cholesky_ok"] and info[1]["cholesky_ok"],
+              f"{method}: cholesky ok")
+        check(info[2]["cholesky_failed_pivot"] == 1
+              and info[3]["cholesky_failed_pivot"] == 0,
+              f"{method}: failed pivots {info[2]}, {info[3]}")
+        if method != "cholesky":
+            w = np.linalg.eigvalsh(cov) if method == "eigh" else \
+                np.linalg.svd(cov, compute_uv=False)
+            key = "min_eigenvalue" if method == "eigh" else "min_singular_value"
+            check(abs(info[0][key] - w.min()) < 1e-12, f"{method}: min")
+            check(info[1]["rank"] == 3 and info[2]["rank"] == 3,
+                  f"{method}: numerical ranks {info[1]['rank']}, "
+                  f"{info[2]['rank']}")
+            if method == "eigh":
+                check(info[3]["min_eigenvalue"] == -1, "eigh: -I")
+    p = run("describe-cov", "--cov", "[[2, 1], [1, 2]]")
+    out = p.stdout.decode()
+    check("cholesky: succeeds" in out and "rank 2 of 2" in out
+          and "entropy" in out, f"summary: {out}")
+    # the other parameterizations give the full covariance's densities
+    lchol = np.linalg.cholesky(cov)
+    np.save(tmp("tril.npy"), lchol)
+    np.save(tmp("prec.npy"), np.linalg.inv(cov))
+    np.save(tmp("var.npy"), np.diag(cov).copy())
+    for opt, path, want in (
+            ("--scale-tril", tmp("tril.npy"), ref),
+            ("--precision", tmp("prec.npy"), ref),
+            ("--diag", tmp("var.npy"), np_logpdf(x, mean, np.diag(np.diag(cov))))):
+        got = load_npy("logpdf", "--x64", "--x", tmp("x64.npy"), "--mean",
+                       tmp("m64.npy"), opt, path)
+        if got is None:
+            check(False, f"logpdf {opt} failed")
+            continue
+        err = np.max(np.abs(got - want) / np.maximum(1, np.abs(want)))
+        check(err < 1e-10, f"logpdf {opt} vs NumPy model: {err}")
+    p = run("logpdf", "--x", "[1,2]", "--mean", "[0,0]", "--diag", "[4,-3]",
+            "--check-valid", "raise", code=2)
+    check("variance 1 is not > 0" in p.stderr.decode(),
+          f"--diag negative: {p.stderr[:200]!r}")
+    p = run("logpdf", "--x", "[1,2]", "--mean", "[0,0]", "--diag", "[4,3]",
+            "--cov", "[[1,0],[0,1]]", code=2)
+    check("once" in p.stderr.decode(), "two covariances refused")
+    p = run("logpdf", "--x", "[1,2]", "--mean", "[0,0]", "--precision",
+            "[4,3]", code=2)
+    check("precision.shape" in p.stderr.decode(),
+          f"precision shape: {p.stderr[:200]!r}")
+    # streaming: x of 10^7 points in bounded memory
+    if not SANITIZED:
+        big = tmp("big.npy")
+        np.lib.format.open_memmap(big, "w+", np.float32, (10_000_000, 3))[:] = 1
+        rss = peak_rss_mib(["logpdf", "--x", big, "--mean", "[0,0,0]",
+                            "--cov", "[[2,0.5,0],[0.5,1,0.2],[0,0.2,0.5]]",
+                            "--out", "/dev/null", "--quiet"])
+        print(f"peak RSS {rss:.1f} MiB: logpdf of 10^7 points (120 MB of x)")
+        check(rss < 64, f"logpdf peak RSS {rss:.1f} MiB >= 64 MiB")
+
+
 try:
-    {"golden": group_golden, "roundtrip": group_roundtrip,
+    {"density": group_density, "golden": group_golden, "roundtrip": group_roundtrip,
      "inputs": group_inputs, "errors": group_errors, "atomic": group_atomic,
      "rows": group_rows, "memory": group_memory,
      "progress": group_progress, "jax": group_jax}[GROUP]()

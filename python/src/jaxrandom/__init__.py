@@ -30,13 +30,15 @@ import os as _os
 import warnings as _warnings
 
 from . import _core
+from . import scipy  # jax.scipy.stats.multivariate_normal.logpdf / pdf
 from ._core import (HAS_BFLOAT16, MultivariateNormal, PRNGKey, bits, fold_in,
                     key, multivariate_normal, normal, split, uniform)
 
 __all__ = [
     "HAS_BFLOAT16", "MultivariateNormal", "PRNGKey", "bits", "config",
     "config_context", "enable_x64", "fold_in", "key", "key_data",
-    "multivariate_normal", "normal", "split", "threefry_partitionable",
+    "multivariate_normal", "normal", "scipy", "split",
+    "threefry_partitionable",
     "uniform", "wrap_key_data",
 ]
 __version__ = "0.1.0"
