@@ -46,6 +46,7 @@ typedef enum {
   OPT_LEGACY,
   OPT_X64,
   OPT_OUT,
+  OPT_PLOT,
   OPT_FORMAT,
   OPT_FORCE,
   OPT_QUIET,
@@ -80,6 +81,7 @@ static const struct {
     {"legacy", OPT_LEGACY, 0, ALL_CMDS},
     {"x64", OPT_X64, 0, ALL_CMDS},
     {"out", OPT_OUT, 1, ALL_CMDS},
+    {"plot", OPT_PLOT, 1, B(CMD_MVN) | B(CMD_DEMO)},
     {"format", OPT_FORMAT, 1, ALL_CMDS},
     {"force", OPT_FORCE, 0, ALL_CMDS},
     {"quiet", OPT_QUIET, 0, ALL_CMDS},
@@ -247,6 +249,7 @@ static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
   case OPT_LEGACY: o->legacy = 1; return 0;
   case OPT_X64: o->x64 = 1; return 0;
   case OPT_OUT: o->out = v; return 0;
+  case OPT_PLOT: o->plot = v; return 0;
   case OPT_FORMAT:
     if (strcmp(v, "npy") == 0)
       o->format = FMT_NPY;

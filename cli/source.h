@@ -29,10 +29,8 @@ typedef struct cli_source {
   const jr_mvn *mvn;
   int64_t n;         /* elements per row */
   int64_t row_first; /* first row of the output (--rows) */
-  /* SRC_MVN with moments set (the demo): running sums of the samples */
-  int moments;
-  double *sum, *sumsq;
-  int64_t count;
+  /* SRC_MVN: when set (the demo, --plot), every block's rows are added */
+  struct cli_stats *stats;
 } cli_source;
 
 /* Fills elements [start, start + count) of the output into buf. Blocks of
