@@ -109,6 +109,11 @@ static void ticks(FILE *f, axis a, int horizontal, double x0, double y0) {
    * the spacing of doubles near v. */
   const double first = ceil(a.lo / step), last = floor(a.hi / step);
   if (!(last - first < 20)) return;
+  /* Enough significant digits to tell neighbouring ticks apart (1000000.1
+   * and 1000000.2 are both "1e+06" at a fixed 4). */
+  const double big = fmax(fabs(a.lo), fabs(a.hi));
+  int digits = (int)floor(log10(big)) - (int)floor(log10(step)) + 1;
+  digits = digits < 4 ? 4 : digits > 17 ? 17 : digits;
   for (double i = first; i <= last; i++) {
     const double v = i * step;
     const double t = (v - a.lo) / (a.hi - a.lo);
@@ -117,15 +122,15 @@ static void ticks(FILE *f, axis a, int horizontal, double x0, double y0) {
       fprintf(f,
               "<line class=\"tick\" x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
               "y2=\"%.2f\"/><text class=\"ticklabel\" x=\"%.2f\" y=\"%.2f\" "
-              "text-anchor=\"middle\">%.4g</text>\n",
-              x, y0, x, y0 + 5, x, y0 + 18, v);
+              "text-anchor=\"middle\">%.*g</text>\n",
+              x, y0, x, y0 + 5, x, y0 + 18, digits, v);
     } else {
       const double y = y0 - t * PANEL_H;
       fprintf(f,
               "<line class=\"tick\" x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
               "y2=\"%.2f\"/><text class=\"ticklabel\" x=\"%.2f\" y=\"%.2f\" "
-              "text-anchor=\"end\">%.4g</text>\n",
-              x0 - 5, y, x0, y, x0 - 8, y + 4, v);
+              "text-anchor=\"end\">%.*g</text>\n",
+              x0 - 5, y, x0, y, x0 - 8, y + 4, digits, v);
     }
   }
 }
