@@ -43,11 +43,11 @@ static int cli_plot_dir_check(const cli_opts *o) {
     memcpy(dir, o->plot, len);
     dir[len] = '\0';
   }
+  /* A runtime failure, as the same failure of --out's open is. */
   if (access(dir, W_OK | X_OK) != 0)
-    return cli_error(
-        o, errno == EACCES || errno == EROFS ? CLI_RUNTIME : CLI_USAGE,
-        "--plot %s: cannot create a file in its directory: %s", o->plot,
-        strerror(errno));
+    return cli_error(o, CLI_RUNTIME,
+                     "--plot %s: cannot create a file in its directory: %s",
+                     o->plot, strerror(errno));
   return CLI_OK;
 }
 

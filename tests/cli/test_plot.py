@@ -223,8 +223,50 @@ def check_picture(path, mean, cov, samples, total_rows, title_parts, what):
           f"{total_rows} {noun}")
 
 
+def example_sources_agree():
+    """The demo, python/examples/plot_samples.py and examples/mvn3d.c show
+    one example: the same mean, covariance, key and (for the two pictures)
+    number of samples."""
+    import ast
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    tree = ast.parse(open(os.path.join(root, "python", "examples",
+                                       "plot_samples.py")).read())
+    consts, defaults = {}, {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                isinstance(node.targets[0], ast.Name) and \
+                node.targets[0].id in ("MEAN", "COV", "MAX_POINTS"):
+            consts[node.targets[0].id] = ast.literal_eval(node.value)
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == \
+                "add_argument" and node.args and \
+                isinstance(node.args[0], ast.Constant):
+            for kw in node.keywords:
+                if kw.arg == "default":
+                    try:
+                        defaults[node.args[0].value] = \
+                            ast.literal_eval(kw.value)
+                    except ValueError:  # a name such as MAX_POINTS
+                        pass
+    check(np.array_equal(consts.get("MEAN"), DEMO_MEAN) and
+          np.array_equal(consts.get("COV"), DEMO_COV),
+          f"plot_samples.py's MEAN/COV {consts} differ from the demo's")
+    check(consts.get("MAX_POINTS") == MAX_POINTS, "plot_samples MAX_POINTS")
+    check(defaults.get("--seed") == 0 and defaults.get("--shape") == (100000,)
+          and defaults.get("--dtype") == "float32" and
+          defaults.get("--method") == "cholesky",
+          f"plot_samples.py's defaults {defaults} differ from the demo's")
+    c = open(os.path.join(root, "examples", "mvn3d.c")).read()
+    nums = [[float(v) for v in re.findall(r"(-?[0-9.]+)f", m)]
+            for m in re.findall(r"(?:mean\[3\]|cov\[3\]\[3\]) = (\{.*?\});",
+                                c, re.S)]
+    check(len(nums) == 2 and nums[0] == DEMO_MEAN.tolist() and
+          nums[1] == DEMO_COV.ravel().tolist(),
+          f"examples/mvn3d.c's mean/cov {nums} differ from the demo's")
+
+
 # --------------------------------------------------------------------------
 def group_svg():
+    example_sources_agree()
     # The demo: 100000 samples drawn, the first 5000 shown.
     svg, npy = fresh("demo.svg", "demo.npy")
     p = run("demo", "--plot", svg, "--out", npy)
@@ -361,7 +403,7 @@ def group_errors():
         (["multivariate-normal", "--seed", 0, "--mean", "[[1, 2], [3, 4]]",
           "--cov", "[[2, 0.5], [0.5, 1]]", "--plot", svg], 2,
          ["one distribution", "(2, 2)"]),
-        (mvn2 + ["--plot", "/nonexistent-dir/a.svg"], 2,
+        (mvn2 + ["--plot", "/nonexistent-dir/a.svg"], 1,
          ["--plot /nonexistent-dir/a.svg", "No such file"]),
         (mvn2 + ["--plot", os.path.join(d, "a.png")], 2, [".svg"]),
         (mvn2 + ["--plot", "-"], 2, [".svg"]),
@@ -375,7 +417,7 @@ def group_errors():
         check(not os.path.exists(svg), f"{args}: left {svg}")
         check(not leftovers(d), f"{args}: left {leftovers(d)}")
     # With --out too: refused before the samples are written.
-    p = run(*mvn2, "--out", npy, "--plot", "/nonexistent-dir/a.svg", code=2)
+    p = run(*mvn2, "--out", npy, "--plot", "/nonexistent-dir/a.svg", code=1)
     one_line_error(p, "--out with a bad --plot", "--plot")
     check(not os.path.exists(npy), "a bad --plot left the samples file")
 
