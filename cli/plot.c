@@ -1,5 +1,6 @@
 /* --plot: checks, title and the atomic SVG file (see plot.h). */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,11 @@ int cli_plot_write(const cli_opts *o, const jr_ndarray *mean,
   }
   cli_stats_mean(stats, smean);
   cli_stats_cov(stats, scov);
+  /* No sample ellipse (nor its legend line) below two rows or when the
+   * samples are not finite (NaN rows of a failed factorization). */
+  int have_sample = stats->count > 1;
+  for (int a = 0; a < k * k; a++)
+    if (!isfinite(scov[a]) || (a < k && !isfinite(smean[a]))) have_sample = 0;
 
   char title[256], rows[64] = "";
   if (o->have_rows)
@@ -126,8 +132,8 @@ int cli_plot_write(const cli_opts *o, const jr_ndarray *mean,
                  .n = n,
                  .mean = rmean,
                  .cov = rcov,
-                 .smean = stats->count > 1 ? smean : NULL,
-                 .scov = stats->count > 1 ? scov : NULL,
+                 .smean = have_sample ? smean : NULL,
+                 .scov = have_sample ? scov : NULL,
                  .count = stats->kept,
                  .points = stats->rows,
                  .total = stats->count};

@@ -355,6 +355,12 @@ def group_svg():
     if root is not None:
         kinds = sorted(e.get("class") for e in root.iter(SVG + "ellipse"))
         check(kinds == ["requested"] * 3, f"not PSD: ellipses {kinds}")
+        text = " ".join(t.text or "" for t in root.iter(SVG + "text"))
+        check("sample covariance" not in text, "not PSD: a legend line for "
+              "a sample ellipse that is not drawn")
+        n_pts = sum(1 for c in root.iter(SVG + "circle")
+                    if c.get("class") == "pt")
+        check(n_pts == 0, f"not PSD: {n_pts} NaN points drawn")
 
     # Bounded memory: millions of rows go through the moments, only the
     # first 5000 are kept.
