@@ -102,37 +102,51 @@ static double nice_step(double span) {
   return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
 }
 
-static void ticks(FILE *f, axis a, int horizontal, double x0, double y0) {
+/* Ticks at multiples of a nice step, labelled with 4 significant digits.
+ * Where that cannot tell neighbouring ticks apart (a mean far from 0
+ * against a small spread: 1000000.1 and 1000000.2 are both "1e+06"), the
+ * labels are relative to an offset, a multiple of the step near the middle,
+ * which the axis label names ("x0 - 1000000"). Returns that offset (0 when
+ * none). Each label also carries its value as data-value. */
+static double ticks(FILE *f, axis a, int horizontal, double x0, double y0) {
   const double step = nice_step(a.hi - a.lo);
-  if (!(step > 0) || !isfinite(step)) return;
+  if (!(step > 0) || !isfinite(step)) return 0;
   /* Counted, not accumulated: v += step would stall where step is below
    * the spacing of doubles near v. */
   const double first = ceil(a.lo / step), last = floor(a.hi / step);
-  if (!(last - first < 20)) return;
-  /* Enough significant digits to tell neighbouring ticks apart (1000000.1
-   * and 1000000.2 are both "1e+06" at a fixed 4). */
+  if (!(last - first < 20)) return 0;
   const double big = fmax(fabs(a.lo), fabs(a.hi));
-  int digits = (int)floor(log10(big)) - (int)floor(log10(step)) + 1;
-  digits = digits < 4 ? 4 : digits > 17 ? 17 : digits;
+  const int digits = (int)floor(log10(big)) - (int)floor(log10(step)) + 1;
+  const double mid = digits > 4 ? round((a.lo + a.hi) / 2 / step) : 0;
   for (double i = first; i <= last; i++) {
     const double v = i * step;
     const double t = (v - a.lo) / (a.hi - a.lo);
+    const double shown = (i - mid) * step; /* exact steps, no cancellation */
     if (horizontal) {
       const double x = x0 + t * PANEL_W;
       fprintf(f,
               "<line class=\"tick\" x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
               "y2=\"%.2f\"/><text class=\"ticklabel\" x=\"%.2f\" y=\"%.2f\" "
-              "text-anchor=\"middle\">%.*g</text>\n",
-              x, y0, x, y0 + 5, x, y0 + 18, digits, v);
+              "text-anchor=\"middle\" data-value=\"%.17g\">%.4g</text>\n",
+              x, y0, x, y0 + 5, x, y0 + 18, v, shown);
     } else {
       const double y = y0 - t * PANEL_H;
       fprintf(f,
               "<line class=\"tick\" x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" "
               "y2=\"%.2f\"/><text class=\"ticklabel\" x=\"%.2f\" y=\"%.2f\" "
-              "text-anchor=\"end\">%.*g</text>\n",
-              x0 - 5, y, x0, y, x0 - 8, y + 4, digits, v);
+              "text-anchor=\"end\" data-value=\"%.17g\">%.4g</text>\n",
+              x0 - 5, y, x0, y, x0 - 8, y + 4, v, shown);
     }
   }
+  return mid * step;
+}
+
+/* "x3", or "x3 - 1000000" / "x3 + 1000000" for ticks relative to an
+ * offset (the digits that tell the offset's multiples of step apart). */
+static void axis_name(FILE *f, int coord, double offset) {
+  fprintf(f, "x%d", coord);
+  if (offset != 0)
+    fprintf(f, " %c %.15g", offset > 0 ? '-' : '+', fabs(offset));
 }
 
 /* The k-sigma ellipse of [[a, b], [b, c]] centred at (cx, cy), drawn in
@@ -182,17 +196,20 @@ static void panel(FILE *f, const plot_data *d, int px, int py, double ox,
           "height=\"%d\" data-x0=\"%.17g\" data-x1=\"%.17g\" "
           "data-y0=\"%.17g\" data-y1=\"%.17g\"/>\n",
           left, top, PANEL_W, PANEL_H, ax.lo, ax.hi, ay.lo, ay.hi);
-  ticks(f, ax, 1, left, bottom);
-  ticks(f, ay, 0, left, bottom);
+  const double xoff = ticks(f, ax, 1, left, bottom);
+  const double yoff = ticks(f, ay, 0, left, bottom);
   fprintf(f,
           "<text class=\"axislabel\" x=\"%.2f\" y=\"%.2f\" "
-          "text-anchor=\"middle\">x%d</text>\n",
-          left + PANEL_W / 2.0, bottom + 38, px);
+          "text-anchor=\"middle\" data-offset=\"%.17g\">",
+          left + PANEL_W / 2.0, bottom + 38, xoff);
+  axis_name(f, px, xoff);
   fprintf(f,
-          "<text class=\"axislabel\" x=\"%.2f\" y=\"%.2f\" "
-          "text-anchor=\"middle\" transform=\"rotate(-90 %.2f %.2f)\">x%d"
-          "</text>\n",
-          ox + 16, top + PANEL_H / 2.0, ox + 16, top + PANEL_H / 2.0, py);
+          "</text>\n<text class=\"axislabel\" x=\"%.2f\" y=\"%.2f\" "
+          "text-anchor=\"middle\" transform=\"rotate(-90 %.2f %.2f)\" "
+          "data-offset=\"%.17g\">",
+          ox + 16, top + PANEL_H / 2.0, ox + 16, top + PANEL_H / 2.0, yoff);
+  axis_name(f, py, yoff);
+  fputs("</text>\n", f);
 
   fprintf(f, "<g clip-path=\"url(#clip%d_%d)\">\n<g class=\"points\">\n", px,
           py);
@@ -242,7 +259,11 @@ int plot_svg_write(FILE *f, const plot_data *d) {
   int xs[6], ys[6];
   const int np = plot_pairs(d->n, xs, ys);
   const int grid = d->n > PLOT_PAIRWISE_MAX_N ? 1 : (int)d->n - 1;
-  const int w = grid * CELL_W < MIN_WIDTH ? MIN_WIDTH : grid * CELL_W;
+  /* Wide enough for the title too (about 8.5 pixels a character at its
+   * 14 px bold). */
+  const int title_w = 20 + (int)(8.5 * (double)strlen(d->title));
+  int w = grid * CELL_W < MIN_WIDTH ? MIN_WIDTH : grid * CELL_W;
+  if (w < title_w) w = title_w;
   const int h = HEADER_H + grid * CELL_H;
   fprintf(f,
           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

@@ -140,21 +140,37 @@ def check_picture(path, mean, cov, samples, total_rows, title_parts, what):
                                  (mean[y], cov[y, y], y0, y1, "y")):
             check(lo < m - 3 * math.sqrt(v) and m + 3 * math.sqrt(v) < hi,
                   f"{pw}: {ax} range [{lo}, {hi}] misses 3 sigma")
-        labels = sorted(t.text for t in g.iter(SVG + "text")
-                        if t.get("class") == "axislabel")
-        check(labels == sorted([f"x{x}", f"x{y}"]), f"{pw}: labels {labels}")
-        # Tick labels sit where their values map.
+        # Axis labels: the coordinate, minus the offset the tick labels are
+        # relative to (when there is one).
+        axl = [t for t in g.iter(SVG + "text")
+               if t.get("class") == "axislabel"]
+        check(len(axl) == 2, f"{pw}: {len(axl)} axis labels")
+        offs = {}
+        for t, c in zip(axl, (x, y)):
+            off = float(t.get("data-offset"))
+            offs[c] = off
+            want = f"x{c}" if off == 0 else \
+                f"x{c} {'-' if off > 0 else '+'} {abs(off):.15g}"
+            check(t.text == want, f"{pw}: axis label {t.text!r}, "
+                  f"expected {want!r}")
+        # Tick labels sit where their values map; their text is the value
+        # less the axis's offset.
         ticks = [t for t in g.iter(SVG + "text")
                  if t.get("class") == "ticklabel"]
         check(len(ticks) >= 6, f"{pw}: {len(ticks)} tick labels")
         for t in ticks:
-            v = float(t.text)
+            v = float(t.get("data-value"))
             if t.get("text-anchor") == "middle":
+                off = offs.get(x, 0)
                 check(abs(float(t.get("x")) - (left + (v - x0) * sx)) < 0.02,
                       f"{pw}: x tick {v} misplaced")
             else:
+                off = offs.get(y, 0)
                 check(abs(float(t.get("y")) - 4 - (bottom - (v - y0) * sy))
                       < 0.02, f"{pw}: y tick {v} misplaced")
+            check(len(t.text) <= 8 and
+                  abs(float(t.text) + off - v) <= 1e-9 * max(1, abs(v)),
+                  f"{pw}: tick label {t.text!r} + {off} is not {v}")
         # Points: the first rows, mapped through the panel's scale.
         pts = [c for c in g.iter(SVG + "circle") if c.get("class") == "pt"]
         check(len(pts) == shown, f"{pw}: {len(pts)} points, expected {shown}")
