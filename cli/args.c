@@ -53,6 +53,7 @@ typedef enum {
   OPT_XLA_LOG1P,
   OPT_X64,
   OPT_OUT,
+  OPT_PLOT,
   OPT_FORMAT,
   OPT_FORCE,
   OPT_QUIET,
@@ -102,6 +103,7 @@ static const struct {
     {"xla_log1p", OPT_XLA_LOG1P, 1, ALL_CMDS},
     {"x64", OPT_X64, 0, ALL_CMDS},
     {"out", OPT_OUT, 1, ALL_CMDS},
+    {"plot", OPT_PLOT, 1, B(CMD_MVN) | B(CMD_DEMO)},
     {"format", OPT_FORMAT, 1, ALL_CMDS},
     {"force", OPT_FORCE, 0, ALL_CMDS},
     {"quiet", OPT_QUIET, 0, ALL_CMDS},
@@ -368,6 +370,7 @@ static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
     return 0;
   case OPT_X64: o->x64 = 1; return 0;
   case OPT_OUT: o->out = v; return 0;
+  case OPT_PLOT: o->plot = v; return 0;
   case OPT_FORMAT:
     if (strcmp(v, "npy") == 0)
       o->format = FMT_NPY;

@@ -7,7 +7,10 @@
 #include "commands.h"
 #include "commands_common.h"
 #include "input.h"
+#include "plot.h"
+#include "plot_svg.h"
 #include "report.h"
+#include "sample_stats.h"
 
 static jr_array cli_view(const jr_ndarray *a) {
   jr_array v;
@@ -70,10 +73,18 @@ static int cli_mvn_output(const cli_opts *o, const jr_mvn *mvn, cli_output *out,
 }
 
 /* The demo's report: requested against sample moments. */
-static void cli_print_moments(const cli_opts *o, const cli_source *s,
-                              const jr_ndarray *mean, const jr_ndarray *cov) {
-  const double m = (double)s->count;
+static int cli_print_moments(const cli_opts *o, const cli_stats *s,
+                             const jr_ndarray *mean, const jr_ndarray *cov) {
   const int64_t n = s->n;
+  double *smean = malloc((size_t)n * sizeof(double));
+  double *scov = malloc((size_t)(n * n) * sizeof(double));
+  if (!smean || !scov) {
+    free(smean);
+    free(scov);
+    return cli_error(o, CLI_RUNTIME, "out of memory");
+  }
+  cli_stats_mean(s, smean);
+  cli_stats_cov(s, scov);
   printf("multivariate_normal demo: %lld samples of a %lld-D normal, key "
          "(%lu, %lu), %s, %s, %s mode\n",
          (long long)s->count, (long long)n, (unsigned long)o->key.k[0],
@@ -85,7 +96,7 @@ static void cli_print_moments(const cli_opts *o, const cli_source *s,
   printf("\n%-6s %12s %12s\n", "", "requested", "sample");
   for (int64_t a = 0; a < n; a++)
     printf("mean[%lld] %9.4f %12.4f\n", (long long)a, jr_ndarray_get(mean, a),
-           s->sum[a] / m);
+           smean[a]);
   printf("\n%-*s   %s\n", (int)(n * 9), "requested covariance",
          "sample covariance");
   for (int64_t a = 0; a < n; a++) {
@@ -93,15 +104,21 @@ static void cli_print_moments(const cli_opts *o, const cli_source *s,
       printf("%9.4f", jr_ndarray_get(cov, a * n + b));
     printf("   ");
     for (int64_t b = 0; b < n; b++)
-      printf("%9.4f",
-             (s->sumsq[a * n + b] - s->sum[a] * s->sum[b] / m) / (m - 1));
+      printf("%9.4f", scov[a * n + b]);
     printf("\n");
   }
+  free(smean);
+  free(scov);
   if (o->out && strcmp(o->out, "-") != 0)
     printf("\nsamples written to %s\n", o->out);
+  if (o->plot)
+    printf("%spicture written to %s\n",
+           o->out && strcmp(o->out, "-") != 0 ? "" : "\n", o->plot);
+  return CLI_OK;
 }
 
-/* The demo without --out samples in blocks only for the moments. */
+/* Without --out, the demo and --plot sample in blocks only for the
+ * moments and the picture. */
 static int cli_sample_only(const cli_opts *o, const cli_output *out,
                            cli_source *src) {
   const int64_t block_rows = 4096, n = src->n;
@@ -159,22 +176,28 @@ static int cli_mvn_run(const cli_opts *o, const jr_ndarray *mean,
   }
   cli_output out;
   cli_source src;
+  cli_stats stats;
   memset(&out, 0, sizeof out);
   memset(&src, 0, sizeof src);
+  memset(&stats, 0, sizeof stats);
   src.ctx = ctx;
   code = cli_mvn_output(o, mvn, &out, &src);
-  if (!code && demo) {
-    src.moments = 1;
-    src.sum = calloc((size_t)src.n, sizeof(double));
-    src.sumsq = calloc((size_t)(src.n * src.n), sizeof(double));
-    if (!src.sum || !src.sumsq)
-      code = cli_error(o, CLI_RUNTIME, "out of memory");
-  }
+  if (!code && o->plot) code = cli_plot_check(o, mean, cov);
+  /* The demo's moments are over all n coordinates (its n is 3); a picture
+   * needs those it shows and its first rows. */
+  if (!code && (demo || o->plot) &&
+      cli_stats_init(&stats, src.n, demo ? (int)src.n : plot_coords(src.n),
+                     src.dtype, o->plot ? PLOT_MAX_POINTS : 0))
+    code = cli_error(o, CLI_RUNTIME, "out of memory");
+  if (!code && (demo || o->plot)) src.stats = &stats;
+  /* Without --out the demo and --plot sample only for themselves. */
   if (!code)
-    code = demo && !o->out ? cli_sample_only(o, &out, &src) : cli_sink(o, &out);
-  if (!code && demo) cli_print_moments(o, &src, mean, cov);
-  free(src.sum);
-  free(src.sumsq);
+    code = (demo || o->plot) && !o->out ? cli_sample_only(o, &out, &src)
+                                        : cli_sink(o, &out);
+  if (!code && o->plot)
+    code = cli_plot_write(o, mean, cov, src.dtype, src.row_first, &stats);
+  if (!code && demo) code = cli_print_moments(o, &stats, mean, cov);
+  cli_stats_free(&stats);
   jr_mvn_free(mvn);
   jr_ctx_free(ctx);
   return code;
@@ -199,12 +222,14 @@ int cli_cmd_mvn(cli_opts *o) {
   return code;
 }
 
-/* The built-in example: a correlated 3-D normal, 5000 samples. Its inputs
- * are literals, parsed here whatever the program's loader. */
+/* The built-in example: a correlated 3-D normal, 100000 samples, key 0 --
+ * examples/mvn3d.c's distribution, also python/examples/plot_samples.py's
+ * (keep the three alike). Its inputs are literals, parsed here whatever the
+ * program's loader. */
 int cli_cmd_demo(cli_opts *o) {
   static const char *demo_mean = "[1.0, -2.0, 0.5]";
   static const char *demo_cov =
-      "[[2.0, 0.6, -0.4], [0.6, 1.0, 0.3], [-0.4, 0.3, 0.5]]";
+      "[[2.0, 0.6, -0.4], [0.6, 1.0, 0.3], [-0.4, 0.3, 1.5]]";
   int code = cli_resolve_key(o);
   if (code) return code;
   if (o->mean || o->cov)
@@ -216,7 +241,7 @@ int cli_cmd_demo(cli_opts *o) {
   if (!o->have_shape) {
     o->have_shape = 1;
     o->ndim = 1;
-    o->shape[0] = 5000;
+    o->shape[0] = 100000;
   }
   jr_ndarray mean = {0}, cov = {0};
   code = cli_load_input(o, demo_mean, "--mean", 1, &mean);

@@ -58,6 +58,7 @@ void cli_print_main_help(FILE *f) {
       "  demo                  sample a built-in 3-D example and compare the "
       "sample\n"
       "                        mean and covariance with the requested ones\n"
+      "                        (--plot F.svg: and draw them)\n"
       "  logpdf                jax.scipy.stats.multivariate_normal.logpdf(x, "
       "mean, cov)\n"
       "                        (--pdf: pdf)\n"
@@ -73,7 +74,7 @@ void cli_print_main_help(FILE *f) {
       "  jaxrandom multivariate-normal --seed 0 --mean '[1, 2, 3]' \\\n"
       "      --cov '[[2, 0.5, 0], [0.5, 1, 0.2], [0, 0.2, 0.5]]' \\\n"
       "      --shape 100000 --out samples.npy\n"
-      "  jaxrandom demo\n\n"
+      "  jaxrandom demo --plot demo.svg\n\n"
       "Output is streamed in blocks: any size runs in bounded memory.\n"
       "See docs/cli.md for details.\n",
       JR_VERSION_STRING);
@@ -178,7 +179,7 @@ void cli_print_cmd_help(FILE *f, cli_cmd cmd) {
         "           [--shape SHAPE] [--dtype D] [--method "
         "cholesky|eigh|svd]\n"
         "           [--check-valid ignore|warn|raise] [--tol T] [--rows A:B]\n"
-        "           [--legacy] [--x64] [output options]\n"
+        "           [--plot F.svg] [--legacy] [--x64] [output options]\n"
         "       jaxrandom multivariate-normal --example [--seed S] [...]\n\n"
         "jax.random.multivariate_normal(key, mean, cov, shape, dtype, "
         "method).\n"
@@ -210,7 +211,18 @@ void cli_print_cmd_help(FILE *f, cli_cmd cmd) {
         "                 output, so slices computed anywhere concatenate to "
         "it\n"
         "  --example      the built-in 3-D example (same as 'jaxrandom "
-        "demo')\n\n"
+        "demo')\n"
+        "  --plot F.svg   also draw the samples to F.svg (n >= 2, one "
+        "distribution:\n"
+        "                 mean (n,), cov (n, n)): pairwise panels for n <= "
+        "4, else\n"
+        "                 x0 against x1; the first 5000 rows drawn, the "
+        "requested\n"
+        "                 1/2/3-sigma ellipses and the sample covariance's "
+        "2-sigma\n"
+        "                 ellipse over all rows (with --rows: the rows "
+        "written).\n"
+        "                 Without --out only the picture is written.\n\n"
         "Examples:\n"
         "  jaxrandom multivariate-normal --seed 0 --mean '[1, 2, 3]' \\\n"
         "      --cov '[[2, 0.5, 0], [0.5, 1, 0.2], [0, 0.2, 0.5]]' "
@@ -222,23 +234,32 @@ void cli_print_cmd_help(FILE *f, cli_cmd cmd) {
         "memory\n"
         "  jaxrandom multivariate-normal --seed 0 --mean m.csv --cov c.csv "
         "--shape 10 \\\n"
-        "      --rows 2:5 --format csv --out -\n\n");
+        "      --rows 2:5 --format csv --out -\n"
+        "  jaxrandom multivariate-normal --seed 0 --mean '[0, 1]' \\\n"
+        "      --cov '[[1, 0.8], [0.8, 2]]' --shape 100000 --plot mvn.svg\n\n");
     break;
   case CMD_DEMO:
     fprintf(f,
             "Usage: jaxrandom demo [--seed S | --key K0,K1] [--shape SHAPE] "
             "[--dtype D]\n"
             "                     [--method M] [--legacy] [--x64] [--out "
-            "FILE] [...]\n\n"
+            "FILE] [--plot F.svg]\n\n"
             "Samples the built-in example -- mean [1, -2, 0.5], covariance\n"
-            "[[2, 0.6, -0.4], [0.6, 1, 0.3], [-0.4, 0.3, 0.5]], 5000 samples, "
-            "seed 0 --\n"
-            "and prints the requested mean and covariance next to the sample "
-            "ones.\n"
-            "With --out the samples are written too.\n\n"
+            "[[2, 0.6, -0.4], [0.6, 1, 0.3], [-0.4, 0.3, 1.5]], 100000 "
+            "samples, seed 0 --\n"
+            "(examples/mvn3d.c's distribution) and prints the requested mean "
+            "and\n"
+            "covariance next to the sample ones. With --out the samples are "
+            "written\n"
+            "too; with --plot F.svg a picture of them: a panel per pair of "
+            "coordinates\n"
+            "with the first 5000 samples, the requested covariance's 1-, 2- "
+            "and\n"
+            "3-sigma ellipses and the sample covariance's 2-sigma ellipse.\n\n"
             "Examples:\n"
             "  jaxrandom demo\n"
-            "  jaxrandom demo --seed 3 --shape 100000 --out demo.npy\n\n");
+            "  jaxrandom demo --plot demo.svg\n"
+            "  jaxrandom demo --seed 3 --shape 1000000 --out demo.npy\n\n");
     break;
   case CMD_LOGPDF:
     fprintf(

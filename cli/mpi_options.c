@@ -17,6 +17,10 @@ static int cli_mpi_check(const cli_opts *o) {
   if (o->example)
     return cli_error(o, CLI_USAGE,
                      "--example prints statistics; use jaxrandom for it");
+  if (o->plot)
+    return cli_error(o, CLI_USAGE,
+                     "--plot draws the samples of one process; use jaxrandom "
+                     "for it");
   if (!o->out || strcmp(o->out, "-") == 0)
     return cli_error(o, CLI_USAGE,
                      "--out FILE.npy is required: the ranks write one .npy "

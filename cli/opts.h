@@ -76,6 +76,7 @@ typedef struct cli_opts {
   int have_threads;
   int64_t threads;
   const char *out;
+  const char *plot; /* --plot FILE.svg (multivariate-normal, demo) */
   cli_format format;
   int have_num;
   int64_t num;

@@ -13,16 +13,23 @@
 /* Pairwise panels up to this dimension; above it, coordinates 0 and 1. */
 #define PLOT_PAIRWISE_MAX_N 4
 
+/* Everything is given for the first plot_coords(n) coordinates only (call
+ * that k): those are all the picture shows. */
 typedef struct plot_data {
   const char *title;    /* one line; XML-escaped on output */
-  int64_t n;            /* dimension, >= 2 */
-  const double *mean;   /* n: the requested mean */
-  const double *cov;    /* n x n row-major: the requested covariance */
-  const double *smean;  /* n: the sample mean (NULL: no sample ellipse) */
-  const double *scov;   /* n x n row-major: the sample covariance */
+  int64_t n;            /* the distribution's dimension, >= 2 */
+  const double *mean;   /* k: the requested mean */
+  const double *cov;    /* k x k row-major: the requested covariance */
+  const double *smean;  /* k: the sample mean (NULL: no sample ellipse) */
+  const double *scov;   /* k x k row-major: the sample covariance */
   int64_t count;        /* rows in points */
-  const double *points; /* count x n row-major */
+  const double *points; /* count x k row-major */
+  int64_t total;        /* samples behind smean/scov (>= count) */
 } plot_data;
+
+/* The coordinates a picture of dimension n shows: n for n <=
+ * PLOT_PAIRWISE_MAX_N, else 2. */
+int plot_coords(int64_t n);
 
 /* The pairs (x, y) drawn for dimension n, in drawing order: pairwise for
  * n <= PLOT_PAIRWISE_MAX_N (x < y), else (0, 1). Returns how many (at most

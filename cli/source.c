@@ -1,6 +1,7 @@
 /* Blocks of an output from the library's *_range functions. */
 #include <string.h>
 
+#include "sample_stats.h"
 #include "source.h"
 
 /* split: keys are pairs of uint32 words; blocks are whole keys.
@@ -23,20 +24,6 @@ static jr_status cli_split_fill(const cli_source *s, int64_t start,
     w[2 * j + 1] = (uint32_t)v;
   }
   return JR_OK;
-}
-
-/* The demo's moments: sums of x and of x x^T over the rows of a block. */
-static void cli_add_moments(cli_source *s, const void *buf, int64_t rows) {
-  jr_ndarray view = {.dtype = s->dtype, .data = (void *)(uintptr_t)buf};
-  for (int64_t r = 0; r < rows; r++) {
-    for (int64_t a = 0; a < s->n; a++) {
-      double xa = jr_ndarray_get(&view, r * s->n + a);
-      s->sum[a] += xa;
-      for (int64_t b = 0; b < s->n; b++)
-        s->sumsq[a * s->n + b] += xa * jr_ndarray_get(&view, r * s->n + b);
-    }
-    s->count++;
-  }
 }
 
 jr_status cli_source_fill(cli_source *s, int64_t start, int64_t count,
@@ -71,7 +58,7 @@ jr_status cli_source_fill(cli_source *s, int64_t start, int64_t count,
     const int64_t r0 = s->row_first + start / s->n;
     const int64_t r1 = r0 + count / s->n;
     jr_status st = jr_mvn_sample_rows(s->mvn, s->ctx, s->key, r0, r1, buf);
-    if (!st && s->moments) cli_add_moments(s, buf, r1 - r0);
+    if (!st && s->stats) cli_stats_add(s->stats, buf, r1 - r0);
     return st;
   }
   }

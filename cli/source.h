@@ -39,10 +39,8 @@ typedef struct cli_source {
    * memory stays bounded however large x is. */
   void (*release)(void *user);
   void *release_user;
-  /* SRC_MVN with moments set (the demo): running sums of the samples */
-  int moments;
-  double *sum, *sumsq;
-  int64_t count;
+  /* SRC_MVN: when set (the demo, --plot), every block's rows are added */
+  struct cli_stats *stats;
 } cli_source;
 
 /* Fills elements [start, start + count) of the output into buf. Blocks of

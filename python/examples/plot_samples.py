@@ -22,7 +22,9 @@ import numpy as np
 
 import jaxrandom as jr
 
-# The example distribution (examples/mvn3d.c's; one place to change it).
+# The project's example: examples/mvn3d.c's distribution, which `jaxrandom
+# demo` samples too (key 0, 100000 float32 samples, cholesky); change all
+# three together (tests/cli/test_plot.py checks they agree).
 MEAN = [1.0, -2.0, 0.5]
 COV = [[2.0, 0.6, -0.4], [0.6, 1.0, 0.3], [-0.4, 0.3, 1.5]]
 MAX_POINTS = 5000      # points drawn per panel by default (as the SVG)

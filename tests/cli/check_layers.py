@@ -89,8 +89,9 @@ if c:
 RANK = {"run": 6, "args": 5, "help": 5, "mpi_options": 5, "mpi_request": 4,
         "mpi_agree": 2.5, "mpi_help": 5, "commands_keys": 4, "commands_sample": 4,
         "commands_mvn": 4, "commands_density": 4, "commands_common": 3.5, "mpi_input": 3,
-        "input": 2, "output": 2, "mpi_output": 2, "source": 1, "names": 1,
-        "decimal": 1, "report": 1, "mpi_report": 0}
+        "input": 2, "output": 2, "plot": 2, "mpi_output": 2, "source": 1,
+        "names": 1, "decimal": 1, "plot_svg": 1, "report": 1,
+        "sample_stats": 0.5, "mpi_report": 0}
 for a, bs in calls.items():
     if a not in RANK:
         FAILS.append("%s: not in the layer table of this test" % a)
