@@ -122,9 +122,13 @@ static int cli_mvn_run(const cli_opts *o, const jr_ndarray *mean,
   if (!ctx) return code;
   jr_mvn *mvn = NULL;
   jr_array mv = cli_view(mean), cv = cli_view(cov);
+  const int ndim = o->have_shape ? o->ndim : JR_SHAPE_NONE;
   jr_status st =
-      jr_mvn_create(ctx, &mv, &cv, o->have_shape ? o->ndim : JR_SHAPE_NONE,
-                    o->shape, cli_mvn_dtype(o), o->method, &mvn);
+      o->env && o->env->mvn_create
+          ? o->env->mvn_create(o->env->self, o, ctx, &mv, &cv, ndim, o->shape,
+                               cli_mvn_dtype(o), o->method, &mvn)
+          : jr_mvn_create(ctx, &mv, &cv, ndim, o->shape, cli_mvn_dtype(o),
+                          o->method, &mvn);
   if (st) {
     jr_ctx_free(ctx);
     return cli_fail_status(o, st);

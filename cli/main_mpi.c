@@ -37,6 +37,7 @@ int main(int argc, char **argv) {
                        .write_output = cli_mpi_write_output,
                        .prepare = cli_mpi_prepare,
                        .finish = cli_mpi_finish,
+                       .mvn_create = cli_mpi_mvn_create,
                        .help = cli_mpi_help,
                        .version = cli_mpi_version};
   int code = cli_main(argc, argv, &env);
