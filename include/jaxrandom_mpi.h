@@ -144,9 +144,11 @@ typedef struct jr_mpi_npy_spec {
  *   all. An existing `path` is refused (JR_E_BAD_ARGUMENT) unless force,
  *   a directory always; a non-regular target such as /dev/null is written
  *   directly. "-" (stdout) is refused.
- * - signals: during the call every rank installs handlers for SIGINT,
- *   SIGTERM, SIGHUP, SIGPIPE and SIGXFSZ that remove the temporary file and
- *   then die of the signal (mpirun signals every rank, and may SIGKILL the
+ * - signals: during the call every rank installs handlers for the signals
+ *   whose default action ends the process (SIGINT, SIGTERM, SIGHUP, SIGPIPE,
+ *   SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM,
+ *   SIGPROF; one ignored at the call stays ignored) that remove the
+ *   temporary file and then die of the signal (mpirun signals every rank, and may SIGKILL the
  *   others once one has died); the calling thread blocks them until its
  *   handler knows the file's name. The previous handlers and mask are
  *   restored before returning. Other threads of the caller should block
