@@ -141,16 +141,18 @@ typedef struct jr_mpi_npy_spec {
  * - the data go to a temporary file next to `path`, which is synced, closed
  *   and renamed to `path` by rank 0 only when every rank succeeded; on any
  *   failure the temporary file is deleted, so `path` appears whole or not at
- *   all. An existing `path` is refused (JR_E_BAD_ARGUMENT) unless force,
- *   a directory always; a non-regular target such as /dev/null is written
- *   directly. "-" (stdout) is refused.
+ *   all. Temporary files that killed runs left for `path` (their process,
+ *   on rank 0's host and of its user, gone) are removed first. An existing
+ *   `path` is refused (JR_E_BAD_ARGUMENT) unless force, a directory always;
+ *   a non-regular target such as /dev/null is written directly. "-"
+ *   (stdout) is refused.
  * - signals: during the call every rank installs handlers for the signals
  *   whose default action ends the process (SIGINT, SIGTERM, SIGHUP, SIGPIPE,
  *   SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM,
  *   SIGPROF; one ignored at the call stays ignored) that remove the
- *   temporary file and then die of the signal (mpirun signals every rank, and may SIGKILL the
- *   others once one has died); the calling thread blocks them until its
- *   handler knows the file's name. The previous handlers and mask are
+ *   temporary file and then die of the signal (mpirun signals every rank, and
+ * may SIGKILL the others once one has died); the calling thread blocks them
+ * until its handler knows the file's name. The previous handlers and mask are
  *   restored before returning. Other threads of the caller should block
  *   these signals (jaxrandom-mpi blocks them before MPI_Init starts MPI's
  *   threads).

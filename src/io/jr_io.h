@@ -134,6 +134,9 @@ void jr_outfile_abort(jr_outfile *f);
 /* The temporary file being written (renamed to the target at commit), or
  * NULL if the target is written directly (stdout, /dev/null, a FIFO). */
 const char *jr_outfile_temp_path(const jr_outfile *f);
+/* The file the output becomes (past symbolic links), or NULL for a stream
+ * (stdout, /dev/null, a FIFO). */
+const char *jr_outfile_target_path(const jr_outfile *f);
 /* 1 if the output is a terminal. */
 int jr_outfile_isatty(const jr_outfile *f);
 

@@ -207,6 +207,23 @@ static char *jr_temp_name(const char *target) {
   return tmp;
 }
 
+/* 1 if process pid of this host no longer runs: kill(pid, 0) fails with
+ * ESRCH, or (Linux) it is a zombie that nobody reaps (its parent died, and
+ * in a container the pid 1 may never wait for it). */
+static int jr_pid_gone(pid_t pid) {
+  if (kill(pid, 0) != 0) return errno == ESRCH;
+  char path[64], buf[256];
+  snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  /* "pid (comm) S ...": the state follows the last ')' */
+  const char *r = strrchr(buf, ')');
+  return r && r[1] == ' ' && r[2] == 'Z';
+}
+
 /* Removes the temporary files that earlier runs writing `target` left when
  * they were killed outright (SIGKILL, a crash, a power loss can leave one as
  * large as the output): names of this host and user whose process no longer
@@ -250,7 +267,7 @@ static void jr_remove_stale(const char *target) {
         strncmp(name + 1, target + dirlen, t.baselen) != 0)
       continue;
     if (pid <= 0 || (pid_t)pid == getpid()) continue;
-    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* alive */
+    if (!jr_pid_gone((pid_t)pid)) continue;
     char *full = malloc(dirlen + strlen(name) + 1);
     if (!full) break;
     memcpy(full, target, dirlen);
@@ -342,6 +359,10 @@ jr_status jr_outfile_open(const char *path, int force, jr_outfile **out) {
   f->temp = 1;
   *out = f;
   return JR_OK;
+}
+
+const char *jr_outfile_target_path(const jr_outfile *f) {
+  return f && f->temp ? f->target : NULL;
 }
 
 int jr_outfile_isatty(const jr_outfile *f) {

@@ -266,15 +266,19 @@ static jr_status jr_mpi_write_npy_blocked(MPI_Comm comm, int rank, int size,
    * the temporary file, arms the signal handlers that remove it) and tells
    * everyone which file to write: the temporary one, or the target itself
    * if it is not a regular file (/dev/null). */
-  char name[JR_MPI_PATH_MAX];
+  char name[JR_MPI_PATH_MAX], target[JR_MPI_PATH_MAX];
   memset(name, 0, sizeof name);
+  memset(target, 0, sizeof target);
   jr_outfile *of = NULL;
   if (rank == 0) {
     st = jr_outfile_open(path, spec->force, &of);
     if (st == JR_OK) {
       const char *tmp = jr_outfile_temp_path(of);
+      const char *tgt = jr_outfile_target_path(of);
       if (snprintf(name, sizeof name, "%s", tmp ? tmp : path) >=
-          (int)sizeof name)
+              (int)sizeof name ||
+          snprintf(target, sizeof target, "%s", tgt ? tgt : path) >=
+              (int)sizeof target)
         st = jr_fail(JR_E_BAD_ARGUMENT, FN ": output path '%s' is too long",
                      path);
     }
@@ -283,6 +287,8 @@ static jr_status jr_mpi_write_npy_blocked(MPI_Comm comm, int rank, int size,
   int rc = MPI_SUCCESS;
   if (st == JR_OK) {
     rc = MPI_Bcast(name, (int)sizeof name, MPI_CHAR, 0, comm);
+    if (rc == MPI_SUCCESS)
+      rc = MPI_Bcast(target, (int)sizeof target, MPI_CHAR, 0, comm);
     st = jr_mpi_agree(
         comm, rc == MPI_SUCCESS ? JR_OK : jr_mpi_fail_rc(rc, FN, "MPI_Bcast"));
   }
@@ -346,5 +352,12 @@ static jr_status jr_mpi_write_npy_blocked(MPI_Comm comm, int rank, int size,
     MPI_Barrier(comm);
     return st;
   }
-  return jr_mpi_agree(comm, fin);
+  st = jr_mpi_agree(comm, fin);
+  /* A program that holds the published file (jr_signals_hold_published):
+   * every rank removes it on a signal, whichever rank the launcher's signal
+   * reaches first (it may kill the others outright). */
+  if (st == JR_OK && rank != 0 && strcmp(name, path) != 0 &&
+      jr_signals_holding())
+    jr_signals_arm(target);
+  return st;
 }
