@@ -137,6 +137,14 @@ CASES = [
                             "--x64", "--legacy"]),
     ("mvn_rows", ["multivariate-normal", "--seed", 14, "--mean", MEAN,
                   "--cov", COV, "--shape", 1000, "--rows", "13:777"]),
+    # Every rank's rows use every covariance: each is factored on one rank
+    # and sent to the others.
+    ("mvn_batched_svd", ["multivariate-normal", "--seed", 18, "--mean",
+                         mean_npy, "--cov", cov_npy, "--shape", "25,4",
+                         "--method", "svd"]),
+    ("mvn_batched_eigh_rows", ["multivariate-normal", "--seed", 19, "--mean",
+                               mean_npy, "--cov", cov_npy, "--shape", "25,4",
+                               "--method", "eigh", "--rows", "3:90"]),
 ]
 
 for name, args in CASES:
@@ -207,6 +215,19 @@ expect_failure("fail_write", ["normal", "--seed", 1, "--shape", "1001,3"],
                {"JAXRANDOM_MPI_TEST_FAIL_RANK": str(last),
                 "OMPI_MCA_mca_base_env_list": "JAXRANDOM_MPI_TEST_FAIL_RANK"},
                last, "injected failure")
+# A covariance that is not positive semidefinite under --check-valid raise:
+# validated once, by the rank that factors it (every rank's rows use all 4
+# covariances, so the owner of element 2 is rank 2 mod P), one message
+# naming the batch element.
+bad_covs = list(covs)
+bad_covs[18:27] = [1.0, 2.0, 0.0, 2.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+bad_cov_npy = os.path.join(WORK, "cov_bad.npy")
+write_npy(bad_cov_npy, (4, 3, 3), bad_covs)
+expect_failure("check_valid", ["multivariate-normal", "--seed", 1, "--mean",
+                               mean_npy, "--cov", bad_cov_npy, "--shape",
+                               "25,4", "--check-valid", "raise"], None,
+               2 % NP, "cov batch element 2 ")
+os.unlink(bad_cov_npy)
 # A bad input path (every rank sees it missing; rank 0 is named).
 expect_failure("bad_input", ["multivariate-normal", "--seed", 1, "--mean",
                              os.path.join(WORK, "missing.npy"), "--cov", COV,
