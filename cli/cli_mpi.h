@@ -39,6 +39,12 @@ int cli_mpi_load_input(void *self, const cli_opts *o, const char *spec,
                        const char *what, int is_mean, jr_ndarray *a);
 /* mpi_output.c: every rank writes its records of the .npy file. */
 int cli_mpi_write_output(void *self, const cli_opts *o, const cli_output *out);
+/* mpi_mvn.c: the distribution for this rank's output rows, each factor
+ * computed on one rank (jr_mpi_mvn_create). Collective. */
+jr_status cli_mpi_mvn_create(void *self, const cli_opts *o, const jr_ctx *ctx,
+                             const jr_array *mean, const jr_array *cov,
+                             int shape_ndim, const int64_t *shape,
+                             jr_dtype dtype, jr_method method, jr_mvn **out);
 /* mpi_help.c: usage and version, printed by rank 0. */
 void cli_mpi_help(void *self, FILE *f, cli_cmd cmd);
 void cli_mpi_version(void *self, FILE *f);

@@ -167,7 +167,11 @@ static int cli_mvn_run(const cli_opts *o, const jr_ndarray *mean,
     }
     row_begin = o->row_begin;
   }
-  if (!st)
+  /* jaxrandom-mpi: its rank's rows, each factor computed on one rank */
+  if (!st && o->env && o->env->mvn_create)
+    st = o->env->mvn_create(o->env->self, o, ctx, &mv, &cv, shape_ndim,
+                            o->shape, dtype, o->method, &mvn);
+  else if (!st)
     st = jr_mvn_create_rows(ctx, &mv, &cv, shape_ndim, o->shape, dtype,
                             o->method, row_begin, row_end, &mvn);
   if (st) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "cli_mpi.h"
+#include "jr_io.h"
 #include "run.h"
 
 int main(int argc, char **argv) {
@@ -13,12 +14,8 @@ int main(int argc, char **argv) {
    * while the output is open) removes the temporary file; otherwise a helper
    * thread could take it with the default action while the main thread
    * blocks it around the file's creation. */
-  sigset_t block, old;
-  sigemptyset(&block);
-  const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
-  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-    sigaddset(&block, sigs[i]);
-  pthread_sigmask(SIG_BLOCK, &block, &old);
+  sigset_t old;
+  jr_signals_block(&old);
   int init = MPI_Init(&argc, &argv);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (init != MPI_SUCCESS) {
@@ -37,9 +34,16 @@ int main(int argc, char **argv) {
                        .write_output = cli_mpi_write_output,
                        .prepare = cli_mpi_prepare,
                        .finish = cli_mpi_finish,
+                       .mvn_create = cli_mpi_mvn_create,
                        .help = cli_mpi_help,
                        .version = cli_mpi_version};
+  /* mpirun exits non-zero once it was signalled, whatever the ranks do: a
+   * file published before a signal reached the ranks is removed by the
+   * handlers until every rank is through MPI_Finalize, so the exit status
+   * and the file agree. */
+  jr_signals_hold_published(1);
   int code = cli_main(argc, argv, &env);
   MPI_Finalize();
+  jr_signals_disarm();
   return code;
 }

@@ -138,6 +138,12 @@ typedef struct cli_env {
   /* At the end, with the run's exit code (also for a failed parse, then
    * o->cmd may be CMD_COUNT): returns the program's exit code. */
   int (*finish)(void *self, const cli_opts *o, int code);
+  /* Creates multivariate-normal's distribution (jr_mvn_create's arguments;
+   * see cli_mvn_create): MPI factors each covariance once over the ranks. */
+  jr_status (*mvn_create)(void *self, const cli_opts *o, const jr_ctx *ctx,
+                          const jr_array *mean, const jr_array *cov,
+                          int shape_ndim, const int64_t *shape, jr_dtype dtype,
+                          jr_method method, jr_mvn **out);
   /* Help (cmd CMD_COUNT: the main help) and the version line. */
   void (*help)(void *self, FILE *f, cli_cmd cmd);
   void (*version)(void *self, FILE *f);

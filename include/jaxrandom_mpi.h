@@ -85,6 +85,25 @@ JR_API jr_status jr_mpi_mvn_sample_local(const jr_mvn *mvn, const jr_ctx *ctx,
                                          int64_t begin, int64_t end,
                                          void *local_out);
 
+/* Collective: jr_mvn_create_rows(ctx, mean, cov, shape_ndim, shape, dtype,
+ * method, row_begin, row_end, out) on every rank (each its own rows; the
+ * other arguments the same on every rank), with every covariance that the
+ * ranks' rows use factored once, on one rank: the lowest rank using it if
+ * only one does, else one of the ranks using it in turn (round robin over
+ * the covariance index). Its bytes (a NaN factor included) go to the other
+ * ranks that use it, in chunks of at most about 16 MiB (MPI_Bcast when all
+ * ranks use one covariance). So ranks never disagree on a factor (eigh and
+ * svd come from LAPACK, whose bytes can differ between CPUs) and never
+ * repeat one. Validation (JR_PARAM_CHECK_VALID) runs where the factor is
+ * computed; a RAISE fails every rank with the message naming the batch
+ * element (see Conventions). */
+JR_API jr_status jr_mpi_mvn_create(const jr_ctx *ctx, const jr_array *mean,
+                                   const jr_array *cov, int shape_ndim,
+                                   const int64_t *shape, jr_dtype dtype,
+                                   jr_method method, MPI_Comm comm,
+                                   int64_t row_begin, int64_t row_end,
+                                   jr_mvn **out);
+
 /* Agrees on an outcome: every rank passes its own status (and, if it failed,
  * has its message in jr_last_error()); every rank gets back the status of the
  * lowest failing rank with its message, or JR_OK if none failed. For callers
@@ -122,14 +141,18 @@ typedef struct jr_mpi_npy_spec {
  * - the data go to a temporary file next to `path`, which is synced, closed
  *   and renamed to `path` by rank 0 only when every rank succeeded; on any
  *   failure the temporary file is deleted, so `path` appears whole or not at
- *   all. An existing `path` is refused (JR_E_BAD_ARGUMENT) unless force,
- *   a directory always; a non-regular target such as /dev/null is written
- *   directly. "-" (stdout) is refused.
- * - signals: during the call every rank installs handlers for SIGINT,
- *   SIGTERM, SIGHUP, SIGPIPE and SIGXFSZ that remove the temporary file and
- *   then die of the signal (mpirun signals every rank, and may SIGKILL the
- *   others once one has died); the calling thread blocks them until its
- *   handler knows the file's name. The previous handlers and mask are
+ *   all. Temporary files that killed runs left for `path` (their process,
+ *   on rank 0's host and of its user, gone) are removed first. An existing
+ *   `path` is refused (JR_E_BAD_ARGUMENT) unless force, a directory always;
+ *   a non-regular target such as /dev/null is written directly. "-"
+ *   (stdout) is refused.
+ * - signals: during the call every rank installs handlers for the signals
+ *   whose default action ends the process (SIGINT, SIGTERM, SIGHUP, SIGPIPE,
+ *   SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM,
+ *   SIGPROF; one ignored at the call stays ignored) that remove the
+ *   temporary file and then die of the signal (mpirun signals every rank, and
+ * may SIGKILL the others once one has died); the calling thread blocks them
+ * until its handler knows the file's name. The previous handlers and mask are
  *   restored before returning. Other threads of the caller should block
  *   these signals (jaxrandom-mpi blocks them before MPI_Init starts MPI's
  *   threads).

@@ -9,6 +9,7 @@
 #ifndef JR_IO_H
 #define JR_IO_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -116,8 +117,10 @@ typedef struct jr_outfile jr_outfile;
  * it leads to is replaced in its own directory, the link stays. A
  * non-regular target (/dev/null, a pipe, a terminal, /proc/self/fd/N, or a
  * link to one) is written directly, never replaced; a dangling link is
- * refused. SIGINT/SIGTERM/SIGHUP/SIGPIPE remove the temporary file before
- * the process dies. */
+ * refused. The fatal signals remove the temporary file before the process
+ * dies (jr_signals_*). Temporary files that killed runs (SIGKILL) left for
+ * the same target are removed first: names of this host and user whose
+ * process is gone. */
 jr_status jr_outfile_open(const char *path, int force, jr_outfile **out);
 /* The checks of jr_outfile_open that need no file created (a directory, an
  * existing file without force, a dangling symbolic link), so a request can
@@ -131,7 +134,39 @@ void jr_outfile_abort(jr_outfile *f);
 /* The temporary file being written (renamed to the target at commit), or
  * NULL if the target is written directly (stdout, /dev/null, a FIFO). */
 const char *jr_outfile_temp_path(const jr_outfile *f);
+/* The file the output becomes (past symbolic links), or NULL for a stream
+ * (stdout, /dev/null, a FIFO). */
+const char *jr_outfile_target_path(const jr_outfile *f);
 /* 1 if the output is a terminal. */
 int jr_outfile_isatty(const jr_outfile *f);
+
+/* ---- signals while an output's temporary file exists (signals.c)
+ *
+ * Each signal whose default action ends the process removes that file and
+ * then ends the process by the same signal with its default action. A
+ * signal that was ignored when the handlers are installed (nohup, a
+ * supervisor's SIG_IGN) stays ignored. One file per process. */
+
+/* Adds the handled signals to *set: INT, TERM, HUP, PIPE, QUIT, USR1, USR2,
+ * ALRM, XCPU, XFSZ, VTALRM, PROF. */
+void jr_signals_fill(sigset_t *set);
+
+/* Blocks the handled signals in the calling thread; *old: the mask before. */
+void jr_signals_block(sigset_t *old);
+
+/* Installs the handlers, which remove `path` (copied; at most 4095 bytes,
+ * else nothing is installed and 0 is returned). Again while armed: only the
+ * path changes. Returns 1 when armed. */
+int jr_signals_arm(const char *path);
+
+/* Restores the handlers found by the first jr_signals_arm. */
+void jr_signals_disarm(void);
+
+/* 1: after jr_outfile_commit has published a new file, the handlers stay
+ * armed with it until jr_signals_disarm (a program whose exit status is not
+ * yet known, such as an MPI rank whose launcher can still be signalled,
+ * removes the output it would otherwise report as failed). */
+void jr_signals_hold_published(int on);
+int jr_signals_holding(void);
 
 #endif /* JR_IO_H */

@@ -2,6 +2,7 @@
  * in the same directory and renamed into place only when complete, so an
  * interrupted or failed run never leaves a partial file or clobbers an
  * existing one. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -24,42 +25,6 @@ struct jr_outfile {
   char *target; /* the file replaced: path, or where its symlinks lead */
   char *tmp_path;
 };
-
-/* The temporary file a signal must remove (at most one per process: the CLI
- * writes one output). Written before the handlers can see it. */
-static char jr_sig_tmp[4096];
-static volatile sig_atomic_t jr_sig_armed = 0;
-static const int jr_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
-#define JR_NSIGS ((int)(sizeof jr_sigs / sizeof jr_sigs[0]))
-static struct sigaction jr_old_actions[JR_NSIGS];
-
-static void jr_on_signal(int sig) {
-  if (jr_sig_armed) unlink(jr_sig_tmp); /* async-signal-safe */
-  signal(sig, SIG_DFL);
-  raise(sig);
-}
-
-static void jr_arm(const char *tmp) {
-  size_t n = strlen(tmp);
-  if (n >= sizeof jr_sig_tmp) return;
-  memcpy(jr_sig_tmp, tmp, n + 1);
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = jr_on_signal;
-  sigemptyset(&sa.sa_mask);
-  for (int i = 0; i < JR_NSIGS; i++)
-    sigaddset(&sa.sa_mask, jr_sigs[i]);
-  jr_sig_armed = 1;
-  for (int i = 0; i < JR_NSIGS; i++)
-    sigaction(jr_sigs[i], &sa, &jr_old_actions[i]);
-}
-
-static void jr_disarm(void) {
-  if (!jr_sig_armed) return;
-  for (int i = 0; i < JR_NSIGS; i++)
-    sigaction(jr_sigs[i], &jr_old_actions[i], NULL);
-  jr_sig_armed = 0;
-}
 
 static void jr_outfile_free(jr_outfile *f) {
   if (!f) return;
@@ -177,19 +142,37 @@ jr_status jr_outfile_check(const char *path, int force) {
   return st;
 }
 
-/* The temporary name next to the target, so rename() stays on one file
- * system: dir/.base.jaxrandom-XXXXXX, with base shortened (at a UTF-8
- * character boundary) when the whole would exceed the directory's name
- * limit. */
-static char *jr_temp_name(const char *target) {
-  static const char suffix[] = ".jaxrandom-XXXXXX";
+/* This host, as 8 hex digits (FNV-1a of its name): temporary names say
+ * which host's process made them, so that only that host judges whether
+ * the process is gone (a shared file system can be seen from several). */
+static void jr_host_tag(char out[9]) {
+  char host[256] = {0};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  uint32_t h = 2166136261u;
+  for (const char *p = host; *p; p++)
+    h = (h ^ (unsigned char)*p) * 16777619u;
+  snprintf(out, 9, "%08x", (unsigned)h);
+}
+
+/* Where the temporary name's parts go: dir/.BASE.jaxrandom-HOST-PID-XXXXXX,
+ * with BASE the target's name shortened (at a UTF-8 character boundary)
+ * when the whole would exceed the directory's name limit. */
+typedef struct {
+  size_t dirlen;  /* target[0, dirlen): the directory with its '/' */
+  size_t baselen; /* bytes of the name kept */
+  char tag[16];   /* ".jaxrandom-" */
+} jr_temp_parts;
+
+static const char jr_temp_mark[] = ".jaxrandom-";
+
+static void jr_temp_split(const char *target, size_t tail, jr_temp_parts *t) {
   const char *slash = strrchr(target, '/');
-  size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;
-  const char *base = target + dirlen;
+  t->dirlen = slash ? (size_t)(slash - target) + 1 : 0;
+  const char *base = target + t->dirlen;
   size_t baselen = strlen(base);
   long name_max = 255;
   {
-    char *dir = dirlen ? strndup(target, dirlen) : strdup(".");
+    char *dir = t->dirlen ? strndup(target, t->dirlen) : strdup(".");
     if (dir) {
       errno = 0;
       long m = pathconf(dir, _PC_NAME_MAX);
@@ -197,20 +180,105 @@ static char *jr_temp_name(const char *target) {
       free(dir);
     }
   }
-  size_t room =
-      (size_t)name_max > sizeof suffix ? (size_t)name_max - sizeof suffix : 0;
-  /* room: bytes of base that fit with the leading '.' and the suffix */
+  /* the leading '.', the mark and the tail around the kept name */
+  const size_t extra = 1 + (sizeof jr_temp_mark - 1) + tail;
+  size_t room = (size_t)name_max > extra ? (size_t)name_max - extra : 0;
   if (baselen > room) {
     baselen = room;
     while (baselen > 0 && ((unsigned char)base[baselen] & 0xC0) == 0x80)
       baselen--;
   }
-  size_t need = dirlen + 1 + baselen + sizeof suffix;
+  t->baselen = baselen;
+}
+
+/* The temporary name next to the target, so rename() stays on one file
+ * system. */
+static char *jr_temp_name(const char *target) {
+  char host[9], tail[64];
+  jr_host_tag(host);
+  int tl = snprintf(tail, sizeof tail, "%s-%ld-XXXXXX", host, (long)getpid());
+  jr_temp_parts t;
+  jr_temp_split(target, (size_t)tl, &t);
+  size_t need = t.dirlen + 1 + t.baselen + sizeof jr_temp_mark + (size_t)tl;
   char *tmp = malloc(need);
   if (tmp)
-    snprintf(tmp, need, "%.*s.%.*s%s", (int)dirlen, target, (int)baselen, base,
-             suffix);
+    snprintf(tmp, need, "%.*s.%.*s%s%s", (int)t.dirlen, target, (int)t.baselen,
+             target + t.dirlen, jr_temp_mark, tail);
   return tmp;
+}
+
+/* 1 if process pid of this host no longer runs: kill(pid, 0) fails with
+ * ESRCH, or (Linux) it is a zombie that nobody reaps (its parent died, and
+ * in a container the pid 1 may never wait for it). */
+static int jr_pid_gone(pid_t pid) {
+  if (kill(pid, 0) != 0) return errno == ESRCH;
+  char path[64], buf[256];
+  snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  /* "pid (comm) S ...": the state follows the last ')' */
+  const char *r = strrchr(buf, ')');
+  return r && r[1] == ' ' && r[2] == 'Z';
+}
+
+/* Removes the temporary files that earlier runs writing `target` left when
+ * they were killed outright (SIGKILL, a crash, a power loss can leave one as
+ * large as the output): names of this host and user whose process no longer
+ * exists. A name of a live process, another host, another user or another
+ * shape is left alone. */
+static void jr_remove_stale(const char *target) {
+  char host[9];
+  jr_host_tag(host);
+  jr_temp_parts t;
+  const char *slash = strrchr(target, '/');
+  const size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;
+  char *dpath = dirlen ? strndup(target, dirlen) : strdup(".");
+  if (!dpath) return;
+  DIR *d = opendir(dpath);
+  if (!d) {
+    free(dpath);
+    return;
+  }
+  const uid_t me = getuid();
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    const char *name = e->d_name;
+    const char *mark = strstr(name, jr_temp_mark);
+    if (name[0] != '.' || !mark) continue;
+    /* the tail: HOST-PID-XXXXXX, exactly */
+    const char *p = mark + sizeof jr_temp_mark - 1;
+    if (strncmp(p, host, 8) != 0 || p[8] != '-') continue;
+    p += 9;
+    long pid = 0;
+    int digits = 0;
+    while (*p >= '0' && *p <= '9' && digits < 10) {
+      pid = pid * 10 + (*p++ - '0');
+      digits++;
+    }
+    if (digits == 0 || *p != '-' || strlen(p + 1) != 6) continue;
+    /* the kept name must be this target's, as this pid's name keeps it */
+    char tail[64];
+    int tl = snprintf(tail, sizeof tail, "%s-%ld-XXXXXX", host, pid);
+    jr_temp_split(target, (size_t)tl, &t);
+    if ((size_t)(mark - name) != 1 + t.baselen ||
+        strncmp(name + 1, target + dirlen, t.baselen) != 0)
+      continue;
+    if (pid <= 0 || (pid_t)pid == getpid()) continue;
+    if (!jr_pid_gone((pid_t)pid)) continue;
+    char *full = malloc(dirlen + strlen(name) + 1);
+    if (!full) break;
+    memcpy(full, target, dirlen);
+    strcpy(full + dirlen, name);
+    struct stat sb;
+    if (lstat(full, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == me)
+      unlink(full);
+    free(full);
+  }
+  closedir(d);
+  free(dpath);
 }
 
 jr_status jr_outfile_open(const char *path, int force, jr_outfile **out) {
@@ -266,21 +334,19 @@ jr_status jr_outfile_open(const char *path, int force, jr_outfile **out) {
     jr_outfile_free(f);
     return jr_fail(JR_E_OUT_OF_MEMORY, "out of memory");
   }
-  if (strlen(f->tmp_path) >= sizeof jr_sig_tmp) {
+  if (strlen(f->tmp_path) >= 4096) {
     jr_outfile_free(f);
     return jr_fail(JR_E_BAD_ARGUMENT, "--out %s: path too long", path);
   }
+  jr_remove_stale(f->target);
   /* Block the signals while the name is created and registered, so that a
    * signal cannot leave an unregistered temporary file. */
-  sigset_t block, oldmask;
-  sigemptyset(&block);
-  for (int i = 0; i < JR_NSIGS; i++)
-    sigaddset(&block, jr_sigs[i]);
-  sigprocmask(SIG_BLOCK, &block, &oldmask);
+  sigset_t oldmask;
+  jr_signals_block(&oldmask);
   f->fd = mkstemp(f->tmp_path);
-  if (f->fd >= 0) jr_arm(f->tmp_path);
   int err = errno;
-  sigprocmask(SIG_SETMASK, &oldmask, NULL);
+  if (f->fd >= 0) jr_signals_arm(f->tmp_path);
+  pthread_sigmask(SIG_SETMASK, &oldmask, NULL);
   if (f->fd < 0) {
     st = jr_fail(JR_E_IO, "--out %s: cannot create a file in its directory: %s",
                  path, strerror(err));
@@ -293,6 +359,10 @@ jr_status jr_outfile_open(const char *path, int force, jr_outfile **out) {
   f->temp = 1;
   *out = f;
   return JR_OK;
+}
+
+const char *jr_outfile_target_path(const jr_outfile *f) {
+  return f && f->temp ? f->target : NULL;
 }
 
 int jr_outfile_isatty(const jr_outfile *f) {
@@ -324,7 +394,7 @@ void jr_outfile_abort(jr_outfile *f) {
   if (f->owns_fd && f->fd >= 0) close(f->fd);
   if (f->temp) {
     unlink(f->tmp_path);
-    jr_disarm();
+    jr_signals_disarm();
   }
   jr_outfile_free(f);
 }
@@ -365,7 +435,12 @@ jr_status jr_outfile_commit(jr_outfile *f) {
   }
   if (f->temp) {
     if (st) unlink(f->tmp_path);
-    jr_disarm();
+    /* A program that holds published files keeps the handlers, now on the
+     * file itself. */
+    if (!st && jr_signals_holding())
+      jr_signals_arm(f->target);
+    else
+      jr_signals_disarm();
     f->temp = 0;
   }
   jr_outfile_free(f);

@@ -104,51 +104,12 @@ static jr_status jr_mpi_check_args(const char *path, const jr_mpi_npy_spec *s,
                               sizeof lay->header, &lay->header_len);
 }
 
-/* Signals on ranks other than 0. mpirun ends a job by signalling every rank,
- * and the first rank to die can get the others killed outright; so every
- * rank that knows the temporary file removes it when a terminating signal
- * arrives (rank 0 has the CLI's outfile handlers). The signals are blocked
- * from the start of the call until the handler knows the name: a signal in
- * between waits, then removes the file. */
-static const int jr_mpi_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
-#define JR_MPI_NSIGS ((int)(sizeof jr_mpi_sigs / sizeof jr_mpi_sigs[0]))
-static char jr_mpi_sig_tmp[JR_MPI_PATH_MAX];
-static volatile sig_atomic_t jr_mpi_sig_armed;
-static struct sigaction jr_mpi_sig_old[JR_MPI_NSIGS];
-
-static void jr_mpi_on_signal(int sig) {
-  if (jr_mpi_sig_armed) unlink(jr_mpi_sig_tmp); /* async-signal-safe */
-  signal(sig, SIG_DFL);
-  raise(sig);
-}
-
-static void jr_mpi_sig_block(sigset_t *old) {
-  sigset_t set;
-  sigemptyset(&set);
-  for (int i = 0; i < JR_MPI_NSIGS; i++)
-    sigaddset(&set, jr_mpi_sigs[i]);
-  pthread_sigmask(SIG_BLOCK, &set, old);
-}
-
-static void jr_mpi_sig_arm(const char *tmp) {
-  snprintf(jr_mpi_sig_tmp, sizeof jr_mpi_sig_tmp, "%s", tmp);
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = jr_mpi_on_signal;
-  sigemptyset(&sa.sa_mask);
-  for (int i = 0; i < JR_MPI_NSIGS; i++)
-    sigaddset(&sa.sa_mask, jr_mpi_sigs[i]);
-  jr_mpi_sig_armed = 1;
-  for (int i = 0; i < JR_MPI_NSIGS; i++)
-    sigaction(jr_mpi_sigs[i], &sa, &jr_mpi_sig_old[i]);
-}
-
-static void jr_mpi_sig_disarm(void) {
-  if (!jr_mpi_sig_armed) return;
-  for (int i = 0; i < JR_MPI_NSIGS; i++)
-    sigaction(jr_mpi_sigs[i], &jr_mpi_sig_old[i], NULL);
-  jr_mpi_sig_armed = 0;
-}
+/* Signals on ranks other than 0 (src/io/jr_io.h). mpirun ends a job by
+ * signalling every rank, and the first rank to die can get the others killed
+ * outright; so every rank that knows the temporary file removes it when a
+ * terminating signal arrives (rank 0 has the CLI's outfile handlers). The
+ * signals are blocked from the start of the call until the handler knows the
+ * name: a signal in between waits, then removes the file. */
 
 typedef struct {
   int64_t begin, end;
@@ -280,10 +241,12 @@ jr_status jr_mpi_write_npy(MPI_Comm comm, const char *path,
   /* Blocked before the first collective, so before rank 0 can create the
    * temporary file; each rank unblocks once its handler is in place. */
   sigset_t old;
-  jr_mpi_sig_block(&old);
+  jr_signals_block(&old);
   st = jr_mpi_write_npy_blocked(comm, rank, size, path, spec, fill, user, &old);
   pthread_sigmask(SIG_SETMASK, &old, NULL); /* if not restored already */
-  jr_mpi_sig_disarm();
+  /* rank 0 of a program that holds the published file keeps its handlers
+   * (jr_signals_hold_published) */
+  if (st != JR_OK || !jr_signals_holding()) jr_signals_disarm();
   return st;
 }
 
@@ -303,15 +266,19 @@ static jr_status jr_mpi_write_npy_blocked(MPI_Comm comm, int rank, int size,
    * the temporary file, arms the signal handlers that remove it) and tells
    * everyone which file to write: the temporary one, or the target itself
    * if it is not a regular file (/dev/null). */
-  char name[JR_MPI_PATH_MAX];
+  char name[JR_MPI_PATH_MAX], target[JR_MPI_PATH_MAX];
   memset(name, 0, sizeof name);
+  memset(target, 0, sizeof target);
   jr_outfile *of = NULL;
   if (rank == 0) {
     st = jr_outfile_open(path, spec->force, &of);
     if (st == JR_OK) {
       const char *tmp = jr_outfile_temp_path(of);
+      const char *tgt = jr_outfile_target_path(of);
       if (snprintf(name, sizeof name, "%s", tmp ? tmp : path) >=
-          (int)sizeof name)
+              (int)sizeof name ||
+          snprintf(target, sizeof target, "%s", tgt ? tgt : path) >=
+              (int)sizeof target)
         st = jr_fail(JR_E_BAD_ARGUMENT, FN ": output path '%s' is too long",
                      path);
     }
@@ -320,11 +287,13 @@ static jr_status jr_mpi_write_npy_blocked(MPI_Comm comm, int rank, int size,
   int rc = MPI_SUCCESS;
   if (st == JR_OK) {
     rc = MPI_Bcast(name, (int)sizeof name, MPI_CHAR, 0, comm);
+    if (rc == MPI_SUCCESS)
+      rc = MPI_Bcast(target, (int)sizeof target, MPI_CHAR, 0, comm);
     st = jr_mpi_agree(
         comm, rc == MPI_SUCCESS ? JR_OK : jr_mpi_fail_rc(rc, FN, "MPI_Bcast"));
   }
   /* Every rank knows the temporary file now: arm, then take signals. */
-  if (st == JR_OK && rank != 0 && strcmp(name, path) != 0) jr_mpi_sig_arm(name);
+  if (st == JR_OK && rank != 0 && strcmp(name, path) != 0) jr_signals_arm(name);
   pthread_sigmask(SIG_SETMASK, old_mask, NULL);
   MPI_File fh = MPI_FILE_NULL;
   int all_open = 0; /* the collective close needs every rank */
@@ -383,5 +352,12 @@ static jr_status jr_mpi_write_npy_blocked(MPI_Comm comm, int rank, int size,
     MPI_Barrier(comm);
     return st;
   }
-  return jr_mpi_agree(comm, fin);
+  st = jr_mpi_agree(comm, fin);
+  /* A program that holds the published file (jr_signals_hold_published):
+   * every rank removes it on a signal, whichever rank the launcher's signal
+   * reaches first (it may kill the others outright). */
+  if (st == JR_OK && rank != 0 && strcmp(name, path) != 0 &&
+      jr_signals_holding())
+    jr_signals_arm(target);
+  return st;
 }

@@ -8,6 +8,7 @@
 #include "linalg/factor.h"
 #include "mvn/array_view.h"
 #include "mvn/factor_store.h"
+#include "mvn/factoring.h"
 #include "mvn/plan.h"
 #include "mvn/sample.h"
 #include "mvn/validate.h"
@@ -61,22 +62,120 @@ void jr_mvn_free(jr_mvn *mvn) {
  * the chunk's buffers stay in L1/L2. */
 enum { JR_FACTOR_CHUNK = 256 };
 
+static _Atomic int64_t jr_factorizations;
+
+int64_t jr_mvn_factorization_count(void) {
+  return jr_factorizations;
+}
+
+struct jr_mvn_factoring {
+  jr_mvn *m;
+  const jr_ctx *ctx;
+  const jr_array *cov;
+  jr_report rep;
+  int check;
+  int64_t chunk; /* > 0: dense, unvalidated small Cholesky, a chunk at a time */
+  jr_factor_scratch w;
+  char *c; /* one covariance in P, or a chunk */
+};
+
+void jr_mvn_factoring_uses(const jr_mvn_factoring *f, int64_t *first,
+                           int64_t *count, const unsigned char **used) {
+  *first = f->m->uses.cfirst;
+  *count = f->m->uses.ccount;
+  *used = f->m->uses.cused;
+}
+
+void *jr_mvn_factoring_slot(jr_mvn_factoring *f, int64_t ci) {
+  return (void *)jr_factors_slot(&f->m->factors, ci - f->m->uses.cfirst);
+}
+
+size_t jr_mvn_factoring_slot_bytes(const jr_mvn_factoring *f) {
+  return f->m->factors.lay.bytes;
+}
+
+jr_dtype jr_mvn_factoring_slot_dtype(const jr_mvn_factoring *f) {
+  return f->m->factors.lay.dtype;
+}
+
+/* Covariance ci alone, validated as ctx asks. */
+static jr_status jr_factor_one(jr_mvn_factoring *f, int64_t ci) {
+  const jr_mvn_plan *p = &f->m->plan;
+  const int64_t n = p->n, nn = n * n, b = ci - f->m->uses.cfirst;
+  const jr_dtype P = p->fdtype;
+  const jr_array *cov = f->cov;
+  const int64_t reported = f->rep.count;
+  int failed;
+  jr_status st;
+  /* a contiguous cov already in P is read in place */
+  const void *cin = f->c;
+  if (!cov->strides && cov->dtype == P)
+    cin = (const char *)cov->data + (size_t)(ci * nn) * jr_dtype_size(P);
+  else if ((st = jr_view_copy("cov", cov, ci * nn, nn, P, P, f->c)) != JR_OK)
+    return st;
+  if (f->check && (st = jr_validate_cov(&f->rep, p->method, n, ci, P, cin,
+                                        f->w.work)) != JR_OK)
+    return st;
+  jr_factorizations++;
+  if ((st = jr_factors_compute(&f->m->factors, b, cin, &f->w, &failed)) !=
+      JR_OK)
+    return st;
+  if (f->check)
+    st = jr_validate_factor(&f->rep, p->method, ci, failed,
+                            failed || jr_factors_has_nan(&f->m->factors, b),
+                            reported);
+  return st;
+}
+
+jr_status jr_mvn_factoring_compute(jr_mvn_factoring *f, int64_t ci,
+                                   int64_t cnt) {
+  const int64_t nn = f->m->plan.n * f->m->plan.n;
+  const jr_dtype P = f->m->plan.fdtype;
+  jr_status st = JR_OK;
+  if (f->chunk == 0 || cnt == 1) {
+    for (int64_t e = 0; st == JR_OK && e < cnt; e++)
+      st = jr_factor_one(f, ci + e);
+    return st;
+  }
+  for (int64_t b = ci; st == JR_OK && b < ci + cnt; b += f->chunk) {
+    const int64_t left = ci + cnt - b, k = left < f->chunk ? left : f->chunk;
+    st = jr_view_copy("cov", f->cov, b * nn, k * nn, P, P, f->c);
+    jr_factorizations += k;
+    if (st == JR_OK)
+      st = jr_factors_compute_chunk(&f->m->factors, b - f->m->uses.cfirst, k,
+                                    f->c, &f->w);
+  }
+  return st;
+}
+
+/* Every used covariance, here. */
+static jr_status jr_factor_all(void *user, jr_mvn_factoring *f) {
+  (void)user;
+  const jr_mvn_uses *u = &f->m->uses;
+  if (f->chunk) return jr_mvn_factoring_compute(f, u->cfirst, u->ccount);
+  for (int64_t b = 0; b < u->ccount; b++) {
+    if (u->cused && !u->cused[b]) continue; /* no row of m uses it */
+    jr_status st = jr_factor_one(f, u->cfirst + b);
+    if (st != JR_OK) return st;
+  }
+  return JR_OK;
+}
+
 /* The means in R and the factors of the mean and cov batch elements m's rows
- * use (m->uses), validated as ctx asks. */
+ * use (m->uses), validated as ctx asks; the factors by fn. */
 static jr_status jr_mvn_build(const jr_ctx *ctx, const jr_array *mean,
-                              const jr_array *cov, jr_mvn *m) {
+                              const jr_array *cov, jr_mvn *m,
+                              jr_mvn_factor_fn fn, void *user) {
   const jr_mvn_plan *p = &m->plan;
   const int64_t n = p->n, nn = n * n; /* n <= JR_LINALG_MAX_N below */
   const jr_dtype P = p->fdtype, R = p->rdtype;
   const size_t rsize = jr_dtype_size(R), psize = jr_dtype_size(P);
   const jr_mvn_uses *u = &m->uses;
-  jr_report rep;
-  jr_report_init(&rep, ctx);
-  const int check = ctx->check != JR_CHECK_IGNORE;
+  jr_mvn_factoring f = {.m = m, .ctx = ctx, .cov = cov};
+  jr_report_init(&f.rep, ctx);
+  f.check = ctx->check != JR_CHECK_IGNORE;
   jr_factor_layout lay;
-  jr_factor_scratch w = {0};
   int64_t mean_elems;
-  char *c = NULL;
   jr_status st;
   if (n > JR_LINALG_MAX_N)
     return jr_fail(JR_E_TOO_LARGE,
@@ -96,61 +195,32 @@ static jr_status jr_mvn_build(const jr_ctx *ctx, const jr_array *mean,
   for (int64_t b = 0; u->cused && dense && b < u->ccount; b++)
     dense = u->cused[b];
   const int chunked =
-      !check && jr_factors_chunk_pays(&lay) && u->ccount > 1 && dense;
-  const int64_t chunk = chunked ? JR_FACTOR_CHUNK : 0;
+      !f.check && jr_factors_chunk_pays(&lay) && u->ccount > 1 && dense;
+  f.chunk = chunked ? JR_FACTOR_CHUNK : 0;
   m->means = malloc(mean_elems ? (size_t)mean_elems * rsize : 1);
   /* the covariances in P: one, or a chunk */
-  c = malloc(chunked ? (size_t)(chunk * nn) * psize
-             : nn    ? (size_t)nn * psize
-                     : 1);
-  if (!m->means || !c) {
+  f.c = malloc(chunked ? (size_t)(f.chunk * nn) * psize
+               : nn    ? (size_t)nn * psize
+                       : 1);
+  if (!m->means || !f.c) {
     st = jr_fail(JR_E_OUT_OF_MEMORY,
                  "multivariate_normal: cannot allocate "
                  "factors for %lld covariances of size %lld x %lld",
                  (long long)u->ccount, (long long)n, (long long)n);
     goto done;
   }
-  if ((st = jr_factor_scratch_alloc(&w, &lay, P, chunk)) != JR_OK) goto done;
+  if ((st = jr_factor_scratch_alloc(&f.w, &lay, P, f.chunk)) != JR_OK)
+    goto done;
   if ((st = jr_view_copy("mean", mean, u->mfirst * n, mean_elems, P, R,
                          m->means)) != JR_OK)
     goto done;
-  if (check && (st = jr_validate_means(&rep, R, n, u->mfirst, u->mcount,
-                                       u->mused, m->means)) != JR_OK)
+  if (f.check && (st = jr_validate_means(&f.rep, R, n, u->mfirst, u->mcount,
+                                         u->mused, m->means)) != JR_OK)
     goto done;
-  if (chunked) {
-    for (int64_t b = 0; st == JR_OK && b < u->ccount; b += chunk) {
-      const int64_t left = u->ccount - b, cnt = left < chunk ? left : chunk;
-      st = jr_view_copy("cov", cov, (u->cfirst + b) * nn, cnt * nn, P, P, c);
-      if (st == JR_OK)
-        st = jr_factors_compute_chunk(&m->factors, b, cnt, c, &w);
-    }
-    goto done;
-  }
-  for (int64_t b = 0; b < u->ccount; b++) {
-    int failed;
-    const int64_t reported = rep.count, ci = u->cfirst + b;
-    if (u->cused && !u->cused[b]) continue; /* no row of m uses it */
-    /* a contiguous cov already in P is read in place */
-    const void *cin = c;
-    if (!cov->strides && cov->dtype == P)
-      cin = (const char *)cov->data + (size_t)(ci * nn) * psize;
-    else if ((st = jr_view_copy("cov", cov, ci * nn, nn, P, P, c)) != JR_OK)
-      goto done;
-    if (check &&
-        (st = jr_validate_cov(&rep, p->method, n, ci, P, cin, w.work)) != JR_OK)
-      goto done;
-    if ((st = jr_factors_compute(&m->factors, b, cin, &w, &failed)) != JR_OK)
-      goto done;
-    if (check &&
-        (st = jr_validate_factor(&rep, p->method, ci, failed,
-                                 failed || jr_factors_has_nan(&m->factors, b),
-                                 reported)) != JR_OK)
-      goto done;
-  }
-  st = JR_OK;
+  st = fn(user, &f);
 done:
-  free(c);
-  jr_factor_scratch_free(&w);
+  free(f.c);
+  jr_factor_scratch_free(&f.w);
   return st;
 }
 
@@ -159,7 +229,8 @@ done:
 static jr_status jr_mvn_create_planned(const jr_ctx *ctx, const jr_mvn_plan *p,
                                        const jr_array *mean,
                                        const jr_array *cov, int64_t row_lo,
-                                       int64_t row_hi, jr_mvn **out) {
+                                       int64_t row_hi, jr_mvn_factor_fn fn,
+                                       void *user, jr_mvn **out) {
   jr_mvn *m = calloc(1, sizeof *m);
   if (!m) return jr_fail(JR_E_OUT_OF_MEMORY, "jr_mvn_create: out of memory");
   m->plan = *p;
@@ -172,7 +243,7 @@ static jr_status jr_mvn_create_planned(const jr_ctx *ctx, const jr_mvn_plan *p,
   const int blas = p->method != JR_CHOLESKY || ctx->check != JR_CHECK_IGNORE;
   if (st == JR_OK) {
     if (blas) jr_blas_enter();
-    st = jr_mvn_build(ctx, mean, cov, m);
+    st = jr_mvn_build(ctx, mean, cov, m, fn, user);
     if (blas) jr_blas_leave();
   }
   if (st != JR_OK) {
@@ -196,6 +267,17 @@ jr_status jr_mvn_create_rows(const jr_ctx *ctx, const jr_array *mean,
                              const int64_t *shape, jr_dtype dtype,
                              jr_method method, int64_t row_begin,
                              int64_t row_end, jr_mvn **out) {
+  return jr_mvn_create_rows_with(ctx, mean, cov, shape_ndim, shape, dtype,
+                                 method, row_begin, row_end, jr_factor_all,
+                                 NULL, out);
+}
+
+jr_status jr_mvn_create_rows_with(const jr_ctx *ctx, const jr_array *mean,
+                                  const jr_array *cov, int shape_ndim,
+                                  const int64_t *shape, jr_dtype dtype,
+                                  jr_method method, int64_t row_begin,
+                                  int64_t row_end, jr_mvn_factor_fn fn,
+                                  void *user, jr_mvn **out) {
   jr_status st;
   jr_mvn_plan p;
   if (!out) return jr_fail(JR_E_NULL_POINTER, "jr_mvn_create: out is NULL");
@@ -211,7 +293,8 @@ jr_status jr_mvn_create_rows(const jr_ctx *ctx, const jr_array *mean,
                    "jr_mvn_create_rows: rows [%lld, %lld) are "
                    "not a range inside [0, %lld)",
                    (long long)row_begin, (long long)row_end, (long long)p.rows);
-  return jr_mvn_create_planned(ctx, &p, mean, cov, row_begin, row_end, out);
+  return jr_mvn_create_planned(ctx, &p, mean, cov, row_begin, row_end, fn, user,
+                               out);
 }
 
 jr_status jr_mvn_describe(const jr_mvn *mvn, jr_dtype *dtype, int *ndim,
@@ -348,7 +431,8 @@ jr_status jr_multivariate_normal(const jr_ctx *ctx, jr_key key,
       jr_oneshot_applies(ctx, &p, mean, cov))
     return jr_mvn_oneshot(ctx, key, &p, &lay, mean, cov, out->data);
   jr_mvn *m = NULL;
-  if ((st = jr_mvn_create_planned(ctx, &p, mean, cov, 0, p.rows, &m)) != JR_OK)
+  if ((st = jr_mvn_create_planned(ctx, &p, mean, cov, 0, p.rows, jr_factor_all,
+                                  NULL, &m)) != JR_OK)
     return st;
   st = jr_mvn_sample_rows(m, ctx, key, 0, p.rows, out->data);
   jr_mvn_free(m);

@@ -78,7 +78,8 @@ calls = {n: {defs[s] for s in r if s in defs and defs[s] != n}
          for n, r in refs.items()}
 HOOKS = [("report", "mpi_report"), ("commands_common", "mpi_input"),
          ("commands_common", "mpi_output"), ("run", "mpi_options"),
-         ("run", "mpi_agree"), ("run", "mpi_help")]  # agree, finish
+         ("run", "mpi_agree"), ("run", "mpi_help"),
+         ("commands_mvn", "mpi_mvn")]  # agree, finish
 for a, b in HOOKS:
     if a in calls and b in calls:
         calls[a].add(b)
@@ -89,6 +90,7 @@ if c:
 RANK = {"run": 6, "args": 5, "help": 5, "mpi_options": 5, "mpi_request": 4,
         "mpi_agree": 2.5, "mpi_help": 5, "commands_keys": 4, "commands_sample": 4,
         "commands_mvn": 4, "commands_density": 4, "commands_common": 3.5, "mpi_input": 3,
+        "mpi_mvn": 3,
         "input": 2, "output": 2, "plot": 2, "mpi_output": 2, "source": 1,
         "names": 1, "decimal": 1, "plot_svg": 1, "report": 1,
         "sample_stats": 0.5, "mpi_report": 0}

@@ -2,7 +2,7 @@
 """End-to-end tests of the jaxrandom CLI, run by ctest:
     /usr/bin/python3 test_cli.py JAXRANDOM DATA_DIR GROUP [--sanitized]
 GROUP: golden | roundtrip | inputs | errors | atomic | rows | memory |
-progress | jax.
+progress | jax | density | signals.
 Expected values come from the reference vectors in DATA_DIR/cli_vectors.txt
 (JAX's own tests and an independent implementation), from relations that
 jax.random documents (fold_in/split symmetry, multivariate_normal with a
@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-EXE, DATA, GROUP = sys.argv[1], sys.argv[2], sys.argv[3]
+EXE, DATA, GROUP = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
 SANITIZED = "--sanitized" in sys.argv[4:]
 TMP = tempfile.mkdtemp(prefix="jr_cli_test_")
 FAILS = []
@@ -826,6 +826,145 @@ def group_progress():
     out = pty_stderr(job + ["--quiet"], 2.5)
     check(b"jaxrandom: [" not in out, "--quiet silences the progress bar")
 
+# --------------------------------------------------------------------------
+FATAL = ["SIGINT", "SIGTERM", "SIGHUP", "SIGPIPE", "SIGQUIT", "SIGUSR1",
+         "SIGUSR2", "SIGALRM", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF"]
+
+
+def child_setup(ignore=(), fsize=None):
+    """A child's signal dispositions as a shell gives them: the default for
+    everything handled, those in `ignore` ignored (nohup, trap ''), no core
+    files; with fsize, RLIMIT_FSIZE (ulimit -f) in bytes."""
+    def setup():
+        for name in FATAL:
+            sig = getattr(signal, name)
+            signal.signal(sig, signal.SIG_IGN if sig in ignore else
+                          signal.SIG_DFL)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if fsize is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+    return setup
+
+
+def host_tag():
+    """The host part of temporary names (FNV-1a of the host name)."""
+    h = 2166136261
+    for b in os.uname().nodename.encode():
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return "%08x" % h
+
+
+def start_long_write(d, extra=(), ignore=()):
+    """A long .npy write into directory d; returns the process once its
+    temporary file holds data (None if it never appeared)."""
+    target = os.path.join(d, "big.npy")
+    p = subprocess.Popen([EXE, "normal", "--seed", "0", "--shape",
+                          "4000000000", "--quiet", "--threads", "1", "--out",
+                          target, *extra], stderr=subprocess.PIPE, cwd=d,
+                         restore_signals=False,
+                         preexec_fn=child_setup(ignore))
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        names = temps_in(d)
+        if names and os.path.getsize(os.path.join(d, names[0])) > 1 << 20:
+            return p, target
+        time.sleep(0.02)
+    p.kill()
+    p.wait()
+    check(False, f"no temporary file appeared in {d}")
+    return None, target
+
+
+def group_signals():
+    """Every fatal signal removes the temporary file and kills by the
+    signal; ignored signals stay ignored; an ignored SIGXFSZ past the file
+    size limit is an error; SIGKILL's leftovers go at the next run."""
+    for k, name in enumerate(FATAL):
+        sig = getattr(signal, name)
+        force = k % 3 == 0  # some over an existing file
+        d = tmp(f"sig_{name}")
+        os.mkdir(d)
+        if force:
+            open(os.path.join(d, "big.npy"), "wb").write(b"old")
+        p, target = start_long_write(d, ["--force"] if force else [])
+        if not p:
+            continue
+        p.send_signal(sig)
+        p.wait(timeout=60)
+        err = p.stderr.read().decode(errors="replace")
+        check(p.returncode == -sig, f"{name}: exit {p.returncode}, {err!r}")
+        left = sorted(os.listdir(d))
+        check(left == (["big.npy"] if force else []),
+              f"{name}: directory holds {left}")
+        if force:
+            check(open(target, "rb").read() == b"old",
+                  f"{name}: the existing file was replaced")
+    # Ignored at start (nohup, a supervisor): the signal does nothing; a
+    # later SIGTERM still cleans up.
+    for name in ["SIGHUP", "SIGTERM", "SIGINT", "SIGUSR1"]:
+        sig = getattr(signal, name)
+        d = tmp(f"ign_{name}")
+        os.mkdir(d)
+        p, _ = start_long_write(d, ignore=(sig,))
+        if not p:
+            continue
+        p.send_signal(sig)
+        time.sleep(0.3)
+        check(p.poll() is None, f"ignored {name} ended the run: {p.returncode}")
+        other = signal.SIGTERM if sig != signal.SIGTERM else signal.SIGINT
+        p.send_signal(other)
+        p.wait(timeout=60)
+        check(p.returncode == -other, f"after ignored {name}: {p.returncode}")
+        check(os.listdir(d) == [], f"after ignored {name}: {os.listdir(d)}")
+    # trap '' XFSZ with ulimit -f: the write fails, exit 1, one line.
+    for force in [False, True]:
+        d = tmp(f"xfsz_{force}")
+        os.mkdir(d)
+        target = os.path.join(d, "x.npy")
+        if force:
+            open(target, "wb").write(b"old")
+        p = subprocess.run([EXE, "normal", "--seed", "0", "--shape", "1000000",
+                            "--out", target] + (["--force"] if force else []),
+                           capture_output=True, timeout=120,
+                           restore_signals=False,
+                           preexec_fn=child_setup((signal.SIGXFSZ,), 1 << 16))
+        err = p.stderr.decode(errors="replace")
+        check(p.returncode == 1, f"ignored SIGXFSZ: exit {p.returncode}")
+        check(err.count("\n") == 1 and "file too large" in err.lower(),
+              f"ignored SIGXFSZ: message {err!r}")
+        check(sorted(os.listdir(d)) == (["x.npy"] if force else []),
+              f"ignored SIGXFSZ: directory holds {os.listdir(d)}")
+        if force:
+            check(open(target, "rb").read() == b"old", "XFSZ: old file kept")
+    # SIGKILL leaves the temporary file; the next run writing the same
+    # target removes it. Names of a live process, another host, another
+    # target or another shape stay.
+    d = tmp("kill")
+    os.mkdir(d)
+    p, target = start_long_write(d)
+    if p:
+        p.kill()
+        p.wait(timeout=60)
+        stale = temps_in(d)
+        check(len(stale) == 1 and f"-{p.pid}-" in stale[0],
+              f"SIGKILL leaves its temporary file: {stale}")
+        q = subprocess.Popen(["true"])  # its pid is then free
+        q.wait()
+        tag = host_tag()
+        keep = [f".big.npy.jaxrandom-{tag}-{os.getpid()}-abcdef",
+                f".big.npy.jaxrandom-00000000-{q.pid}-abcdef",
+                f".other.npy.jaxrandom-{tag}-{q.pid}-abcdef",
+                f".big.npy.jaxrandom-{tag}-{q.pid}-abc",
+                "big.npy.jaxrandom-x"]
+        gone = [f".big.npy.jaxrandom-{tag}-{q.pid}-Zz09_a"]
+        for n in keep + gone:
+            open(os.path.join(d, n), "wb").write(b"x")
+        r = run("normal", "--seed", 0, "--shape", 3, "--out", target)
+        check(r.returncode == 0, f"run after SIGKILL: {r.stderr!r}")
+        left = sorted(n for n in os.listdir(d))
+        check(left == sorted(keep + ["big.npy"]),
+              f"after the next run the directory holds {left}")
+
 
 # --------------------------------------------------------------------------
 def group_rows():
@@ -1199,7 +1338,8 @@ try:
     {"density": group_density, "golden": group_golden, "roundtrip": group_roundtrip,
      "inputs": group_inputs, "errors": group_errors, "atomic": group_atomic,
      "rows": group_rows, "memory": group_memory,
-     "progress": group_progress, "jax": group_jax}[GROUP]()
+     "progress": group_progress, "jax": group_jax,
+     "signals": group_signals}[GROUP]()
 finally:
     shutil.rmtree(TMP, ignore_errors=True)
 print(f"{GROUP}: {CHECKS[0]} checks, {len(FAILS)} failures")

@@ -137,6 +137,14 @@ CASES = [
                             "--x64", "--legacy"]),
     ("mvn_rows", ["multivariate-normal", "--seed", 14, "--mean", MEAN,
                   "--cov", COV, "--shape", 1000, "--rows", "13:777"]),
+    # Every rank's rows use every covariance: each is factored on one rank
+    # and sent to the others.
+    ("mvn_batched_svd", ["multivariate-normal", "--seed", 18, "--mean",
+                         mean_npy, "--cov", cov_npy, "--shape", "25,4",
+                         "--method", "svd"]),
+    ("mvn_batched_eigh_rows", ["multivariate-normal", "--seed", 19, "--mean",
+                               mean_npy, "--cov", cov_npy, "--shape", "25,4",
+                               "--method", "eigh", "--rows", "3:90"]),
 ]
 
 for name, args in CASES:
@@ -207,6 +215,19 @@ expect_failure("fail_write", ["normal", "--seed", 1, "--shape", "1001,3"],
                {"JAXRANDOM_MPI_TEST_FAIL_RANK": str(last),
                 "OMPI_MCA_mca_base_env_list": "JAXRANDOM_MPI_TEST_FAIL_RANK"},
                last, "injected failure")
+# A covariance that is not positive semidefinite under --check-valid raise:
+# validated once, by the rank that factors it (every rank's rows use all 4
+# covariances, so the owner of element 2 is rank 2 mod P), one message
+# naming the batch element.
+bad_covs = list(covs)
+bad_covs[18:27] = [1.0, 2.0, 0.0, 2.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+bad_cov_npy = os.path.join(WORK, "cov_bad.npy")
+write_npy(bad_cov_npy, (4, 3, 3), bad_covs)
+expect_failure("check_valid", ["multivariate-normal", "--seed", 1, "--mean",
+                               mean_npy, "--cov", bad_cov_npy, "--shape",
+                               "25,4", "--check-valid", "raise"], None,
+               2 % NP, "cov batch element 2 ")
+os.unlink(bad_cov_npy)
 # A bad input path (every rank sees it missing; rank 0 is named).
 expect_failure("bad_input", ["multivariate-normal", "--seed", 1, "--mean",
                              os.path.join(WORK, "missing.npy"), "--cov", COV,
@@ -324,6 +345,118 @@ except subprocess.TimeoutExpired:
 check(started, "signal: the temporary file never appeared")
 check(rc != 0 and not os.path.exists(out) and not temps_left(sigdir),
       "signal: status %d, left %r" % (rc, os.listdir(sigdir)))
+
+
+def descendants(pid):
+    """The pids below `pid` in the process tree (Linux /proc)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            tasks = os.listdir("/proc/%d/task" % p)
+        except OSError:
+            continue
+        for t in tasks:
+            try:
+                with open("/proc/%d/task/%s/children" % (p, t)) as f:
+                    kids = [int(x) for x in f.read().split()]
+            except OSError:
+                kids = []
+            out += kids
+            todo += kids
+    return out
+
+
+# SIGTERM to mpirun at moments up to the job's end: a file left is whole,
+# and a zero status means the whole file; never a temporary file left.
+# (mpirun exits non-zero once signalled, and may forward the signal only
+# after the ranks have exited: that window cannot be seen by the ranks.)
+small = os.path.join(sigdir, "small.npy")
+small_ref = os.path.join(sigdir, "small_ref.npy")
+small_args = ["normal", "--seed", 3, "--shape", 30000000, "--quiet",
+              "--out"]
+run([JR] + small_args + [small_ref])
+
+
+def sigterm_job(delay, env_args=(), wait_for=None):
+    """Starts the small job, sends SIGTERM to mpirun `delay` s after the
+    temporary file (or `wait_for`) appears; returns (status, file there)."""
+    if os.path.exists(small):
+        os.unlink(small)
+    proc = subprocess.Popen([str(c) for c in MPIEXEC + list(env_args) + [
+        "-np", str(NP), JRM] + small_args + [small]],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, env=e)
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None and \
+            not (os.path.exists(wait_for) if wait_for else temps_left(sigdir)):
+        time.sleep(0.01)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGTERM)
+    try:
+        rc = proc.wait(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        rc = proc.wait()
+    return rc, os.path.exists(small)
+
+
+for delay in [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]:
+    rc, there = sigterm_job(delay)
+    check((not there or sha(small) == sha(small_ref)) and
+          (rc != 0 or there),
+          "SIGTERM %.1f s into the write: status %d, file %s" % (
+              delay, rc, "left" if there else "absent"))
+    check(not temps_left(sigdir),
+          "SIGTERM %.1f s into the write: left %r" % (delay,
+                                                      temps_left(sigdir)))
+# After the file was published, before the ranks exit (held in
+# MPI_Finalize by a preloaded wrapper): mpirun's status will be non-zero,
+# so rank 0 removes the published file.
+preload = os.environ.get("JR_FINALIZE_DELAY_SO")
+if preload:
+    rc, there = sigterm_job(0.2, ["-x", "LD_PRELOAD=" + preload, "-x",
+                                  "JR_TEST_FINALIZE_DELAY_MS=4000"],
+                            wait_for=small)
+    check(rc != 0 and not there and not temps_left(sigdir),
+          "SIGTERM after publishing: status %d, file %s, left %r" % (
+              rc, "left" if there else "absent", temps_left(sigdir)))
+# SIGKILL of mpirun and every rank: the temporary file stays (nothing can
+# catch SIGKILL); the next run writing the same output removes it and
+# writes the file.
+killed = os.path.join(sigdir, "killed.npy")
+proc = subprocess.Popen([str(c) for c in MPIEXEC + [
+    "-np", str(NP), JRM, "normal", "--seed", 0, "--shape", 200000000,
+    "--quiet", "--out", killed]], stdin=subprocess.DEVNULL,
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=e)
+deadline = time.time() + 60
+while time.time() < deadline and not temps_left(sigdir) and \
+        proc.poll() is None:
+    time.sleep(0.05)
+time.sleep(0.3)
+tree = descendants(proc.pid)
+proc.kill()
+for pid in tree:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+proc.wait()
+deadline = time.time() + 30
+while time.time() < deadline and any(os.path.exists("/proc/%d" % p) and
+                                     open("/proc/%d/stat" % p).read()
+                                     .split()[2] != "Z" for p in tree):
+    time.sleep(0.05)
+stale = temps_left(sigdir)
+check(len(stale) == 1, "SIGKILL: temporary files %r" % stale)
+r = mpirun(small_args + [killed])
+check(r.returncode == 0 and sha(killed) == sha(small_ref) and
+      not temps_left(sigdir),
+      "after SIGKILL: status %d, left %r, %r" % (r.returncode,
+                                                 os.listdir(sigdir), r.stderr))
+for n in ["small.npy", "small_ref.npy", "killed.npy"]:
+    if os.path.exists(os.path.join(sigdir, n)):
+        os.unlink(os.path.join(sigdir, n))
 # --help and --version: once, status 0.
 r = mpirun(["--help"])
 check(r.returncode == 0 and r.stdout.count("usage:") == 1,
