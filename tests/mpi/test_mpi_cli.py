@@ -242,6 +242,13 @@ expect_failure("cov_header", ["multivariate-normal", "--seed", 1, "--mean",
 # A --jax older than the supported releases (every rank parses it).
 expect_failure("jax_old", ["normal", "--seed", 1, "--shape", 10, "--jax",
                            "0.3.0"], None, 0, "older than the supported")
+# --plot is the serial program's (one process draws all samples): refused
+# before any work, no picture and no output left.
+plot_svg = os.path.join(WORK, "refused.svg")
+expect_failure("plot", ["multivariate-normal", "--seed", 1, "--mean",
+                        "[0, 0]", "--cov", "[[1, 0.5], [0.5, 1]]", "--shape",
+                        10, "--plot", plot_svg], None, 0, "--plot")
+check(not os.path.exists(plot_svg), "plot: the picture exists")
 # Inputs are read by rank 0 and broadcast. The mean is a relative path and
 # the ranks run in different directories (MPMD launch, -wdir): one that has
 # m.npy and one that lacks it.
