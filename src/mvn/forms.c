@@ -231,14 +231,10 @@ jr_status jr_mvn_create_form(const jr_ctx *ctx, const jr_array *mean,
                    "jr_mvn_create_form: form %d is not a "
                    "jr_cov_form",
                    (int)form);
-  if (!param)
-    return jr_fail(JR_E_NULL_POINTER, "multivariate_normal: %s is NULL",
-                   jr_form_name(form));
+  /* mean first, as the plan checks it (jr_view_check names a NULL) */
   jr_status st;
-  if ((st = jr_view_check(jr_form_name(form), param)) != JR_OK) return st;
-  if (!mean)
-    return jr_fail(JR_E_NULL_POINTER, "multivariate_normal: mean is NULL");
   if ((st = jr_view_check("mean", mean)) != JR_OK) return st;
+  if ((st = jr_view_check(jr_form_name(form), param)) != JR_OK) return st;
   /* The plan sees the covariance's shape (..., n, n): for diag (..., n) the
    * same batch with n x n matrices (only its shape and dtype are read; the
    * hook reads param itself). */
