@@ -576,6 +576,18 @@ static void test_validation(void) {
   CHECK(st == JR_OK && isnan(row[0]) && isnan(row[2]),
         "precision Inf IGNORE: NaN samples, %d", (int)st);
   mt_free(&pa);
+  /* asymmetric and indefinite: WARN reports the element once, samples NaN */
+  {
+    double Q[18] = {2, 0.5, 0, 0.5, 2, 0, 0, 0, 2, 1, 2, 0.5, 2, 1, 0, 0, 0, 1};
+    mt_array qa;
+    mt_make(&qa, JR_FLOAT64, 3, psh, Q, MT_CONTIGUOUS);
+    warnings = 0;
+    st = try_form(JR_CHECK_WARN, &ma.view, &qa.view, JR_COV_PRECISION, msg,
+                  sizeof msg, row, n);
+    CHECK(st == JR_OK && warnings == 1 && isnan(row[0]),
+          "precision WARN: %d, %d warnings", (int)st, warnings);
+    mt_free(&qa);
+  }
   /* a singular precision (zeros) and NaN: NaN samples, no crash */
   for (int k = 0; k < 18; k++)
     P[k] = k < 9 ? P[k] : (k == 10 ? NAN : 0);
