@@ -86,10 +86,10 @@ static const struct {
     {"cov", OPT_COV, 1, B(CMD_MVN) | B(CMD_LOGPDF) | B(CMD_DESCRIBE)},
     {"x", OPT_X, 1, B(CMD_LOGPDF)},
     {"pdf", OPT_PDF, 0, B(CMD_LOGPDF)},
-    {"scale-tril", OPT_SCALE_TRIL, 1, B(CMD_LOGPDF)},
-    {"scale_tril", OPT_SCALE_TRIL, 1, B(CMD_LOGPDF)},
-    {"precision", OPT_PRECISION, 1, B(CMD_LOGPDF)},
-    {"diag", OPT_DIAG, 1, B(CMD_LOGPDF)},
+    {"scale-tril", OPT_SCALE_TRIL, 1, B(CMD_LOGPDF) | B(CMD_MVN)},
+    {"scale_tril", OPT_SCALE_TRIL, 1, B(CMD_LOGPDF) | B(CMD_MVN)},
+    {"precision", OPT_PRECISION, 1, B(CMD_LOGPDF) | B(CMD_MVN)},
+    {"diag", OPT_DIAG, 1, B(CMD_LOGPDF) | B(CMD_MVN)},
     {"method", OPT_METHOD, 1, B(CMD_MVN) | B(CMD_DEMO) | B(CMD_DESCRIBE)},
     {"check-valid", OPT_CHECK, 1, B(CMD_MVN) | B(CMD_DEMO) | B(CMD_LOGPDF)},
     {"check_valid", OPT_CHECK, 1, B(CMD_MVN) | B(CMD_DEMO) | B(CMD_LOGPDF)},
@@ -271,7 +271,7 @@ static int cli_set_option(cli_opts *o, cli_optid id, const char *name,
     return 0;
   case OPT_MEAN: o->mean = v; return 0;
   case OPT_COV:
-    if (o->cov && o->cmd == CMD_LOGPDF)
+    if (o->cov && (o->cmd == CMD_LOGPDF || o->cov_form != JR_COV_FULL))
       return cli_error(o, CLI_USAGE,
                        "--cov: give the covariance once (one of --cov, "
                        "--scale-tril, --precision, --diag)");

@@ -134,6 +134,58 @@ static int cli_sample_only(const cli_opts *o, const cli_output *out,
   return st ? cli_fail_status(o, st) : CLI_OK;
 }
 
+/* The covariance a --scale-tril/--precision/--diag distribution has, for
+ * --plot (which draws one distribution): F F^T of its factor (row 0) when
+ * the parameter is not batched; else the parameter itself, which the plot's
+ * check refuses with its shape. */
+static int cli_implied_cov(const cli_opts *o, const jr_mvn *mvn,
+                           const jr_ndarray *param, jr_ndarray *cov) {
+  const int unbatched = param->ndim == (o->cov_form == JR_COV_DIAG ? 1 : 2);
+  int64_t n = 0;
+  jr_mvn_describe(mvn, NULL, NULL, NULL, NULL, &n);
+  const int64_t shape[2] = {n, n};
+  if (!unbatched || n < 1 || n > 4096) {
+    if (jr_ndarray_alloc(cov, param->dtype, param->ndim, param->shape,
+                         "--plot"))
+      return cli_fail_status(o, JR_E_OUT_OF_MEMORY);
+    memcpy(cov->data, param->data,
+           (size_t)param->size * jr_dtype_size(param->dtype));
+    return CLI_OK;
+  }
+  double *f = malloc((size_t)(n * n) * sizeof *f);
+  if (!f || jr_ndarray_alloc(cov, JR_FLOAT64, 2, shape, "--plot")) {
+    free(f);
+    return cli_error(o, CLI_RUNTIME, "out of memory");
+  }
+  jr_mvn_factor(mvn, 0, f);
+  double *c = cov->data;
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < n; j++) {
+      double t = 0;
+      for (int64_t k = 0; k < n; k++)
+        t += f[i * n + k] * f[j * n + k];
+      c[i * n + j] = t;
+    }
+  free(f);
+  return CLI_OK;
+}
+
+/* The batch shape of mean and a diag (..., n) as a cov (..., n, n) for the
+ * shape checks of jr_multivariate_normal_shape. */
+static jr_array cli_shape_cov(const cli_opts *o, const jr_array *param,
+                              int64_t n, int64_t *shape) {
+  jr_array v = *param;
+  if (o->cov_form != JR_COV_DIAG || param->ndim < 1 ||
+      param->ndim >= JR_MAX_NDIM)
+    return v;
+  for (int d = 0; d < param->ndim; d++)
+    shape[d] = param->shape[d];
+  shape[param->ndim] = n;
+  v.ndim = param->ndim + 1;
+  v.shape = shape;
+  return v;
+}
+
 /* Creates the distribution (all of JAX's checks), samples it in blocks and
  * writes it; the demo also prints the requested and sample moments. */
 static int cli_mvn_run(const cli_opts *o, const jr_ndarray *mean,
@@ -143,6 +195,11 @@ static int cli_mvn_run(const cli_opts *o, const jr_ndarray *mean,
   if (!ctx) return code;
   jr_mvn *mvn = NULL;
   jr_array mv = cli_view(mean), cv = cli_view(cov);
+  const int form = o->cov_form;
+  int64_t cshape[JR_MAX_NDIM];
+  const jr_array cshp = cli_shape_cov(
+      o, &cv, mean->ndim >= 1 ? mean->shape[mean->ndim - 1] : 0, cshape);
+  jr_ndarray implied = {0};
   const int shape_ndim = o->have_shape ? o->ndim : JR_SHAPE_NONE;
   const jr_dtype dtype = cli_mvn_dtype(o);
   int64_t row_begin = 0, row_end = -1;
@@ -152,7 +209,7 @@ static int cli_mvn_run(const cli_opts *o, const jr_ndarray *mean,
      * check the range against the batch first, for the CLI's message. */
     int ndim = 0;
     int64_t shape[JR_MAX_NDIM], rows = 1;
-    st = jr_multivariate_normal_shape(&mv, &cv, shape_ndim, o->shape, dtype,
+    st = jr_multivariate_normal_shape(&mv, &cshp, shape_ndim, o->shape, dtype,
                                       o->method, NULL, &ndim, shape);
     for (int d = 0; !st && d + 1 < ndim; d++)
       if (!cli_mul_i64(rows, shape[d], &rows)) st = JR_E_SIZE_OVERFLOW;
@@ -168,7 +225,21 @@ static int cli_mvn_run(const cli_opts *o, const jr_ndarray *mean,
     row_begin = o->row_begin;
   }
   /* jaxrandom-mpi: its rank's rows, each factor computed on one rank */
-  if (!st && o->env && o->env->mvn_create)
+  if (form != JR_COV_FULL) {
+    /* the factor is given (or its inverse computed): no method applies */
+    if (o->have_method || (o->env && o->env->mvn_create)) {
+      jr_ctx_free(ctx);
+      return cli_error(o, CLI_USAGE,
+                       o->have_method ? "--method applies to --cov only "
+                                        "(--scale-tril, --precision and --diag "
+                                        "give the factor)"
+                                      : "--scale-tril, --precision and --diag "
+                                        "are not supported by jaxrandom-mpi");
+    }
+    if (!st)
+      st = jr_mvn_create_form(ctx, &mv, &cv, (jr_cov_form)form, shape_ndim,
+                              o->shape, dtype, row_begin, row_end, &mvn);
+  } else if (!st && o->env && o->env->mvn_create)
     st = o->env->mvn_create(o->env->self, o, ctx, &mv, &cv, shape_ndim,
                             o->shape, dtype, o->method, &mvn);
   else if (!st)
@@ -186,6 +257,10 @@ static int cli_mvn_run(const cli_opts *o, const jr_ndarray *mean,
   memset(&stats, 0, sizeof stats);
   src.ctx = ctx;
   code = cli_mvn_output(o, mvn, &out, &src);
+  /* --plot draws the covariance; for another form, the one it implies */
+  if (!code && form != JR_COV_FULL && o->plot)
+    code = cli_implied_cov(o, mvn, cov, &implied);
+  if (form != JR_COV_FULL) cov = &implied;
   if (!code && o->plot) code = cli_plot_check(o, mean, cov);
   /* The demo's moments are over all n coordinates (its n is 3); a picture
    * needs those it shows and its first rows. */
@@ -202,6 +277,7 @@ static int cli_mvn_run(const cli_opts *o, const jr_ndarray *mean,
     code = cli_plot_write(o, mean, cov, src.dtype, src.row_first, &stats);
   if (!code && demo) code = cli_print_moments(o, &stats, mean, cov);
   cli_stats_free(&stats);
+  jr_ndarray_free(&implied);
   jr_mvn_free(mvn);
   jr_ctx_free(ctx);
   return code;
@@ -215,11 +291,17 @@ int cli_cmd_mvn(cli_opts *o) {
     return cli_error(o, CLI_USAGE,
                      "missing --%s (a .npy or .csv file or a literal; or use "
                      "--example for the built-in example)",
-                     !o->mean ? "mean" : "cov");
+                     !o->mean ? "mean"
+                              : "cov (or --scale-tril, --precision, --diag)");
+  static const char *const what[4] = {"--cov", "--scale-tril", "--precision",
+                                      "--diag"};
   jr_ndarray mean = {0}, cov = {0};
   code = cli_load(o, o->mean, "--mean", 1, &mean);
   if (!code && mean.ndim >= 1) o->mean_n = mean.shape[mean.ndim - 1];
-  if (!code) code = cli_load(o, o->cov, "--cov", 0, &cov);
+  /* --diag is a vector: a one-row or one-column CSV as --mean's */
+  if (!code)
+    code = cli_load(o, o->cov, what[o->cov_form], o->cov_form == JR_COV_DIAG,
+                    &cov);
   if (!code) code = cli_mvn_run(o, &mean, &cov, 0);
   jr_ndarray_free(&mean);
   jr_ndarray_free(&cov);

@@ -500,6 +500,35 @@ JR_API jr_status jr_mvn_density_eval(const jr_mvn_density *density,
                                      int pdf, int64_t begin, int64_t end,
                                      void *out);
 
+/* Sampling from another parameterization of the covariance (jr_cov_form;
+ * docs/multivariate_normal.md, "Other parameterizations"): a jr_mvn for
+ * rows [row_begin, row_end) (row_end = -1: to the last) sampled by
+ * jr_mvn_sample_rows, whose samples are mean + F z by the product of every
+ * jr_mvn (acc = +0, acc = fma(F_ij, z_j, acc) for j in order, then
+ * mean_i + acc), z = jr_normal(key, ..., dtype) as multivariate_normal's:
+ *   JR_COV_SCALE_TRIL (..., n, n): F = tril(L) (the upper triangle is
+ *     ignored, as jnp.tril), rounded to P: the bytes of the cholesky path
+ *     whenever L is the factor it computes (jr_mvn_factor);
+ *   JR_COV_DIAG (..., n): F = diag(sqrt(v)) rounded to P (no factorization);
+ *   JR_COV_PRECISION (..., n, n): F = L_P^-T for L_P = jr_chol of P in
+ *     double, L_P^-1 by forward substitution in double in a fixed order,
+ *     rounded once to P (jr_mvn_factor returns it);
+ *   JR_COV_FULL: jr_mvn_create_rows with JR_CHOLESKY.
+ * P is promote_dtypes_inexact(mean, param) (float32 or float64; half:
+ * JR_E_BAD_DTYPE), the result dtype and shape as jr_mvn_create's with param
+ * in cov's place (diag's batch is diag.shape[:-1]). Validation per ctx's
+ * check (RAISE fails naming the batch element and entry, WARN warns):
+ * scale_tril finite lower triangle with a diagonal > 0; diag finite
+ * variances >= 0; precision finite, symmetric within tol, Cholesky pivots
+ * > 0. Not checked (IGNORE): samples as the formula gives them (a negative
+ * variance: NaN in its component; a precision that is not positive definite
+ * or has a non-finite entry: NaN samples for its rows). */
+JR_API jr_status jr_mvn_create_form(const jr_ctx *ctx, const jr_array *mean,
+                                    const jr_array *param, jr_cov_form form,
+                                    int shape_ndim, const int64_t *shape,
+                                    jr_dtype dtype, int64_t row_begin,
+                                    int64_t row_end, jr_mvn **out);
+
 /* ------------------------------------------------------------------ */
 /* What a covariance's factorization tells                             */
 /* ------------------------------------------------------------------ */

@@ -1401,20 +1401,48 @@ static void mvn_dealloc(MVNObject *self) {
 }
 
 static int mvn_init(MVNObject *self, PyObject *args, PyObject *kwds) {
-  static char *kwl[] = {"mean",   "cov",         "shape", "dtype",
-                        "method", "check_valid", "tol",   NULL};
-  PyObject *mean, *cov, *shape = NULL, *dtype = NULL, *method = NULL,
-                        *check = NULL, *tol = NULL;
-  if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|OOO$OO:MultivariateNormal",
-                                   kwl, &mean, &cov, &shape, &dtype, &method,
-                                   &check, &tol))
+  static char *kwl[] = {"mean",      "cov",         "shape", "dtype",
+                        "method",    "check_valid", "tol",   "scale_tril",
+                        "precision", "diag",        NULL};
+  PyObject *mean, *cov = NULL, *shape = NULL, *dtype = NULL, *method = NULL,
+                  *check = NULL, *tol = NULL, *forms[3] = {NULL, NULL, NULL};
+  if (!PyArg_ParseTupleAndKeywords(args, kwds,
+                                   "O|OOOO$OOOOO:MultivariateNormal", kwl,
+                                   &mean, &cov, &shape, &dtype, &method, &check,
+                                   &tol, &forms[0], &forms[1], &forms[2]))
     return -1;
   if (self->mvn) {
     jr_mvn_free(self->mvn);
     self->mvn = NULL;
   }
+  /* exactly one of cov and the other parameterizations (beyond JAX:
+   * jr_mvn_create_form) */
+  static const jr_cov_form fid[3] = {JR_COV_SCALE_TRIL, JR_COV_PRECISION,
+                                     JR_COV_DIAG};
+  jr_cov_form form = JR_COV_FULL;
+  PyObject *param = cov == Py_None ? NULL : cov;
+  int given = param != NULL;
+  for (int i = 0; i < 3; i++)
+    if (forms[i] && forms[i] != Py_None) {
+      given++;
+      param = forms[i];
+      form = fid[i];
+    }
+  if (given != 1) {
+    PyErr_SetString(PyExc_TypeError,
+                    "MultivariateNormal: give exactly one of cov, scale_tril, "
+                    "precision and diag");
+    return -1;
+  }
+  if (method == Py_None) method = NULL;
+  if (form != JR_COV_FULL && method) {
+    PyErr_SetString(PyExc_ValueError,
+                    "MultivariateNormal: method applies to cov only "
+                    "(scale_tril, precision and diag give the factor)");
+    return -1;
+  }
   mvn_args a;
-  if (mvn_parse(&a, mean, cov, shape, dtype, method) < 0) return -1;
+  if (mvn_parse(&a, mean, param, shape, dtype, method) < 0) return -1;
   warn_buf w;
   w.n = 0;
   pthread_mutex_init(&w.mu, NULL);
@@ -1425,8 +1453,11 @@ static int mvn_init(MVNObject *self, PyObject *args, PyObject *kwds) {
     jr_status st;
     jr_mvn *m = NULL;
     Py_BEGIN_ALLOW_THREADS;
-    st = keep(jr_mvn_create(own, &a.m, &a.c, a.shape_ndim, a.shape, a.dtype,
-                            a.method, &m));
+    st = form == JR_COV_FULL
+             ? keep(jr_mvn_create(own, &a.m, &a.c, a.shape_ndim, a.shape,
+                                  a.dtype, a.method, &m))
+             : keep(jr_mvn_create_form(own, &a.m, &a.c, form, a.shape_ndim,
+                                       a.shape, a.dtype, 0, -1, &m));
     Py_END_ALLOW_THREADS;
     if (st == JR_OK)
       st = keep(jr_mvn_describe(m, &self->dtype, &self->ndim, self->shape,
@@ -1563,10 +1594,16 @@ static PyTypeObject MVNType = {
     .tp_repr = (reprfunc)mvn_repr,
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "MultivariateNormal(mean, cov, shape=None, dtype=None, "
-              "method='cholesky', *, check_valid='ignore', tol=1e-8)\n\n"
+              "method='cholesky', *, check_valid='ignore', tol=1e-8,\n"
+              "                   scale_tril=None, precision=None, "
+              "diag=None)\n\n"
               "Factors cov once (jr_mvn_create); sample(key) then equals\n"
               "multivariate_normal(key, mean, cov, shape, dtype, method) "
-              "byte for byte.",
+              "byte for byte.\n\n"
+              "Beyond JAX: instead of cov, one of the keywords\n"
+              "scale_tril=L (..., n, n), precision=P (..., n, n) or\n"
+              "diag=V (..., n) (jr_mvn_create_form): samples mean + F z\n"
+              "with F = tril(L), L_P^-T or diag(sqrt(V)); no method.",
     .tp_methods = mvn_methods,
     .tp_getset = mvn_getset,
     .tp_init = (initproc)mvn_init,

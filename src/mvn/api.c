@@ -98,6 +98,11 @@ jr_dtype jr_mvn_factoring_slot_dtype(const jr_mvn_factoring *f) {
   return f->m->factors.lay.dtype;
 }
 
+void jr_mvn_factoring_store(jr_mvn_factoring *f, int64_t ci, jr_dtype P,
+                            const void *factor, double *work) {
+  jr_factors_store(&f->m->factors, ci - f->m->uses.cfirst, P, factor, work);
+}
+
 /* Covariance ci alone, validated as ctx asks. */
 static jr_status jr_factor_one(jr_mvn_factoring *f, int64_t ci) {
   const jr_mvn_plan *p = &f->m->plan;

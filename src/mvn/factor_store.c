@@ -104,6 +104,11 @@ static void jr_factor_put(const jr_factor_layout *lay, jr_dtype P,
     jr_product_pack(R, n, lay->lower, fr, n, dst);
 }
 
+void jr_factors_store(const jr_factors *s, int64_t k, jr_dtype P, const void *f,
+                      double *work) {
+  jr_factor_put(&s->lay, P, f, work, jr_slot(s, k));
+}
+
 /* The one function behind every stored factor (jr_mvn_create and the
  * one-shot path), so a factor has the same bytes either way. */
 jr_status jr_factors_compute(const jr_factors *s, int64_t k, const void *cov,

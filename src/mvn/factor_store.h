@@ -75,6 +75,12 @@ void jr_factor_scratch_free(jr_factor_scratch *w);
 jr_status jr_factors_compute(const jr_factors *s, int64_t k, const void *cov,
                              jr_factor_scratch *w, int *failed);
 
+/* A given factor f (n x n row-major in P, float32/float64; +0 where the
+ * factor is zero, the upper triangle for cholesky's layout) into slot k, as
+ * jr_factors_compute stores a computed one. work: n^2 doubles. */
+void jr_factors_store(const jr_factors *s, int64_t k, jr_dtype P,
+                      const void *f, double *work);
+
 /* Factors of cnt <= w->chunk contiguous covariances into slots [k, k + cnt):
  * the same bytes as jr_factors_compute per matrix; the small Cholesky runs
  * across the chunk (jr_chol_batch: several matrices per vector). */

@@ -44,6 +44,13 @@ size_t jr_mvn_factoring_slot_bytes(const jr_mvn_factoring *f);
 /* The dtype the slots hold (every slot's size is a multiple of its size). */
 jr_dtype jr_mvn_factoring_slot_dtype(const jr_mvn_factoring *f);
 
+/* Stores a given factor of used covariance ci (n x n row-major in P,
+ * float32/float64, the slots' layout's zeros as +0) into its slot, the
+ * bytes jr_mvn_factoring_compute would give for that factor. work: n^2
+ * doubles. */
+void jr_mvn_factoring_store(jr_mvn_factoring *f, int64_t ci, jr_dtype P,
+                            const void *factor, double *work);
+
 /* Covariances this process has factored since it started (every path of
  * jr_mvn creation; not the one-shot jr_multivariate_normal path). For tests
  * that check who computes what. */

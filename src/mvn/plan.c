@@ -24,6 +24,10 @@ static jr_dtype jr_promote_inexact(jr_dtype a, jr_dtype b) {
   return jr_promote_float(a, b);
 }
 
+jr_dtype jr_mvn_promote_inexact(jr_dtype a, jr_dtype b) {
+  return jr_promote_inexact(a, b);
+}
+
 /* numpy broadcasting of k shapes into out; 0 if incompatible. */
 static int jr_broadcast(int k, const int *ndims, const int64_t *const *shapes,
                         int *out_ndim, int64_t *out) {

@@ -23,6 +23,10 @@ typedef struct jr_mvn_plan {
   int64_t mean_step[JR_MAX_NDIM], cov_step[JR_MAX_NDIM];
 } jr_mvn_plan;
 
+/* The factor's dtype P for mean and cov dtypes a and b: JAX's
+ * promote_dtypes_inexact without x64. */
+jr_dtype jr_mvn_promote_inexact(jr_dtype a, jr_dtype b);
+
 /* Runs every argument check (not the value validation) and fills p. */
 jr_status jr_mvn_plan_make(const jr_array *mean, const jr_array *cov,
                            int shape_ndim, const int64_t *shape, jr_dtype dtype,

@@ -20,6 +20,10 @@ static jr_status jr_problem(jr_report *r, jr_status st, const char *msg) {
   return JR_OK;
 }
 
+jr_status jr_report_problem(jr_report *r, jr_status st, const char *msg) {
+  return jr_problem(r, st, msg);
+}
+
 jr_status jr_validate_means(jr_report *r, jr_dtype R, int64_t n, int64_t first,
                             int64_t count, const unsigned char *used,
                             const void *mean) {

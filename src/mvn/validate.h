@@ -19,6 +19,10 @@ static inline void jr_report_init(jr_report *r, const jr_ctx *ctx) {
   r->count = 0;
 }
 
+/* Records one problem described by msg: RAISE fails with st, WARN warns
+ * (the first few). For checks made elsewhere (other parameterizations). */
+jr_status jr_report_problem(jr_report *r, jr_status st, const char *msg);
+
 /* Non-finite entries of `count` means of n elements in R (float32/float64),
  * batch elements [first, first + count) (those with used[k] only, unless
  * used is NULL): one problem per batch element. */

@@ -1334,8 +1334,85 @@ def group_density():
         check(rss < 64, f"logpdf peak RSS {rss:.1f} MiB >= 64 MiB")
 
 
+def group_forms():
+    """multivariate-normal --scale-tril / --diag / --precision."""
+    mean = "[1, -2, 0.5]"
+    # L with dyadic entries: L L^T is exact and its Cholesky gives L back
+    # exactly, so --scale-tril L has --cov L L^T's bytes
+    L = np.array([[2, 0, 0], [1, 1, 0], [0.5, -1, 0.5]])
+    cov = L @ L.T
+    lit = lambda a: json.dumps(a.tolist())
+    for x64 in ([], ["--x64"]):
+        base = ["multivariate-normal", "--seed", "3", "--mean", mean,
+                "--shape", "1000", *x64]
+        a = load_npy(*base, "--cov", lit(cov))
+        Lg = L.copy()
+        Lg[0, 2] = 99  # the upper triangle is ignored
+        b = load_npy(*base, "--scale-tril", lit(Lg))
+        check(a is not None and b is not None and a.tobytes() == b.tobytes(),
+              f"--scale-tril L == --cov L L^T bytes {x64}")
+        v = np.array([4.0, 0.25, 9.0])
+        a = load_npy(*base, "--cov", lit(np.diag(v)))
+        b = load_npy(*base, "--diag", lit(v))
+        check(a is not None and b is not None and a.tobytes() == b.tobytes(),
+              f"--diag v == --cov diag(v) bytes {x64}")
+    # precision: mean + L_P^-T z, z = normal(key, (N, n))
+    P = np.array([[2.0, 0.5, 0.1], [0.5, 1.5, -0.3], [0.1, -0.3, 1.0]])
+    got = load_npy("multivariate-normal", "--x64", "--seed", "5", "--mean",
+                   mean, "--precision", lit(P), "--shape", "2000")
+    z = load_npy("normal", "--x64", "--seed", "5", "--shape", "2000,3")
+    if got is not None and z is not None:
+        F = np.linalg.inv(np.linalg.cholesky(P)).T
+        want = np.array([1, -2, 0.5]) + z @ F.T
+        err = np.max(np.abs(got - want))
+        check(err < 1e-13, f"--precision vs mean + L_P^-T z: {err}")
+    # validation names the element; --check-valid ignore gives NaN
+    p = run("multivariate-normal", "--seed", "0", "--mean", "[0, 0]",
+            "--precision", "[[[1, 0], [0, 1]], [[1, 2], [2, 1]]]",
+            "--check-valid", "raise", code=2)
+    check("precision batch element 1" in p.stderr.decode()
+          and "pivot 1" in p.stderr.decode(), f"precision raise: {p.stderr!r}")
+    got = load_npy("multivariate-normal", "--seed", "0", "--mean", "[0, 0]",
+                   "--precision", "[[[1, 0], [0, 1]], [[1, 2], [2, 1]]]")
+    check(got is not None and np.all(np.isfinite(got[0]))
+          and np.all(np.isnan(got[1])), "precision ignore: NaN row")
+    p = run("multivariate-normal", "--seed", "0", "--mean", "[0, 0]",
+            "--diag", "[1, -1]", "--check-valid", "raise", code=2)
+    check("diag batch element 0 has variance -1 at 1" in p.stderr.decode(),
+          f"diag raise: {p.stderr!r}")
+    p = run("multivariate-normal", "--seed", "0", "--mean", "[0, 0]",
+            "--scale-tril", "[[1, 0], [1, 0]]", "--check-valid", "raise",
+            code=2)
+    check("scale_tril batch element 0" in p.stderr.decode()
+          and "(1, 1)" in p.stderr.decode(), f"tril raise: {p.stderr!r}")
+    # argument errors
+    p = run("multivariate-normal", "--seed", "0", "--mean", "[0, 0]",
+            "--diag", "[1, 1]", "--cov", "[[1, 0], [0, 1]]", code=2)
+    check("once" in p.stderr.decode(), "two covariances refused")
+    p = run("multivariate-normal", "--seed", "0", "--mean", "[0, 0]",
+            "--diag", "[1, 1]", "--method", "eigh", code=2)
+    check("--method" in p.stderr.decode(), "--method with --diag refused")
+    p = run("multivariate-normal", "--seed", "0", "--mean", "[0, 0]",
+            "--diag", "[1, 1, 1]", code=2)
+    check("diag.shape" in p.stderr.decode(), f"diag shape: {p.stderr!r}")
+    # --rows of a batched --diag: that slice's bytes
+    full = load_npy("multivariate-normal", "--seed", "0", "--mean", "[0, 0]",
+                    "--diag", "[[1, 2], [3, 4], [5, 6]]")
+    part = load_npy("multivariate-normal", "--seed", "0", "--mean", "[0, 0]",
+                    "--diag", "[[1, 2], [3, 4], [5, 6]]", "--rows", "1:3")
+    check(full is not None and part is not None
+          and full[1:3].tobytes() == part.tobytes(), "--diag --rows slice")
+    # --plot draws the covariance the factor implies
+    svg = tmp("f.svg")
+    run("multivariate-normal", "--seed", "0", "--mean", mean,
+        "--scale-tril", lit(L), "--shape", "2000", "--plot", svg, "--quiet")
+    check(os.path.exists(svg), "--plot with --scale-tril")
+    p = run("multivariate-normal", "--help")
+    check("--scale-tril" in p.stdout.decode(), "help names --scale-tril")
+
+
 try:
-    {"density": group_density, "golden": group_golden, "roundtrip": group_roundtrip,
+    {"density": group_density, "forms": group_forms, "golden": group_golden, "roundtrip": group_roundtrip,
      "inputs": group_inputs, "errors": group_errors, "atomic": group_atomic,
      "rows": group_rows, "memory": group_memory,
      "progress": group_progress, "jax": group_jax,
