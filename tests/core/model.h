@@ -1,5 +1,5 @@
 /* Slow, independent models of jax.random written for the tests straight from
- * the spec (jax-random-algorithms.md), deliberately not sharing code or
+ * docs/algorithm.md, deliberately not sharing code or
  * tricks with the library: a scalar threefry, JAX's legacy hash helper over a
  * whole count list, XLA:CPU's log / log1p / erf_inv with explicit fma, and
  * float16/bfloat16 rounding by exact arithmetic on doubles (frexp/ldexp/rint)
