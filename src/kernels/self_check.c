@@ -207,24 +207,20 @@ static double jr_sc_rand(uint64_t *s) {
   return (double)(*s >> 11) * 0x1p-52 - 1.0;
 }
 
-/* cov = B B^T / n + 0.05 I (row-major, slightly asymmetric above the
- * diagonal so the symmetrization matters); with `fail`, a_ff is made
- * negative so the pivot f fails. */
+/* A symmetric positive definite n x n matrix in O(n^2) (a product B B^T
+ * would cost the check n^3 operations): off-diagonal entries in [-0.5, 0.5),
+ * the diagonal above n / 2, so strictly diagonally dominant. Row-major,
+ * slightly asymmetric above the diagonal so the symmetrization matters; with
+ * `fail`, a_ff = -1 so pivot f is the first to fail. */
 static void jr_sc_cov(int64_t n, uint64_t *s, int64_t fail, double *c) {
-  double *b = malloc(sizeof *b * (size_t)(n * n));
-  if (!b) return;
-  for (int64_t k = 0; k < n * n; k++)
-    b[k] = jr_sc_rand(s);
   for (int64_t i = 0; i < n; i++)
     for (int64_t j = 0; j <= i; j++) {
-      double v = i == j ? 0.05 : 0.0;
-      for (int64_t k = 0; k < n; k++)
-        v = fma(b[i * n + k], b[j * n + k] / (double)n, v);
+      const double v = i == j ? 0.5 * (double)n + 0.05 + 0.25 * jr_sc_rand(s)
+                              : 0.5 * jr_sc_rand(s);
       c[i * n + j] = v;
       c[j * n + i] = j < i ? v * (1 + 0x1p-20 * jr_sc_rand(s)) : v;
     }
   if (fail >= 0 && fail < n) c[fail * n + fail] = -1.0;
-  free(b);
 }
 
 #define JR_DEFINE_SC(X, T)                                                     \
