@@ -55,8 +55,8 @@ int jr_isa_supported(jr_isa isa) {
  * switch to another set, so a miscompiled or wrong kernel shows up where it
  * happens instead of as an unexplained slowdown. JAXRANDOM_ISA=ref always
  * runs (the reference is the definition and is not checked). */
-static atomic_int jr_checked[4];       /* 0 not yet, 1 passed, -1 failed */
-static const char *jr_check_failed[4]; /* the failing entry's name */
+static atomic_int jr_checked[4]; /* 0 not yet, 1 passed, -1 failed */
+static _Atomic(const char *) jr_check_failed[4]; /* the failing entry */
 
 /* Only for a set this build and CPU support. Racing first calls both run the
  * check and store the same answer; the entry name is published before the
@@ -66,7 +66,7 @@ static int jr_isa_passes(jr_isa isa) {
   int c = atomic_load_explicit(&jr_checked[isa], memory_order_acquire);
   if (c == 0) {
     const char *bad = jr_kernels_self_check_failure(jr_table_for(isa));
-    jr_check_failed[isa] = bad;
+    atomic_store_explicit(&jr_check_failed[isa], bad, memory_order_relaxed);
     c = bad ? -1 : 1;
     atomic_store_explicit(&jr_checked[isa], c, memory_order_release);
   }
@@ -100,7 +100,7 @@ static atomic_int jr_env_failed;
 static char jr_env_value[32];
 /* the set whose self-check failed (JR_ISA_AUTO: the value was not a set this
  * build and CPU support) */
-static jr_isa jr_env_failed_isa;
+static atomic_int jr_env_failed_isa;
 
 static const jr_kernels *jr_resolve(void) {
   const char *env = getenv("JAXRANDOM_ISA");
@@ -117,16 +117,17 @@ static const jr_kernels *jr_resolve(void) {
     else
       isa = (jr_isa)-1;
   }
-  strncpy(jr_env_value, env && *env ? env : "auto", sizeof jr_env_value - 1);
+  strncpy(jr_env_value, env ? env : "", sizeof jr_env_value - 1);
   if (isa == (jr_isa)-1 || !jr_isa_supported(isa) ||
       (isa != JR_ISA_AUTO && !jr_table_for(isa))) {
-    jr_env_failed_isa = JR_ISA_AUTO;
+    atomic_store_explicit(&jr_env_failed_isa, JR_ISA_AUTO,
+                          memory_order_relaxed);
     atomic_store_explicit(&jr_env_failed, 1, memory_order_release);
     return NULL;
   }
   if (isa == JR_ISA_AUTO) isa = jr_best_isa();
   if (!jr_isa_passes(isa)) {
-    jr_env_failed_isa = isa;
+    atomic_store_explicit(&jr_env_failed_isa, isa, memory_order_relaxed);
     atomic_store_explicit(&jr_env_failed, 1, memory_order_release);
     return NULL;
   }
@@ -134,11 +135,13 @@ static const jr_kernels *jr_resolve(void) {
 }
 
 static jr_status jr_fail_self_check(jr_isa isa, const char *how) {
-  return jr_fail(JR_E_BAD_ISA,
-                 "kernel set %s (%s): its %s kernel gives bytes that differ "
-                 "from the reference set on this machine (start-up "
-                 "self-check failed); set JAXRANDOM_ISA=ref",
-                 jr_isa_name(isa), how, jr_check_failed[isa]);
+  return jr_fail(
+      JR_E_BAD_ISA,
+      "kernel set %s (%s): its %s kernel gives bytes that differ "
+      "from the reference set on this machine (start-up "
+      "self-check failed); set JAXRANDOM_ISA=ref",
+      jr_isa_name(isa), how,
+      atomic_load_explicit(&jr_check_failed[isa], memory_order_relaxed));
 }
 
 jr_status jr_kernels_get(const jr_kernels **out) {
@@ -151,10 +154,15 @@ jr_status jr_kernels_get(const jr_kernels **out) {
     *out = k;
     return JR_OK;
   }
-  if (jr_env_failed_isa != JR_ISA_AUTO) {
+  const jr_isa failed =
+      (jr_isa)atomic_load_explicit(&jr_env_failed_isa, memory_order_relaxed);
+  if (failed != JR_ISA_AUTO) {
     char how[64];
-    snprintf(how, sizeof how, "JAXRANDOM_ISA=%s", jr_env_value);
-    return jr_fail_self_check(jr_env_failed_isa, how);
+    if (jr_env_value[0])
+      snprintf(how, sizeof how, "JAXRANDOM_ISA=%s", jr_env_value);
+    else
+      snprintf(how, sizeof how, "the best this CPU supports");
+    return jr_fail_self_check(failed, how);
   }
   return jr_fail(JR_E_BAD_ISA,
                  "JAXRANDOM_ISA=%s: expected ref, avx2, avx512 or auto, and "
