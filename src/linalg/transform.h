@@ -41,8 +41,6 @@ typedef struct jr_transform_block {
 /* The portable exact transform (the definition of truth). */
 void jr_transform_rows(const jr_transform_block *block);
 
-typedef void (*jr_transform_fn)(const jr_transform_block *block);
-
 /* Padded row length of factor_t: n rounded up to a whole number of 256-bit
  * vectors (8 floats / 4 doubles). */
 static inline int64_t jr_xform_pad(jr_dtype dtype, int64_t n) {
