@@ -243,12 +243,16 @@ typedef enum jr_isa {
 /* 1 if this build and this CPU can run the kernel set. */
 JR_API int jr_isa_supported(jr_isa isa);
 /* The kernel set in use. Chosen once: JAXRANDOM_ISA=ref|avx2|avx512|auto if
- * set (an unsupported request fails the first call with JR_E_BAD_ISA, and
- * then this returns JR_ISA_AUTO: no set is in use), else the best supported
- * one. All kernel sets give bit-identical results. */
+ * set, else the best supported one. A SIMD set is used only after its
+ * start-up self-check (every kernel against the reference, byte for byte)
+ * passed; an unsupported request or a set that fails its self-check fails
+ * the first call with JR_E_BAD_ISA (naming the set and the kernel; no
+ * switch to another set), and then this returns JR_ISA_AUTO: no set is in
+ * use. All kernel sets give bit-identical results. */
 JR_API jr_isa jr_isa_active(void);
 /* Selects a kernel set for the whole process (not thread-safe against
- * concurrent generation). JR_ISA_AUTO picks the best supported one. */
+ * concurrent generation). JR_ISA_AUTO picks the best supported one.
+ * JR_E_BAD_ISA if the set is unsupported or fails its self-check. */
 JR_API jr_status jr_isa_select(jr_isa isa);
 JR_API const char *jr_isa_name(jr_isa isa);
 

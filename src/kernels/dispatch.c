@@ -1,8 +1,10 @@
 /* Run-time choice of the kernel table (BLIS/SLEEF style): once, from CPU
  * detection or JAXRANDOM_ISA=ref|avx2|avx512|auto. The single point through
- * which every kernel set is selected, and each SIMD set passes the
- * self-check (self_check.c, one check per kernel_list.h entry) before use. */
+ * which every kernel set is selected (the random kernels and the linear
+ * algebra are one table), and each SIMD set passes the self-check
+ * (self_check.c, one check per kernel_list.h entry) before use. */
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,25 +47,38 @@ int jr_isa_supported(jr_isa isa) {
   }
 }
 
-/* Supported and its self-check against the reference passed (run once per
- * set; racing first calls both run it and store the same answer). */
+/* The self-check rule, one for every entry of the one list: a SIMD set runs
+ * only after its self-check (self_check.c) gave the reference's bytes for
+ * every entry. A set that fails is an error (JR_E_BAD_ISA naming the set and
+ * the first entry that differs), whether it was requested (JAXRANDOM_ISA,
+ * jr_isa_select) or chosen as the best supported one (auto): no silent
+ * switch to another set, so a miscompiled or wrong kernel shows up where it
+ * happens instead of as an unexplained slowdown. JAXRANDOM_ISA=ref always
+ * runs (the reference is the definition and is not checked). */
 static atomic_int jr_checked[4]; /* 0 not yet, 1 passed, -1 failed */
-static int jr_isa_usable(jr_isa isa) {
-  const jr_kernels *t = jr_table_for(isa);
-  if (!t || !jr_isa_supported(isa)) return 0;
+static _Atomic(const char *) jr_check_failed[4]; /* the failing entry */
+
+/* Only for a set this build and CPU support. Racing first calls both run the
+ * check and store the same answer; the entry name is published before the
+ * result (release / acquire). */
+static int jr_isa_passes(jr_isa isa) {
   if (isa == JR_ISA_REF) return 1;
-  int c = atomic_load_explicit(&jr_checked[isa], memory_order_relaxed);
+  int c = atomic_load_explicit(&jr_checked[isa], memory_order_acquire);
   if (c == 0) {
-    c = jr_kernels_self_check(t) ? 1 : -1;
-    atomic_store_explicit(&jr_checked[isa], c, memory_order_relaxed);
+    const char *bad = jr_kernels_self_check_failure(jr_table_for(isa));
+    atomic_store_explicit(&jr_check_failed[isa], bad, memory_order_relaxed);
+    c = bad ? -1 : 1;
+    atomic_store_explicit(&jr_checked[isa], c, memory_order_release);
   }
   return c == 1;
 }
 
-/* The best set that passes its self-check; a failing one falls back. */
+/* The best set this build and CPU support (its self-check not yet run). */
 static jr_isa jr_best_isa(void) {
-  if (jr_isa_usable(JR_ISA_AVX512)) return JR_ISA_AVX512;
-  if (jr_isa_usable(JR_ISA_AVX2)) return JR_ISA_AVX2;
+  if (jr_table_for(JR_ISA_AVX512) && jr_isa_supported(JR_ISA_AVX512))
+    return JR_ISA_AVX512;
+  if (jr_table_for(JR_ISA_AVX2) && jr_isa_supported(JR_ISA_AVX2))
+    return JR_ISA_AVX2;
   return JR_ISA_REF;
 }
 
@@ -78,12 +93,14 @@ const char *jr_isa_name(jr_isa isa) {
 }
 
 /* The resolved table. Threads that race on the first call compute the same
- * value, so relaxed atomics suffice; the failure text is published with
- * release/acquire through jr_env_failed. */
+ * value, so relaxed atomics suffice; the failure's details are published
+ * with release/acquire through jr_env_failed. */
 static _Atomic(const jr_kernels *) jr_active;
 static atomic_int jr_env_failed;
 static char jr_env_value[32];
-static atomic_int jr_env_self_check_failed;
+/* the set whose self-check failed (JR_ISA_AUTO: the value was not a set this
+ * build and CPU support) */
+static atomic_int jr_env_failed_isa;
 
 static const jr_kernels *jr_resolve(void) {
   const char *env = getenv("JAXRANDOM_ISA");
@@ -99,18 +116,32 @@ static const jr_kernels *jr_resolve(void) {
       isa = JR_ISA_AUTO;
     else
       isa = (jr_isa)-1;
-    if (isa == (jr_isa)-1 || !jr_isa_supported(isa) ||
-        (isa != JR_ISA_AUTO && !jr_isa_usable(isa))) {
-      strncpy(jr_env_value, env, sizeof jr_env_value - 1);
-      atomic_store_explicit(&jr_env_self_check_failed,
-                            isa != (jr_isa)-1 && jr_isa_supported(isa),
-                            memory_order_relaxed);
-      atomic_store_explicit(&jr_env_failed, 1, memory_order_release);
-      return NULL;
-    }
+  }
+  strncpy(jr_env_value, env ? env : "", sizeof jr_env_value - 1);
+  if (isa == (jr_isa)-1 || !jr_isa_supported(isa) ||
+      (isa != JR_ISA_AUTO && !jr_table_for(isa))) {
+    atomic_store_explicit(&jr_env_failed_isa, JR_ISA_AUTO,
+                          memory_order_relaxed);
+    atomic_store_explicit(&jr_env_failed, 1, memory_order_release);
+    return NULL;
   }
   if (isa == JR_ISA_AUTO) isa = jr_best_isa();
+  if (!jr_isa_passes(isa)) {
+    atomic_store_explicit(&jr_env_failed_isa, isa, memory_order_relaxed);
+    atomic_store_explicit(&jr_env_failed, 1, memory_order_release);
+    return NULL;
+  }
   return jr_table_for(isa);
+}
+
+static jr_status jr_fail_self_check(jr_isa isa, const char *how) {
+  return jr_fail(
+      JR_E_BAD_ISA,
+      "kernel set %s (%s): its %s kernel gives bytes that differ "
+      "from the reference set on this machine (start-up "
+      "self-check failed); set JAXRANDOM_ISA=ref",
+      jr_isa_name(isa), how,
+      atomic_load_explicit(&jr_check_failed[isa], memory_order_relaxed));
 }
 
 jr_status jr_kernels_get(const jr_kernels **out) {
@@ -119,20 +150,24 @@ jr_status jr_kernels_get(const jr_kernels **out) {
     k = jr_resolve();
     if (k) atomic_store_explicit(&jr_active, k, memory_order_relaxed);
   }
-  if (!k &&
-      atomic_load_explicit(&jr_env_self_check_failed, memory_order_relaxed))
-    return jr_fail(JR_E_BAD_ISA,
-                   "JAXRANDOM_ISA=%s: this kernel set gives results that "
-                   "differ from the reference on this machine (self-check "
-                   "failed); use ref or auto",
-                   jr_env_value);
-  if (!k)
-    return jr_fail(JR_E_BAD_ISA,
-                   "JAXRANDOM_ISA=%s: expected ref, avx2, avx512 or auto, and "
-                   "a kernel set this build and CPU support",
-                   jr_env_value);
-  *out = k;
-  return JR_OK;
+  if (k) {
+    *out = k;
+    return JR_OK;
+  }
+  const jr_isa failed =
+      (jr_isa)atomic_load_explicit(&jr_env_failed_isa, memory_order_relaxed);
+  if (failed != JR_ISA_AUTO) {
+    char how[64];
+    if (jr_env_value[0])
+      snprintf(how, sizeof how, "JAXRANDOM_ISA=%s", jr_env_value);
+    else
+      snprintf(how, sizeof how, "the best this CPU supports");
+    return jr_fail_self_check(failed, how);
+  }
+  return jr_fail(JR_E_BAD_ISA,
+                 "JAXRANDOM_ISA=%s: expected ref, avx2, avx512 or auto, and "
+                 "a kernel set this build and CPU support",
+                 jr_env_value);
 }
 
 /* JR_ISA_AUTO when no set is in use (JAXRANDOM_ISA asked for one that cannot
@@ -150,11 +185,7 @@ jr_status jr_isa_select(jr_isa isa) {
                    "kernel set %s is not supported by this "
                    "build and CPU",
                    jr_isa_name(isa));
-  if (!jr_isa_usable(isa))
-    return jr_fail(JR_E_BAD_ISA,
-                   "kernel set %s differs from the reference "
-                   "on this machine (self-check failed)",
-                   jr_isa_name(isa));
+  if (!jr_isa_passes(isa)) return jr_fail_self_check(isa, "jr_isa_select");
   atomic_store_explicit(&jr_active, jr_table_for(isa), memory_order_relaxed);
   atomic_store_explicit(&jr_env_failed, 0, memory_order_relaxed);
   return JR_OK;

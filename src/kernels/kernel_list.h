@@ -1,26 +1,29 @@
-/* The kernel table's one list. Everything that enumerates the kernels is
+/* The kernel table's one list: every kernel any kernel set provides, the
+ * random kernels and the own linear algebra's (Cholesky, batched Cholesky,
+ * the mean + F z products). Everything that enumerates the kernels is
  * generated from JR_KERNEL_LIST: the table type (jr_kernels, one typed slot
  * per entry), every ISA's table (designated initializers, so each slot is
  * filled by the implementation of the same name and a wrong signature does
  * not compile), and the start-up self-check (self_check.c calls one check
- * per entry). Included by internal.h; not installed.
+ * per entry). Selection is jr_kernels_get (dispatch.c), the only one.
+ * Included by internal.h; not installed.
  *
- * Adding a kernel (e.g. a Cholesky or a matrix-vector product):
- *  1. Add X(name, (parameters)) below. Kernels return void.
+ * Adding a kernel:
+ *  1. Add X(name, return type, (parameters)) below.
  *  2. Implement it once per kernel set, with exactly that signature:
  *     ref_<name> in kernels_ref.c, k_<name> in the SIMD body
  *     (simd_kernels.h, built for avx2 and avx512). A kernel kept in its own
- * file (say src/linalg/chol_avx2.c) is defined there as jr_<isa>_<name>
- * (external, declared in a header that file and kernels_<isa>.c include) and
- *     kernels_<isa>.c maps it before JR_KERNEL_TABLE with
- *     `#define k_<name> jr_<isa>_<name>`. A set without it fails to compile
- *     (the table names k_<name>); one with another signature fails at its
- *     _Generic selection.
+ *     file (the linear algebra: src/linalg/linalg_avx2.c) is defined there
+ *     as jr_<isa>_<name> (external, declared in a header that file and
+ *     kernels_<isa>.c include) and kernels_<isa>.c maps it before
+ *     JR_KERNEL_TABLE with `#define k_<name> jr_<isa>_<name>`. A set without
+ *     it fails to compile (the table names k_<name>); one with another
+ *     signature fails at its _Generic selection.
  *  3. Add `static int sc_<name>(const jr_kernels *r, const jr_kernels *k,
  *     const sc_in *in)` to self_check.c: run the slot of the reference (r)
- *     and of the set under test (k) on a small fixed batch that reaches
- *     every branch and compare byte for byte (1 if identical). Without it the
- *     library does not link (self_check.c declares one per entry).
+ *     and of the set under test (k) on fixed inputs that reach every branch
+ *     and compare byte for byte (1 if identical). Without it the library
+ *     does not link (self_check.c declares one per entry).
  *  4. tests/kernels: a test of the slot against ref, and a case in
  *     test_self_check_detects (its _Static_assert counts the entries). */
 #ifndef JR_KERNEL_LIST_H
@@ -44,58 +47,95 @@
  * (i >> 32, i & 0xFFFFFFFF). */
 #define JR_KERNEL_LIST(X)                                                      \
   /* y0 ^ y1 (widths 8/16/32 truncate it) */                                   \
-  X(bits32, (jr_key key, uint64_t start, size_t count, uint32_t * out))        \
+  X(bits32, void, (jr_key key, uint64_t start, size_t count, uint32_t * out))  \
   /* (y0 << 32) | y1 */                                                        \
-  X(bits64, (jr_key key, uint64_t start, size_t count, uint64_t * out))        \
-  X(normal_f32, (jr_key key, uint64_t start, size_t count, float *out))        \
-  X(normal_f64, (jr_key key, uint64_t start, size_t count, double *out))       \
+  X(bits64, void, (jr_key key, uint64_t start, size_t count, uint64_t * out))  \
+  X(normal_f32, void, (jr_key key, uint64_t start, size_t count, float *out))  \
+  X(normal_f64, void, (jr_key key, uint64_t start, size_t count, double *out)) \
   /* Transforms of ready-made bits (legacy mode). */                           \
-  X(normal_f32_from_bits, (const uint32_t *bits, size_t count, float *out))    \
-  X(normal_f64_from_bits, (const uint64_t *bits, size_t count, double *out))   \
+  X(normal_f32_from_bits, void,                                                \
+    (const uint32_t *bits, size_t count, float *out))                          \
+  X(normal_f64_from_bits, void,                                                \
+    (const uint64_t *bits, size_t count, double *out))                         \
   /* float16 / bfloat16 normals (output: the 16-bit patterns). Fused:          \
    * element i uses the low 16 / 8 bits of bits32's word i. From bits: one     \
    * uint16 / uint8 of random bits per element (legacy mode). */               \
-  X(normal_f16, (jr_key key, uint64_t start, size_t count, uint16_t * out))    \
-  X(normal_bf16, (jr_key key, uint64_t start, size_t count, uint16_t * out))   \
-  X(normal_f16_from_bits, (const uint16_t *bits, size_t count, uint16_t *out)) \
-  X(normal_bf16_from_bits, (const uint8_t *bits, size_t count, uint16_t *out)) \
-  /* uniform over [lo, hi) (algorithm.md 6): max(lo, fma(f, hi - lo, lo)) with XLA's   \
-   * NaN-propagating max; bits as for the normals. */                          \
-  X(uniform_f32, (jr_key key, uint64_t start, size_t count, float lo,          \
-                  float hi, float *out))                                       \
-  X(uniform_f64, (jr_key key, uint64_t start, size_t count, double lo,         \
-                  double hi, double *out))                                     \
-  X(uniform_f32_from_bits,                                                     \
+  X(normal_f16, void,                                                          \
+    (jr_key key, uint64_t start, size_t count, uint16_t * out))                \
+  X(normal_bf16, void,                                                         \
+    (jr_key key, uint64_t start, size_t count, uint16_t * out))                \
+  X(normal_f16_from_bits, void,                                                \
+    (const uint16_t *bits, size_t count, uint16_t *out))                       \
+  X(normal_bf16_from_bits, void,                                               \
+    (const uint8_t *bits, size_t count, uint16_t *out))                        \
+  /* uniform over [lo, hi) (algorithm.md 6): max(lo, fma(f, hi - lo, lo)) with \
+   * XLA's NaN-propagating max; bits as for the normals. */                              \
+  X(uniform_f32, void,                                                         \
+    (jr_key key, uint64_t start, size_t count, float lo, float hi,             \
+     float *out))                                                              \
+  X(uniform_f64, void,                                                         \
+    (jr_key key, uint64_t start, size_t count, double lo, double hi,           \
+     double *out))                                                             \
+  X(uniform_f32_from_bits, void,                                               \
     (const uint32_t *bits, size_t count, float lo, float hi, float *out))      \
-  X(uniform_f64_from_bits,                                                     \
+  X(uniform_f64_from_bits, void,                                               \
     (const uint64_t *bits, size_t count, double lo, double hi, double *out))   \
-  /* Legacy stream (algorithm.md 5): y0 / y1 of threefry(key, (a + i, b + i)) for      \
-   * i < count, 32-bit wrapping counters; either output may be NULL. */        \
-  X(legacy_pairs, (jr_key key, uint32_t a, uint32_t b, size_t count,           \
-                   uint32_t * y0, uint32_t * y1))                              \
+  /* Legacy stream (algorithm.md 5): y0 / y1 of threefry(key, (a + i, b + i))  \
+   * for i < count, 32-bit wrapping counters; either output may be NULL. */            \
+  X(legacy_pairs, void,                                                        \
+    (jr_key key, uint32_t a, uint32_t b, size_t count, uint32_t * y0,          \
+     uint32_t * y1))                                                           \
   /* float16 / bfloat16 uniform: lo, hi already rounded to the dtype; bits     \
    * as for the 16-bit normals. */                                             \
-  X(uniform_f16, (jr_key key, uint64_t start, size_t count, float lo,          \
-                  float hi, uint16_t *out))                                    \
-  X(uniform_bf16, (jr_key key, uint64_t start, size_t count, float lo,         \
-                   float hi, uint16_t *out))                                   \
-  X(uniform_f16_from_bits,                                                     \
+  X(uniform_f16, void,                                                         \
+    (jr_key key, uint64_t start, size_t count, float lo, float hi,             \
+     uint16_t *out))                                                           \
+  X(uniform_bf16, void,                                                        \
+    (jr_key key, uint64_t start, size_t count, float lo, float hi,             \
+     uint16_t *out))                                                           \
+  X(uniform_f16_from_bits, void,                                               \
     (const uint16_t *bits, size_t count, float lo, float hi, uint16_t *out))   \
-  X(uniform_bf16_from_bits,                                                    \
+  X(uniform_bf16_from_bits, void,                                              \
     (const uint8_t *bits, size_t count, float lo, float hi, uint16_t *out))    \
   /* The float64 normals with XLA's 2026-08 log1p (JR_XLA_LOG1P_2026_08):      \
    * its rational branch only for x*(-x) >= 1/sqrt(2) - 1. */                  \
-  X(normal_f64_2608, (jr_key key, uint64_t start, size_t count, double *out))  \
-  X(normal_f64_2608_from_bits,                                                 \
-    (const uint64_t *bits, size_t count, double *out))
+  X(normal_f64_2608, void,                                                     \
+    (jr_key key, uint64_t start, size_t count, double *out))                   \
+  X(normal_f64_2608_from_bits, void,                                           \
+    (const uint64_t *bits, size_t count, double *out))                         \
+  /* The own linear algebra (src/linalg; docs/linalg.md). In-place Cholesky    \
+   * of the symmetrized lower triangle of a (row-major, lda), n >              \
+   * JR_CHOL_POTF2_MAX, fma order; the upper triangle may be overwritten.      \
+   * Returns info (0 or the failing pivot + 1), or -1 when the bounded         \
+   * scratch cannot be allocated. */                                           \
+  X(chol_f32, int64_t, (int64_t n, float *a, int64_t lda))                     \
+  X(chol_f64, int64_t, (int64_t n, double *a, int64_t lda))                    \
+  /* jr_chol_batch after its argument checks. */                               \
+  X(chol_batch_f32, void,                                                      \
+    (int64_t n, int64_t count, const float *cov, float *f, int64_t *info,      \
+     int colmajor))                                                            \
+  X(chol_batch_f64, void,                                                      \
+    (int64_t n, int64_t count, const double *cov, double *f, int64_t *info,    \
+     int colmajor))                                                            \
+  /* jr_product for one dtype (product.h): 0, or -1 when out of memory. */     \
+  X(product, int, (const struct jr_product_args *args))                        \
+  /* The product for n <= JR_XFORM_SMALL_MAX over rows that each have their    \
+   * own factor (transposed, padded; transform.h): the same definition. */     \
+  X(product_small, void, (const struct jr_transform_block *block))
+
+/* The argument blocks of the linear-algebra entries (linalg/product.h,
+ * linalg/transform.h include this header through internal.h). */
+struct jr_product_args;
+struct jr_transform_block;
 
 /* One pointer type per entry: jr_kernel_<name>. */
-#define JR_KERNEL_TYPEDEF_(name, params) typedef void(*jr_kernel_##name) params;
+#define JR_KERNEL_TYPEDEF_(name, ret, params)                                  \
+  typedef ret(*jr_kernel_##name) params;
 JR_KERNEL_LIST(JR_KERNEL_TYPEDEF_)
 #undef JR_KERNEL_TYPEDEF_
 
 /* The table: the ISA it belongs to, then one slot per entry. */
-#define JR_KERNEL_SLOT_(name, params) jr_kernel_##name name;
+#define JR_KERNEL_SLOT_(name, ret, params) jr_kernel_##name name;
 typedef struct jr_kernels {
   jr_isa isa;
   JR_KERNEL_LIST(JR_KERNEL_SLOT_)
@@ -103,7 +143,7 @@ typedef struct jr_kernels {
 #undef JR_KERNEL_SLOT_
 
 /* How many entries (the tests count their cases against it). */
-#define JR_KERNEL_ONE_(name, params) +1
+#define JR_KERNEL_ONE_(name, ret, params) +1
 enum { JR_KERNEL_COUNT = 0 JR_KERNEL_LIST(JR_KERNEL_ONE_) };
 
 /* An ISA's table: with JR_KERNEL_IMPL(name) defined as the implementation's
@@ -112,7 +152,7 @@ enum { JR_KERNEL_COUNT = 0 JR_KERNEL_LIST(JR_KERNEL_ONE_) };
  * slot `name` with JR_KERNEL_IMPL(name). The _Generic selection has only the
  * slot's type, so an implementation with another signature is a compile error,
  * and a missing one is an undeclared identifier. */
-#define JR_KERNEL_INIT_(name, params)                                          \
+#define JR_KERNEL_INIT_(name, ret, params)                                     \
   .name = _Generic(JR_KERNEL_IMPL(name), jr_kernel_##name                      \
                    : JR_KERNEL_IMPL(name)),
 #define JR_KERNEL_TABLE(isa_value)                                             \

@@ -9,6 +9,8 @@
 #include "kernels/kernels_simd.h"
 #include "kernels/lane_tables.h"
 #include "kernels/log_table.h"
+#include "linalg/chol.h"
+#include "linalg/linalg_kernels.h"
 
 #define JR_SIMD_PREFIX avx2
 #define VLF 8
@@ -298,6 +300,16 @@ static inline vf expand_f(const float *list, unsigned mask, vf other) {
  * (docs/kernels.md). */
 #define JR_UT 6
 #include "kernels/simd_body.h"
+
+/* The linear algebra's entries (src/linalg/linalg_avx2.c). The small
+ * product of n <= 16 fills at most four 256-bit vectors: the AVX2 one serves
+ * both sets (generation, not the product, is the cost there). */
+#define k_chol_f32 jr_avx2_chol_f32
+#define k_chol_f64 jr_avx2_chol_f64
+#define k_chol_batch_f32 jr_avx2_chol_batch_f32
+#define k_chol_batch_f64 jr_avx2_chol_batch_f64
+#define k_product jr_avx2_product
+#define k_product_small jr_transform_rows_avx2
 
 #define JR_KERNEL_IMPL(name) k_##name
 const jr_kernels jr_kernels_avx2 = JR_KERNEL_TABLE(JR_ISA_AVX2);

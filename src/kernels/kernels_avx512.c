@@ -17,6 +17,8 @@
 #include "internal.h"
 #include "kernels/kernels_simd.h"
 #include "kernels/log_table.h"
+#include "linalg/chol.h"
+#include "linalg/linalg_kernels.h"
 
 #define JR_SIMD_PREFIX avx512
 #define VLF 16
@@ -255,6 +257,16 @@ static inline vd expand_d(const double *list, unsigned mask, vd other) {
 }
 
 #include "kernels/simd_body.h"
+
+/* The linear algebra's entries (src/linalg/linalg_avx512.c). The small
+ * product of n <= 16 fills at most four 256-bit vectors: the AVX2 one serves
+ * both sets (generation, not the product, is the cost there). */
+#define k_chol_f32 jr_avx512_chol_f32
+#define k_chol_f64 jr_avx512_chol_f64
+#define k_chol_batch_f32 jr_avx512_chol_batch_f32
+#define k_chol_batch_f64 jr_avx512_chol_batch_f64
+#define k_product jr_avx512_product
+#define k_product_small jr_transform_rows_avx2
 
 #define JR_KERNEL_IMPL(name) k_##name
 const jr_kernels jr_kernels_avx512 = JR_KERNEL_TABLE(JR_ISA_AVX512);

@@ -4,6 +4,8 @@
 #include <math.h>
 
 #include "internal.h"
+#include "linalg/chol.h"
+#include "linalg/linalg_kernels.h"
 
 static void ref_bits32(jr_key key, uint64_t start, size_t n, uint32_t *out) {
   for (size_t i = 0; i < n; i++) {
@@ -83,7 +85,8 @@ static void ref_normal_bf16_from_bits(const uint8_t *bits, size_t n,
     out[i] = jr_ref_normal_bf16(bits[i]);
 }
 
-/* 16-bit dtypes draw 16 / 8 bits per element: bits32 truncated (algorithm.md 6). */
+/* 16-bit dtypes draw 16 / 8 bits per element: bits32 truncated (algorithm.md
+ * 6). */
 static void ref_normal_f16(jr_key key, uint64_t start, size_t n,
                            uint16_t *out) {
   uint32_t bits[256];
@@ -214,6 +217,14 @@ static void ref_uniform_bf16(jr_key key, uint64_t start, size_t n, float lo,
     ref_uniform_bf16_from_bits(b8, m, lo, hi, out + i);
   }
 }
+
+/* The linear algebra's entries: its scalar definitions (src/linalg). */
+#define ref_chol_f32 jr_chol_ref_f32
+#define ref_chol_f64 jr_chol_ref_f64
+#define ref_chol_batch_f32 jr_chol_batch_ref_f32
+#define ref_chol_batch_f64 jr_chol_batch_ref_f64
+#define ref_product jr_product_ref
+#define ref_product_small jr_transform_rows
 
 #define JR_KERNEL_IMPL(name) ref_##name
 const jr_kernels jr_kernels_ref = JR_KERNEL_TABLE(JR_ISA_REF);

@@ -35,9 +35,13 @@ void jr_avx2_log_f64_fast(const double *a, size_t n, double *out,
 void jr_avx512_log_f64_fast(const double *a, size_t n, double *out,
                             unsigned char *fallback);
 
-/* Runs every kernel of `k` on a fixed batch (edge bit patterns, counters that
- * carry inside a vector, odd lengths) and compares with the reference byte
- * for byte: 1 if identical. Costs well under a millisecond. */
+/* Runs every kernel of `k` on fixed inputs (edge bit patterns, counters that
+ * carry inside a vector, odd lengths; matrices that reach every blocking
+ * path and failing pivots) and compares with the reference byte for byte:
+ * NULL if every entry is identical, else the name of the first entry (in
+ * kernel_list.h's order) that differs. About 10 ms. */
+const char *jr_kernels_self_check_failure(const struct jr_kernels *k);
+/* 1 if jr_kernels_self_check_failure(k) is NULL. */
 int jr_kernels_self_check(const struct jr_kernels *k);
 
 #endif /* JR_KERNELS_SIMD_H */

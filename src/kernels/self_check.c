@@ -1,13 +1,20 @@
 /* The dispatcher's self-check: before a SIMD kernel set is used, each of its
- * kernels runs on a small fixed batch and must match the portable reference
- * byte for byte. It guards against a miscompiled or untested kernel set (the
- * AVX-512 kernels cannot be run on every development machine) at a cost far
- * below a millisecond, once per process and kernel set. There is one check
- * per entry of kernel_list.h (sc_<name>), run in the list's order. */
+ * kernels (every entry of kernel_list.h, the random kernels and the linear
+ * algebra alike) runs on fixed inputs that reach its branches and must match
+ * the portable reference byte for byte. It guards against a miscompiled or
+ * untested kernel set (the AVX-512 kernels cannot be run on every
+ * development machine), once per process and kernel set, at about 10 ms (the
+ * reference's n = 200 Cholesky; the random kernels' checks take well under
+ * a millisecond). There is one check per entry (sc_<name>), run in the
+ * list's order; the first that differs names the entry in the error. */
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 #include "kernels/kernels_simd.h"
+#include "linalg/chol.h"
+#include "linalg/linalg_kernels.h"
 
 enum { N_BITS = 77, N_NORM = 517, N_FROM = 1024 };
 
@@ -43,7 +50,7 @@ typedef struct {
 } sc_in;
 
 /* One check per kernel; a list entry without one does not link. */
-#define SC_DECLARE(name, params)                                               \
+#define SC_DECLARE(name, ret, params)                                          \
   static int sc_##name(const jr_kernels *r, const jr_kernels *k,               \
                        const sc_in *in);
 JR_KERNEL_LIST(SC_DECLARE)
@@ -192,7 +199,256 @@ static int sc_normal_f64_2608_from_bits(const jr_kernels *r,
           k->normal_f64_2608_from_bits(in->bits64, N_FROM - 3, out));
 }
 
-int jr_kernels_self_check(const jr_kernels *k) {
+/* ---- the linear algebra's helpers */
+
+/* Fixed pseudo-random values in [-1, 1) (an LCG: the same on every machine). */
+static double jr_sc_rand(uint64_t *s) {
+  *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+  return (double)(*s >> 11) * 0x1p-52 - 1.0;
+}
+
+/* A symmetric positive definite n x n matrix in O(n^2) (a product B B^T
+ * would cost the check n^3 operations): off-diagonal entries in [-0.5, 0.5),
+ * the diagonal above n / 2, so strictly diagonally dominant. Row-major,
+ * slightly asymmetric above the diagonal so the symmetrization matters; with
+ * `fail`, a_ff = -1 so pivot f is the first to fail. */
+static void jr_sc_cov(int64_t n, uint64_t *s, int64_t fail, double *c) {
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j <= i; j++) {
+      const double v = i == j ? 0.5 * (double)n + 0.05 + 0.25 * jr_sc_rand(s)
+                              : 0.5 * jr_sc_rand(s);
+      c[i * n + j] = v;
+      c[j * n + i] = j < i ? v * (1 + 0x1p-20 * jr_sc_rand(s)) : v;
+    }
+  if (fail >= 0 && fail < n) c[fail * n + fail] = -1.0;
+}
+
+#define JR_DEFINE_SC(X, T)                                                     \
+  static void jr_sc_to_##X(int64_t count, const double *d, T *t) {             \
+    for (int64_t k = 0; k < count; k++)                                        \
+      t[k] = (T)d[k];                                                          \
+  }                                                                            \
+  /* The in-place Cholesky entry of k against ref on n x n (fail: -1 or a      \
+   * failing pivot). */                                                        \
+  static int jr_sc_chol_##X(const jr_kernels *r, const jr_kernels *k,          \
+                            int64_t n, int64_t fail, uint64_t *s) {            \
+    const size_t nn = (size_t)(n * n);                                         \
+    double *c = malloc(sizeof *c * nn);                                        \
+    T *tc = malloc(sizeof *tc * nn), *a = malloc(sizeof *a * nn),              \
+      *b = malloc(sizeof *b * nn);                                             \
+    int same = 0;                                                              \
+    if (c && tc && a && b) {                                                   \
+      jr_sc_cov(n, s, fail, c);                                                \
+      jr_sc_to_##X((int64_t)nn, c, tc);                                        \
+      jr_chol_load_##X(n, tc, n, a, n);                                        \
+      memcpy(b, a, sizeof *a *nn);                                             \
+      const int64_t ia = r->chol_##X(n, a, n);                                 \
+      const int64_t ib = k->chol_##X(n, b, n);                                 \
+      if (ia == ib && ia >= 0) {                                               \
+        jr_chol_finish_##X(n, a, n, ia);                                       \
+        jr_chol_finish_##X(n, b, n, ib);                                       \
+        same = memcmp(a, b, sizeof *a * nn) == 0;                              \
+      }                                                                        \
+    }                                                                          \
+    free(c);                                                                   \
+    free(tc);                                                                  \
+    free(a);                                                                   \
+    free(b);                                                                   \
+    return same;                                                               \
+  }                                                                            \
+  /* The batch entry: `count` n x n matrices, matrix 3 failing, both output    \
+   * orders. */                                                                \
+  static int jr_sc_batch_##X(const jr_kernels *r, const jr_kernels *k,         \
+                             int64_t n, int64_t count, uint64_t *s) {          \
+    const size_t nn = (size_t)(n * n), cnt = (size_t)count;                    \
+    double *c = malloc(sizeof *c * cnt * nn);                                  \
+    T *tc = malloc(sizeof *tc * cnt * nn),                                     \
+      *fa = malloc(sizeof *fa * cnt * nn),                                     \
+      *fb = malloc(sizeof *fb * cnt * nn);                                     \
+    int64_t *ia = malloc(sizeof *ia * cnt), *ib = malloc(sizeof *ib * cnt);    \
+    int same = c && tc && fa && fb && ia && ib;                                \
+    for (int64_t e = 0; same && e < count; e++)                                \
+      jr_sc_cov(n, s, e == 3 ? n / 2 : -1, c + (size_t)e * nn);                \
+    if (same) jr_sc_to_##X(count *(int64_t)nn, c, tc);                         \
+    for (int colmajor = 0; same && colmajor < 2; colmajor++) {                 \
+      r->chol_batch_##X(n, count, tc, fa, ia, colmajor);                       \
+      k->chol_batch_##X(n, count, tc, fb, ib, colmajor);                       \
+      same = !memcmp(ia, ib, sizeof *ia * cnt) &&                              \
+             !memcmp(fa, fb, sizeof *fa * cnt * nn);                           \
+    }                                                                          \
+    free(c);                                                                   \
+    free(tc);                                                                  \
+    free(fa);                                                                  \
+    free(fb);                                                                  \
+    free(ia);                                                                  \
+    free(ib);                                                                  \
+    return same;                                                               \
+  }                                                                            \
+  /* The product entry: `rows` rows, one mean per row or one for all, with a   \
+   * -0 mean entry and a non-finite z in some rows (the unsafe-row path). */   \
+  static int jr_sc_product_##X(const jr_kernels *r, const jr_kernels *k,       \
+                               jr_dtype d, int64_t n, int lower, int64_t rows, \
+                               int64_t ms, uint64_t *s) {                      \
+    const int64_t psz = jr_product_packed_size(d, n, lower);                   \
+    T *f = malloc(sizeof *f * (size_t)(n * n));                                \
+    T *packed = malloc(sizeof *packed * (size_t)psz);                          \
+    T *z = malloc(sizeof *z * (size_t)(rows * n));                             \
+    T *m = malloc(sizeof *m * (size_t)(rows * n));                             \
+    T *oa = malloc(sizeof *oa * (size_t)(rows * n));                           \
+    T *ob = malloc(sizeof *ob * (size_t)(rows * n));                           \
+    int same = 0;                                                              \
+    if (f && packed && z && m && oa && ob) {                                   \
+      for (int64_t e = 0; e < n * n; e++)                                      \
+        f[e] = (T)jr_sc_rand(s);                                               \
+      for (int64_t e = 0; e < rows * n; e++) {                                 \
+        z[e] = (T)jr_sc_rand(s);                                               \
+        m[e] = (T)jr_sc_rand(s);                                               \
+      }                                                                        \
+      if (rows > 2) z[2 * n + n / 2] = (T)INFINITY;                            \
+      m[(rows - 1) * n] = (T)-0.0;                                             \
+      m[n - 1] = (T)-0.0;                                                      \
+      jr_product_pack(d, n, lower, f, n, packed);                              \
+      jr_product_args g = {.dtype = d,                                         \
+                           .n = n,                                             \
+                           .lower = lower,                                     \
+                           .rows = rows,                                       \
+                           .packed = packed,                                   \
+                           .z = z,                                             \
+                           .mean = m,                                          \
+                           .mean_stride = ms,                                  \
+                           .out = oa};                                         \
+      r->product(&g);                                                          \
+      g.out = ob;                                                              \
+      same = k->product(&g) == 0 &&                                            \
+             memcmp(oa, ob, sizeof *oa * (size_t)(rows * n)) == 0;             \
+    }                                                                          \
+    free(f);                                                                   \
+    free(packed);                                                              \
+    free(z);                                                                   \
+    free(m);                                                                   \
+    free(oa);                                                                  \
+    free(ob);                                                                  \
+    return same;                                                               \
+  }
+JR_DEFINE_SC(f32, float)
+JR_DEFINE_SC(f64, double)
+
+/* The small per-row-factor product: rows with their own factors. */
+static int jr_sc_small(const jr_kernels *r, const jr_kernels *k, jr_dtype d,
+                       int64_t n, uint64_t *s) {
+  enum { ROWS = 7, NMAX = 16 * 16 };
+  _Alignas(64) double fd[ROWS][NMAX], ftd[ROWS][NMAX], zd[ROWS * 16],
+      md[ROWS][16], oa[ROWS * 16], ob[ROWS * 16];
+  const void *fp[ROWS], *mp[ROWS];
+  const size_t es = d == JR_FLOAT32 ? 4 : 8;
+  for (int r = 0; r < ROWS; r++) {
+    for (int64_t e = 0; e < n * n; e++) {
+      const double v = jr_sc_rand(s);
+      if (d == JR_FLOAT32)
+        ((float *)fd[r])[e] = (float)v;
+      else
+        fd[r][e] = v;
+    }
+    for (int64_t e = 0; e < n; e++) {
+      const double a = jr_sc_rand(s), b = jr_sc_rand(s);
+      if (d == JR_FLOAT32) {
+        ((float *)zd)[r * n + e] = (float)a;
+        ((float *)md[r])[e] = (float)b;
+      } else {
+        zd[r * n + e] = a;
+        md[r][e] = b;
+      }
+    }
+    jr_xform_transpose(d, n, fd[r], ftd[r]);
+    fp[r] = ftd[r];
+    mp[r] = md[r];
+  }
+  jr_transform_block b = {d, n, ROWS, zd, fp, mp, oa, 0};
+  r->product_small(&b);
+  b.out = ob;
+  k->product_small(&b);
+  return memcmp(oa, ob, es * (size_t)(ROWS * n)) == 0;
+}
+
+/* ---- the linear algebra's entries: fixed inputs from an LCG, each check
+ * seeded on its own. The scalar n = 200 Cholesky dominates the cost of the
+ * whole self-check (about 10 ms, once per process and kernel set). */
+
+/* in-place Cholesky: unblocked (n <= 16 per base block), blocked with two
+ * reduction blocks (KC = 192), and failing pivots in both */
+static const int64_t sc_cn[] = {5, 23, 200}, sc_fn[] = {5, 23, 60};
+static int sc_chol_f32(const jr_kernels *r, const jr_kernels *k,
+                       const sc_in *in) {
+  (void)in;
+  uint64_t s = 0x9E3779B97F4A7C15ull;
+  int ok = 1;
+  for (int c = 0; c < 3; c++)
+    ok &= jr_sc_chol_f32(r, k, sc_cn[c], -1, &s) &
+          jr_sc_chol_f32(r, k, sc_fn[c], sc_fn[c] - 3, &s);
+  return ok;
+}
+static int sc_chol_f64(const jr_kernels *r, const jr_kernels *k,
+                       const sc_in *in) {
+  (void)in;
+  uint64_t s = 0xD1B54A32D192ED03ull;
+  int ok = 1;
+  for (int c = 0; c < 3; c++)
+    ok &= jr_sc_chol_f64(r, k, sc_cn[c], -1, &s) &
+          jr_sc_chol_f64(r, k, sc_fn[c], sc_fn[c] - 3, &s);
+  return ok;
+}
+/* batched Cholesky: every n, a count that is and one that is not a whole
+ * number of vectors, matrix 3 failing, both output orders */
+static int sc_chol_batch_f32(const jr_kernels *r, const jr_kernels *k,
+                             const sc_in *in) {
+  (void)in;
+  uint64_t s = 0x8CB92BA72F3D8DD7ull;
+  int ok = 1;
+  for (int64_t n = 1; n <= JR_CHOL_BATCH_MAX; n++)
+    ok &= jr_sc_batch_f32(r, k, n, n % 2 ? 37 : 9, &s);
+  return ok;
+}
+static int sc_chol_batch_f64(const jr_kernels *r, const jr_kernels *k,
+                             const sc_in *in) {
+  (void)in;
+  uint64_t s = 0xABC98388FB8FAC03ull;
+  int ok = 1;
+  for (int64_t n = 1; n <= JR_CHOL_BATCH_MAX; n++)
+    ok &= jr_sc_batch_f64(r, k, n, n % 2 ? 9 : 37, &s);
+  return ok;
+}
+/* the product: both dtypes, triangles and mean strides, one and several
+ * panels and z blocks */
+static int sc_product(const jr_kernels *r, const jr_kernels *k,
+                      const sc_in *in) {
+  (void)in;
+  uint64_t s = 0x94D049BB133111EBull;
+  static const int64_t pn[] = {5, 17, 40, 70};
+  int ok = 1;
+  for (int c = 0; c < 4; c++)
+    for (int lower = 0; lower < 2; lower++) {
+      ok &= jr_sc_product_f32(r, k, JR_FLOAT32, pn[c], lower, 29, pn[c], &s);
+      ok &= jr_sc_product_f64(r, k, JR_FLOAT64, pn[c], lower, 29, 0, &s);
+      ok &= jr_sc_product_f32(r, k, JR_FLOAT32, pn[c], lower, 3, 0, &s);
+      ok &= jr_sc_product_f64(r, k, JR_FLOAT64, pn[c], lower, 3, pn[c], &s);
+    }
+  return ok;
+}
+/* the small per-row-factor product: both dtypes, n across the range */
+static int sc_product_small(const jr_kernels *r, const jr_kernels *k,
+                            const sc_in *in) {
+  (void)in;
+  uint64_t s = 0xBF58476D1CE4E5B9ull;
+  int ok = 1;
+  for (int64_t n = 1; n <= JR_XFORM_SMALL_MAX; n += 3)
+    ok &= jr_sc_small(r, k, JR_FLOAT32, n, &s) &
+          jr_sc_small(r, k, JR_FLOAT64, n, &s);
+  return ok;
+}
+
+/* ---- the driver */
+
+const char *jr_kernels_self_check_failure(const jr_kernels *k) {
   const jr_kernels *r = &jr_kernels_ref;
   static const size_t ne32 = sizeof edge32 / sizeof *edge32;
   static const size_t ne64 = sizeof edge64 / sizeof *edge64;
@@ -208,9 +464,13 @@ int jr_kernels_self_check(const jr_kernels *k) {
     in.h16[i] = (uint16_t)(in.bits32[i] ^ (in.bits32[i] >> 16));
     in.h8[i] = (uint8_t)(in.bits32[i] ^ (in.bits32[i] >> 24));
   }
-#define SC_RUN(name, params)                                                   \
-  if (!sc_##name(r, k, &in)) return 0;
+#define SC_RUN(name, ret, params)                                              \
+  if (!sc_##name(r, k, &in)) return #name;
   JR_KERNEL_LIST(SC_RUN)
 #undef SC_RUN
-  return 1;
+  return NULL;
+}
+
+int jr_kernels_self_check(const jr_kernels *k) {
+  return jr_kernels_self_check_failure(k) == NULL;
 }

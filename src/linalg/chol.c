@@ -113,7 +113,9 @@ jr_status jr_chol(jr_dtype dtype, int64_t n, const void *cov, int64_t ldc,
                   void *f, int64_t ldf, int64_t *info) {
   *info = 0;
   if (n <= 0) return JR_OK;
-  const jr_linalg_kernels *k = jr_linalg_for(jr_isa_active());
+  const jr_kernels *k;
+  jr_status st = jr_kernels_get(&k);
+  if (st != JR_OK) return st;
   int64_t r;
   if (dtype == JR_FLOAT32) {
     jr_chol_load_f32(n, cov, ldc, f, ldf);
@@ -138,7 +140,10 @@ jr_status jr_chol(jr_dtype dtype, int64_t n, const void *cov, int64_t ldc,
 void jr_chol_batch(jr_dtype dtype, int64_t n, int64_t count, const void *cov,
                    void *f, int64_t *info, int colmajor) {
   if (n <= 0 || count <= 0) return;
-  const jr_linalg_kernels *k = jr_linalg_for(jr_isa_active());
+  /* No status to return: callers take the table with jr_kernels_get first
+   * (and stop on its error), so the reference here is never a switch. */
+  const jr_kernels *k;
+  if (jr_kernels_get(&k) != JR_OK) k = &jr_kernels_ref;
   if (dtype == JR_FLOAT32)
     k->chol_batch_f32(n, count, cov, f, info, colmajor);
   else

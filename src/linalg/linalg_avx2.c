@@ -106,23 +106,23 @@
 #include "linalg/chol_body.h"
 #include "linalg/product_body.h"
 
-static int jr_product_avx2(const jr_product_args *a) {
+/* This set's entries of the kernel table (linalg_kernels.h; the table is
+ * kernels_avx2.c's). The static bodies above inline into them. */
+int64_t jr_avx2_chol_f32(int64_t n, float *a, int64_t lda) {
+  return jr_chol_f32_avx2(n, a, lda);
+}
+int64_t jr_avx2_chol_f64(int64_t n, double *a, int64_t lda) {
+  return jr_chol_f64_avx2(n, a, lda);
+}
+void jr_avx2_chol_batch_f32(int64_t n, int64_t count, const float *cov,
+                            float *f, int64_t *info, int colmajor) {
+  jr_batch_f32_avx2(n, count, cov, f, info, colmajor);
+}
+void jr_avx2_chol_batch_f64(int64_t n, int64_t count, const double *cov,
+                            double *f, int64_t *info, int colmajor) {
+  jr_batch_f64_avx2(n, count, cov, f, info, colmajor);
+}
+int jr_avx2_product(const jr_product_args *a) {
   return a->dtype == JR_FLOAT32 ? jr_product_f32_avx2(a)
                                 : jr_product_f64_avx2(a);
 }
-
-/* n <= 16 fills at most four 256-bit vectors: the AVX2 small product
- * serves both sets (generation, not the product, is the cost there). */
-#if defined(JR_HAVE_AVX2_XFORM)
-#define JR_PRODUCT_SMALL jr_transform_rows_avx2
-#else
-#define JR_PRODUCT_SMALL jr_transform_rows
-#endif
-
-const jr_linalg_kernels jr_linalg_avx2 = {.isa = JR_ISA_AVX2,
-                                          .chol_f32 = jr_chol_f32_avx2,
-                                          .chol_f64 = jr_chol_f64_avx2,
-                                          .chol_batch_f32 = jr_batch_f32_avx2,
-                                          .chol_batch_f64 = jr_batch_f64_avx2,
-                                          .product = jr_product_avx2,
-                                          .product_small = JR_PRODUCT_SMALL};

@@ -77,7 +77,10 @@ int jr_product_ref(const jr_product_args *a) {
 
 jr_status jr_product(const jr_product_args *args) {
   if (args->n <= 0 || args->rows <= 0) return JR_OK;
-  if (jr_linalg_for(jr_isa_active())->product(args) != 0)
+  const jr_kernels *k;
+  jr_status st = jr_kernels_get(&k);
+  if (st != JR_OK) return st;
+  if (k->product(args) != 0)
     return jr_fail(JR_E_OUT_OF_MEMORY,
                    "cannot allocate the packing scratch of a product with "
                    "n = %lld",

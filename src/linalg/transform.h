@@ -4,8 +4,9 @@
  * chain per output element from +0, the mean added after);
  * jr_transform_rows is its scalar form and the per-ISA kernel
  * (transform_avx2.c, vectorized across output components, each lane running
- * the same chain) is bit-identical to it. Selected through the linalg kernel
- * table (linalg_kernels.h, product_small). Larger n: jr_product. Internal. */
+ * the same chain) is bit-identical to it. Selected through the kernel
+ * table (kernels/kernel_list.h, product_small). Larger n: jr_product. Internal.
+ */
 #ifndef JR_LINALG_TRANSFORM_H
 #define JR_LINALG_TRANSFORM_H
 
@@ -40,8 +41,6 @@ typedef struct jr_transform_block {
 /* The portable exact transform (the definition of truth). */
 void jr_transform_rows(const jr_transform_block *block);
 
-typedef void (*jr_transform_fn)(const jr_transform_block *block);
-
 /* Padded row length of factor_t: n rounded up to a whole number of 256-bit
  * vectors (8 floats / 4 doubles). */
 static inline int64_t jr_xform_pad(jr_dtype dtype, int64_t n) {
@@ -52,7 +51,7 @@ static inline int64_t jr_xform_pad(jr_dtype dtype, int64_t n) {
 void jr_xform_transpose(jr_dtype dtype, int64_t n, const void *factor,
                         void *factor_t);
 
-#if defined(JR_HAVE_AVX2_XFORM)
+#if defined(JR_HAVE_AVX2)
 void jr_transform_rows_avx2(const jr_transform_block *block);
 #endif
 

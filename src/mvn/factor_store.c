@@ -114,8 +114,8 @@ void jr_factors_store(const jr_factors *s, int64_t k, jr_dtype P, const void *f,
 jr_status jr_factors_compute(const jr_factors *s, int64_t k, const void *cov,
                              jr_factor_scratch *w, int *failed) {
   const jr_factor_layout *lay = &s->lay;
-  const jr_linalg_kernels *kern;
-  jr_status st = jr_linalg_get(jr_isa_active(), &kern);
+  const jr_kernels *kern;
+  jr_status st = jr_kernels_get(&kern);
   if (st != JR_OK) return st;
   st = jr_linalg_factor(lay->method, w->P, lay->n, cov, w->f, failed);
   if (st != JR_OK) return st;
@@ -146,8 +146,8 @@ jr_status jr_factors_compute_chunk(const jr_factors *s, int64_t k, int64_t cnt,
     return JR_OK;
   }
   JR_ASSERT(cnt <= w->chunk);
-  const jr_linalg_kernels *kern;
-  jr_status st = jr_linalg_get(jr_isa_active(), &kern);
+  const jr_kernels *kern;
+  jr_status st = jr_kernels_get(&kern);
   if (st != JR_OK) return st;
   /* Where the layout is exactly the column-major factor (no padding: float64
    * n = 4, W4's case) the batch writes it in place. Every factor, failed
@@ -198,10 +198,9 @@ int jr_factors_has_nan(const jr_factors *s, int64_t k) {
 /* ---- the product */
 
 jr_status jr_product_init(jr_mvn_product *x, const jr_factor_layout *lay,
-                          jr_isa isa) {
+                          const jr_kernels *kern) {
   x->lay = *lay;
-  jr_status st = jr_linalg_get(isa, &x->kern);
-  if (st != JR_OK) return st;
+  x->kern = kern;
   /* jr_product's z blocks: whole ones keep its register tiles full */
   x->rows_hint = lay->exact ? 0 : JR_PRODUCT_MC;
   x->scratch_bytes =

@@ -102,15 +102,15 @@ typedef struct jr_mvn_product {
   jr_factor_layout lay;
   /* A block may be any run of rows: a row's bytes depend on its own z,
    * factor and mean only (the product's order is fixed per element). */
-  int64_t rows_hint;    /* rows per block that keep the product efficient */
-  size_t scratch_bytes; /* per worker, 64-byte aligned */
-  const jr_linalg_kernels *kern; /* the kernel set's (self-checked) */
+  int64_t rows_hint;      /* rows per block that keep the product efficient */
+  size_t scratch_bytes;   /* per worker, 64-byte aligned */
+  const jr_kernels *kern; /* the kernel table (jr_kernels_get) */
 } jr_mvn_product;
 
-/* The product for the kernel set `isa`: JR_E_BAD_ISA if that set fails its
- * linear-algebra self-check (jr_linalg_get). */
+/* The product with the kernel table `kern` (from jr_kernels_get, so
+ * self-checked; the sampler's own, so one set computes a whole call). */
 jr_status jr_product_init(jr_mvn_product *x, const jr_factor_layout *lay,
-                          jr_isa isa);
+                          const jr_kernels *kern);
 
 typedef struct jr_product_block {
   int64_t rows;              /* rows in the block */

@@ -245,7 +245,7 @@ jr_status jr_mvn_sample(const jr_ctx *ctx, const jr_mvn_source *src, jr_key key,
     return st;
   }
   job->src = src;
-  if ((st = jr_product_init(&job->prod, src->lay, job->z.kern->isa)) != JR_OK) {
+  if ((st = jr_product_init(&job->prod, src->lay, job->z.kern)) != JR_OK) {
     free(job);
     return st;
   }

@@ -13,6 +13,8 @@
 
 #include "internal.h"
 #include "kernels/kernels_simd.h"
+#include "linalg/product.h"
+#include "linalg/transform.h"
 
 static int failures;
 #define CHECK(cond, ...)                                                       \
@@ -441,7 +443,8 @@ static void test_uniform(const jr_kernels *k) {
 
 /* float16 / bfloat16 uniform: every bf16 input (256) for every pair of
  * bounds, every float16 input (2^16) for every 16th pair, and the fused
- * kernels at random starts; bounds rounded to the dtype as src/random/fill.c does. */
+ * kernels at random starts; bounds rounded to the dtype as src/random/fill.c
+ * does. */
 static void test_uniform16(const jr_kernels *k) {
   const size_t ne = sizeof unif_edges / sizeof *unif_edges, N = 65536;
   uint16_t *h = malloc(N * 2), *a = malloc(N * 2), *b = malloc(N * 2 + GUARD);
@@ -784,9 +787,51 @@ static void bad_ubf16b(const uint8_t *b, size_t n, float lo, float hi,
   flip(o, n, 2);
 }
 
+/* The linear algebra's entries, each one ulp off in one element that the
+ * check compares (a lower-triangle element of a factor that succeeds, an
+ * output element of a finite row). */
+static int64_t bad_chol32(int64_t n, float *a, int64_t lda) {
+  const int64_t r = jr_kernels_ref.chol_f32(n, a, lda);
+  a[(n - 1) * lda] = nextafterf(a[(n - 1) * lda], INFINITY);
+  return r;
+}
+static int64_t bad_chol64(int64_t n, double *a, int64_t lda) {
+  const int64_t r = jr_kernels_ref.chol_f64(n, a, lda);
+  a[(n - 1) * lda] = nextafter(a[(n - 1) * lda], INFINITY);
+  return r;
+}
+static void bad_batch32(int64_t n, int64_t count, const float *cov, float *f,
+                        int64_t *info, int colmajor) {
+  jr_kernels_ref.chol_batch_f32(n, count, cov, f, info, colmajor);
+  f[count * n * n - 1] = nextafterf(f[count * n * n - 1], 0);
+}
+static void bad_batch64(int64_t n, int64_t count, const double *cov, double *f,
+                        int64_t *info, int colmajor) {
+  jr_kernels_ref.chol_batch_f64(n, count, cov, f, info, colmajor);
+  f[count * n * n - 1] = nextafter(f[count * n * n - 1], 0);
+}
+static int bad_product(const jr_product_args *a) {
+  const int r = jr_kernels_ref.product(a);
+  if (a->dtype == JR_FLOAT32)
+    ((float *)a->out)[0] = nextafterf(((float *)a->out)[0], INFINITY);
+  else
+    ((double *)a->out)[0] = nextafter(((double *)a->out)[0], INFINITY);
+  return r;
+}
+static void bad_small(const jr_transform_block *b) {
+  jr_kernels_ref.product_small(b);
+  if (b->dtype == JR_FLOAT32)
+    ((float *)b->out)[0] = nextafterf(((float *)b->out)[0], INFINITY);
+  else
+    ((double *)b->out)[0] = nextafter(((double *)b->out)[0], INFINITY);
+}
+
 static void test_self_check_detects(void) {
   /* A new kernel_list.h entry needs a case below. */
-  _Static_assert(JR_KERNEL_COUNT == 21, "one case per kernel table slot");
+  _Static_assert(JR_KERNEL_COUNT == 27, "one case per kernel table slot");
+#define NAME_(name, ret, params) #name,
+  static const char *const names[] = {JR_KERNEL_LIST(NAME_)};
+#undef NAME_
   CHECK(jr_kernels_self_check(&jr_kernels_ref),
         "the reference fails its own self-check");
   for (int slot = 0; slot < JR_KERNEL_COUNT; slot++) {
@@ -812,10 +857,20 @@ static void test_self_check_detects(void) {
     case 17: t.uniform_f16_from_bits = bad_uf16b; break;
     case 18: t.uniform_bf16_from_bits = bad_ubf16b; break;
     case 19: t.normal_f64_2608 = bad_nf64_2608; break;
-    default: t.normal_f64_2608_from_bits = bad_nf64_2608b; break;
+    case 20: t.normal_f64_2608_from_bits = bad_nf64_2608b; break;
+    case 21: t.chol_f32 = bad_chol32; break;
+    case 22: t.chol_f64 = bad_chol64; break;
+    case 23: t.chol_batch_f32 = bad_batch32; break;
+    case 24: t.chol_batch_f64 = bad_batch64; break;
+    case 25: t.product = bad_product; break;
+    default: t.product_small = bad_small; break;
     }
     CHECK(!jr_kernels_self_check(&t),
           "self-check accepted a table with a wrong kernel in slot %d", slot);
+    const char *got = jr_kernels_self_check_failure(&t);
+    CHECK(got && strcmp(got, names[slot]) == 0,
+          "slot %d (%s) wrong: the self-check names %s", slot, names[slot],
+          got ? got : "nothing");
   }
 }
 

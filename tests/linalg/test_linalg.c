@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "kernels/kernels_simd.h"
 #include "linalg/chol.h"
 #include "linalg/factor.h"
 #include "linalg/linalg_kernels.h"
@@ -34,6 +35,18 @@ enum { NSIZES = sizeof sizes / sizeof sizes[0] };
 static const int64_t big_sizes[] = {450, 600};
 
 static const jr_isa isas[] = {JR_ISA_AVX2, JR_ISA_AVX512};
+
+/* The kernel table of a set (its linear-algebra entries are under test);
+ * only called for a set jr_isa_supported says runs here. */
+static const jr_kernels *table_for(jr_isa isa) {
+#if defined(JR_HAVE_AVX2)
+  if (isa == JR_ISA_AVX2) return &jr_kernels_avx2;
+#endif
+#if defined(JR_HAVE_AVX512)
+  if (isa == JR_ISA_AVX512) return &jr_kernels_avx512;
+#endif
+  return &jr_kernels_ref;
+}
 
 /* A random symmetric positive definite matrix (cov = B B^T / n + 0.1 I in
  * double), row-major with row stride ld; with asym, the upper triangle
@@ -66,7 +79,7 @@ static void to_dtype(jr_dtype d, int64_t count, const double *src, void *dst) {
 }
 
 /* The factor by the definition (ref), row stride ld. */
-static int64_t chol_with(const jr_linalg_kernels *kt, jr_dtype d, int64_t n,
+static int64_t chol_with(const jr_kernels *kt, jr_dtype d, int64_t n,
                          const void *cov, int64_t ldc, void *f, int64_t ld) {
   int64_t info;
   if (d == JR_FLOAT32) {
@@ -126,7 +139,7 @@ static void test_chol(void) {
       for (int cse = 0; cse < 4; cse++) {
         int64_t expect;
         make_case(cse, d, n, ld, c, &expect);
-        const int64_t ir = chol_with(&jr_linalg_ref, d, n, c, ld, fr, ld);
+        const int64_t ir = chol_with(&jr_kernels_ref, d, n, c, ld, fr, ld);
         if (cse >= 2) {
           CHECK(ir == expect, "%s n=%lld case %d: ref info %lld, expected %lld",
                 jr_dtype_name(d), (long long)n, cse, (long long)ir,
@@ -140,7 +153,7 @@ static void test_chol(void) {
         }
         for (size_t t = 0; t < sizeof isas / sizeof isas[0]; t++) {
           if (!jr_isa_supported(isas[t])) continue;
-          const jr_linalg_kernels *kt = jr_linalg_for(isas[t]);
+          const jr_kernels *kt = table_for(isas[t]);
           memset(fk, 0x5A, tsize(d) * (size_t)(n * ld));
           const int64_t ik = chol_with(kt, d, n, c, ld, fk, ld);
           int same = 1;
@@ -216,7 +229,7 @@ static void test_batch(void) {
         }
         for (size_t t = 0; t < sizeof isas / sizeof isas[0]; t++) {
           if (!jr_isa_supported(isas[t])) continue;
-          const jr_linalg_kernels *kt = jr_linalg_for(isas[t]);
+          const jr_kernels *kt = table_for(isas[t]);
           memset(fk, 0x5A, bytes);
           if (d == JR_FLOAT32)
             kt->chol_batch_f32(n, COUNT, (float *)c, (float *)fk, ik, colmajor);
@@ -244,8 +257,8 @@ static void make_factor(int64_t n, int lower, double *f) {
       f[i * n + j] = lower && j > i ? 1e300 * urand() : urand();
 }
 
-static void run_product(const jr_linalg_kernels *kt, jr_dtype d, int64_t n,
-                        int lower, int64_t rows, int shared, const void *packed,
+static void run_product(const jr_kernels *kt, jr_dtype d, int64_t n, int lower,
+                        int64_t rows, int shared, const void *packed,
                         const void *z, const void *mean, void *out) {
   jr_product_args a = {d, n,    lower,          rows, packed,
                        z, mean, shared ? 0 : n, out,  NULL};
@@ -294,11 +307,11 @@ static void product_case(jr_dtype d, int64_t n, int lower, int64_t rows,
   jr_product_pack(d, n, lower, f, n, packed);
   void *oref = malloc(ts * (size_t)(rows * n)),
        *ok = malloc(ts * (size_t)(rows * n));
-  run_product(&jr_linalg_ref, d, n, lower, rows, shared, packed, z, m, oref);
+  run_product(&jr_kernels_ref, d, n, lower, rows, shared, packed, z, m, oref);
   for (size_t t = 0; t < sizeof isas / sizeof isas[0]; t++) {
     if (!jr_isa_supported(isas[t])) continue;
     memset(ok, 0x5A, ts * (size_t)(rows * n));
-    run_product(jr_linalg_for(isas[t]), d, n, lower, rows, shared, packed, z, m,
+    run_product(table_for(isas[t]), d, n, lower, rows, shared, packed, z, m,
                 ok);
     CHECK(!memcmp(ok, oref, ts * (size_t)(rows * n)),
           "product %s %s n=%lld lower=%d rows=%lld shared=%d special=%d "
@@ -395,7 +408,7 @@ static void test_transform(void) {
                 jr_dtype_name(d), (long long)n, lower, shared);
           for (size_t t = 0; t < sizeof isas / sizeof isas[0]; t++) {
             if (!jr_isa_supported(isas[t])) continue;
-            jr_linalg_for(isas[t])->product_small(&blk);
+            table_for(isas[t])->product_small(&blk);
             CHECK(!memcmp(o1, o2, ts * (size_t)(ROWS * n)),
                   "%s n=%lld: transform kernel of %s != product",
                   jr_dtype_name(d), (long long)n, jr_isa_name(isas[t]));
@@ -404,8 +417,9 @@ static void test_transform(void) {
   }
 }
 
-/* The start-up self-check passes on every set the machine has and fails
- * (so jr_linalg_get errs) when any one entry is off by one ulp. */
+/* The start-up self-check (one for the whole table) passes on every set the
+ * machine has, and fails (so jr_kernels_get / jr_isa_select err, naming the
+ * entry) when any one linear-algebra entry is off by one ulp. */
 static int product_off(const jr_product_args *a) {
   const int r = jr_product_ref(a);
   if (a->dtype == JR_FLOAT32)
@@ -431,27 +445,46 @@ static void small_off(const jr_transform_block *b) {
   if (b->n == 13 && b->dtype == JR_FLOAT64) ((double *)b->out)[0] = -0.0;
 }
 
+static int64_t chol_off_f32(int64_t n, float *a, int64_t lda) {
+  const int64_t r = jr_chol_ref_f32(n, a, lda);
+  if (n > 100) /* the lower triangle: the upper one is overwritten */
+    a[(n - 1) * lda + n / 2] = nextafterf(a[(n - 1) * lda + n / 2], INFINITY);
+  return r;
+}
+static void batch_off_f64(int64_t n, int64_t count, const double *cov,
+                          double *f, int64_t *info, int colmajor) {
+  jr_chol_batch_ref_f64(n, count, cov, f, info, colmajor);
+  if (n == 16 && colmajor)
+    f[count * n * n - 1] = nextafter(f[count * n * n - 1], 0);
+}
+
 static void test_selfcheck(void) {
-  CHECK(jr_linalg_self_check(&jr_linalg_ref), "ref fails its self-check");
+  CHECK(jr_kernels_self_check(&jr_kernels_ref), "ref fails its self-check");
   for (size_t t = 0; t < sizeof isas / sizeof isas[0]; t++) {
     if (!jr_isa_supported(isas[t])) continue;
-    const jr_linalg_kernels *k;
-    CHECK_OK(jr_linalg_get(isas[t], &k));
-    CHECK(k == jr_linalg_for(isas[t]), "jr_linalg_get(%s): another set",
-          jr_isa_name(isas[t]));
+    const char *bad = jr_kernels_self_check_failure(table_for(isas[t]));
+    CHECK(bad == NULL, "%s fails its self-check in %s", jr_isa_name(isas[t]),
+          bad);
+    CHECK_OK(jr_isa_select(isas[t]));
   }
-  jr_linalg_kernels bad = jr_linalg_ref;
-  bad.product = product_off;
-  CHECK(!jr_linalg_self_check(&bad), "self-check misses a wrong product");
-  bad = jr_linalg_ref;
-  bad.chol_f64 = chol_off_f64;
-  CHECK(!jr_linalg_self_check(&bad), "self-check misses a wrong Cholesky");
-  bad = jr_linalg_ref;
-  bad.chol_batch_f32 = batch_off_f32;
-  CHECK(!jr_linalg_self_check(&bad), "self-check misses a wrong batch");
-  bad = jr_linalg_ref;
-  bad.product_small = small_off;
-  CHECK(!jr_linalg_self_check(&bad), "self-check misses a wrong small product");
+  static const char *const names[] = {"product",        "chol_f64",
+                                      "chol_batch_f32", "product_small",
+                                      "chol_f32",       "chol_batch_f64"};
+  for (int e = 0; e < 6; e++) {
+    jr_kernels bad = jr_kernels_ref;
+    switch (e) {
+    case 0: bad.product = product_off; break;
+    case 1: bad.chol_f64 = chol_off_f64; break;
+    case 2: bad.chol_batch_f32 = batch_off_f32; break;
+    case 3: bad.product_small = small_off; break;
+    case 4: bad.chol_f32 = chol_off_f32; break;
+    default: bad.chol_batch_f64 = batch_off_f64; break;
+    }
+    const char *got = jr_kernels_self_check_failure(&bad);
+    CHECK(got && strcmp(got, names[e]) == 0,
+          "self-check misses a wrong %s (reports %s)", names[e],
+          got ? got : "none");
+  }
 }
 
 /* Sanity bounds against long double: the factor reconstructs the matrix,
