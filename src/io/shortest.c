@@ -199,39 +199,32 @@ static inline void put8(char *d, uint32_t x) {
 static int layout(int negative, uint64_t digits, int nd, int x, int p,
                   char *buf) {
   /* Fixed-size copies (the buffer's JR_SHORTEST_BUF bytes leave room), then
-   * the length is what counts. */
-  /* All 17 digits of digits < 10^17 with leading zeros, then d points at
-   * the nd that count; the bytes past them are copied but not counted. */
-  char all[17 + 16];
+   * the length is what counts. all: four '0's (the "0.000" of x = -4), the
+   * 17 digits of digits < 10^17 with leading zeros, then '0's (an integer's
+   * trailing zeros, and room for the over-long copies); d points at the nd
+   * digits that count. */
+  char all[4 + 17 + 43];
+  memset(all, '0', sizeof all);
   uint64_t top = digits / 100000000u;
   uint32_t t1 = (uint32_t)(top / 100000000u);
-  all[0] = (char)('0' + t1);
-  put8(all + 1, (uint32_t)(top - (uint64_t)t1 * 100000000u));
-  put8(all + 9, (uint32_t)(digits - top * 100000000u));
-  memset(all + 17, 0, 16);
-  const char *d = all + 17 - nd;
+  all[4] = (char)('0' + t1);
+  put8(all + 5, (uint32_t)(top - (uint64_t)t1 * 100000000u));
+  put8(all + 13, (uint32_t)(digits - top * 100000000u));
+  const char *d = all + 21 - nd;
   char *o = buf;
-  if (negative) *o++ = '-';
+  *o = '-';
+  o += negative;
   if (x < p && x >= -4) {
-    if (x >= 0) { /* x < p <= 17 */
-      memcpy(o, d, 17);
-      if (nd > x + 1) {
-        o[x + 1] = '.';
-        memcpy(o + x + 2, d + x + 1, 16);
-        o += nd + 1;
-      } else {
-        for (int i = nd; i <= x; i++)
-          o[i] = '0';
-        o += x + 1;
-      }
-    } else {
-      *o++ = '0';
-      *o++ = '.';
-      for (int i = -1; i > x; i--)
-        *o++ = '0';
-      memcpy(o, d, 17);
-      o += nd;
-    }
+    /* One layout for both signs of x, with selects rather than branches
+     * (x's sign varies from value to value): lz zeros before the digits,
+     * the first ni of them before the point; no point when nothing
+     * follows it. ni <= 17 and the fraction has at most 20 digits. */
+    int lz = x < 0 ? -x : 0, ni = x + 1 + lz, nt = nd + lz;
+    const char *sd = d - lz;
+    memcpy(o, sd, 17);
+    o[ni] = '.';
+    memcpy(o + ni + 1, sd + ni, 20);
+    o += nt > ni ? nt + 1 : ni;
   } else {
     *o++ = d[0];
     if (nd > 1) {
