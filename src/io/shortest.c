@@ -17,6 +17,8 @@
  * formatted by the snprintf loop instead. */
 #include "shortest.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -486,10 +488,53 @@ int jr_shortest_f64(double v, char *buf) {
   return format(1, u, buf);
 }
 
+/* The 16-bit formats have 2^15 magnitudes: their texts are formatted once,
+ * on first use (a few milliseconds), and then copied. The table is filled
+ * under pthread_once; the flag lets later calls skip even that. */
+typedef struct {
+  char s[15]; /* the magnitude's text (at most 10 characters) */
+  unsigned char n;
+} jr_half_text;
+
+static jr_half_text jr_half_texts[2][0x8000];
+static pthread_once_t jr_half_once[2] = {PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT};
+static atomic_int jr_half_ready[2];
+
+static void half_fill(int k) {
+  for (uint32_t mag = 0; mag < 0x8000u; mag++) {
+    char b[JR_SHORTEST_BUF];
+    jr_half_text *e = &jr_half_texts[k][mag];
+    int n = format(k ? 3 : 2, mag, b);
+    memcpy(e->s, b, sizeof e->s);
+    e->n = (unsigned char)n;
+  }
+  atomic_store_explicit(&jr_half_ready[k], 1, memory_order_release);
+}
+
+static void half_fill_f16(void) {
+  half_fill(0);
+}
+static void half_fill_bf16(void) {
+  half_fill(1);
+}
+
+static int half_text(int k, uint16_t bits, char *buf) {
+  if (!atomic_load_explicit(&jr_half_ready[k], memory_order_acquire))
+    pthread_once(&jr_half_once[k], k ? half_fill_bf16 : half_fill_f16);
+  uint32_t mag = bits & 0x7FFFu;
+  const jr_half_text *e = &jr_half_texts[k][mag];
+  /* A sign for everything but NaN ("nan" either way). */
+  int neg = (bits >> 15) & (mag <= (k ? 0x7F80u : 0x7C00u));
+  buf[0] = '-';
+  memcpy(buf + neg, e->s, sizeof e->s);
+  buf[neg + e->n] = '\0';
+  return neg + e->n;
+}
+
 int jr_shortest_f16(uint16_t bits, char *buf) {
-  return format(2, bits, buf);
+  return half_text(0, bits, buf);
 }
 
 int jr_shortest_bf16(uint16_t bits, char *buf) {
-  return format(3, bits, buf);
+  return half_text(1, bits, buf);
 }
