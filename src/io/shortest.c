@@ -202,17 +202,25 @@ static int layout(int negative, uint64_t digits, int nd, int x, int p,
                   char *buf) {
   /* Fixed-size copies (the buffer's JR_SHORTEST_BUF bytes leave room), then
    * the length is what counts. all: four '0's (the "0.000" of x = -4), the
-   * 17 digits of digits < 10^17 with leading zeros, then '0's (an integer's
-   * trailing zeros, and room for the over-long copies); d points at the nd
-   * digits that count. */
+   * 17 (or 9) digits of digits < 10^17 with leading zeros, then '0's (an
+   * integer's trailing zeros, and room for the over-long copies); d points at
+   * the nd digits that count. */
   char all[4 + 17 + 43];
   memset(all, '0', sizeof all);
-  uint64_t top = digits / 100000000u;
-  uint32_t t1 = (uint32_t)(top / 100000000u);
-  all[4] = (char)('0' + t1);
-  put8(all + 5, (uint32_t)(top - (uint64_t)t1 * 100000000u));
-  put8(all + 13, (uint32_t)(digits - top * 100000000u));
-  const char *d = all + 21 - nd;
+  const char *d;
+  if (nd <= 9) { /* float32 and the half formats: 9 digits are enough */
+    uint32_t t1 = (uint32_t)(digits / 100000000u);
+    all[4] = (char)('0' + t1);
+    put8(all + 5, (uint32_t)(digits - (uint64_t)t1 * 100000000u));
+    d = all + 13 - nd;
+  } else {
+    uint64_t top = digits / 100000000u;
+    uint32_t t1 = (uint32_t)(top / 100000000u);
+    all[4] = (char)('0' + t1);
+    put8(all + 5, (uint32_t)(top - (uint64_t)t1 * 100000000u));
+    put8(all + 13, (uint32_t)(digits - top * 100000000u));
+    d = all + 21 - nd;
+  }
   char *o = buf;
   *o = '-';
   o += negative;
