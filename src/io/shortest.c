@@ -510,7 +510,7 @@ static atomic_int jr_half_ready[2];
 
 static void half_fill(int k) {
   for (uint32_t mag = 0; mag < 0x8000u; mag++) {
-    char b[JR_SHORTEST_BUF];
+    char b[JR_SHORTEST_BUF] = {0}; /* the bytes past the text copied too */
     jr_half_text *e = &jr_half_texts[k][mag];
     int n = format(k ? 3 : 2, mag, b);
     memcpy(e->s, b, sizeof e->s);
