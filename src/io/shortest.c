@@ -17,6 +17,8 @@
  * formatted by the snprintf loop instead. */
 #include "shortest.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,36 +49,41 @@ static const uint64_t jr_pow10_u64[20] = {1u,
                                           1000000000000000000u,
                                           10000000000000000000u};
 
-/* n / 10^j with a constant divisor per case: a multiply, not a divide. */
-static inline uint64_t div_pow10(uint64_t n, int j) {
-  switch (j) {
-  case 0: return n;
-  case 1: return n / 10u;
-  case 2: return n / 100u;
-  case 3: return n / 1000u;
-  case 4: return n / 10000u;
-  case 5: return n / 100000u;
-  case 6: return n / 1000000u;
-  case 7: return n / 10000000u;
-  case 8: return n / 100000000u;
-  case 9: return n / 1000000000u;
-  case 10: return n / 10000000000u;
-  case 11: return n / 100000000000u;
-  case 12: return n / 1000000000000u;
-  case 13: return n / 10000000000000u;
-  case 14: return n / 100000000000000u;
-  case 15: return n / 1000000000000000u;
-  case 16: return n / 10000000000000000u;
-  case 17: return n / 100000000000000000u;
-  case 18: return n / 1000000000000000000u;
-  default: return n / 10000000000000000000u;
-  }
-}
+/* n / 10^j as floor(n * m / 2^(64 + sh)) with m = ceil(2^(64 + sh) / 10^j),
+ * sh = floor(log2(10^j)), so m in [2^63, 2^64) and e = m * 10^j - 2^(64+sh)
+ * < 10^j: n * m / 2^(64+sh) = n / 10^j + n * e / (10^j * 2^(64+sh)), and the
+ * surplus stays below 1 / 10^j (so the floor holds) while n * e < 2^(64+sh),
+ * true for every n < 2^63 as 2^63 * 10^j <= 2^(64+sh). One multiplication,
+ * no branch on j. Row 0 (10^0) is the identity, taken apart. */
+static const struct {
+  uint64_t m;
+  int sh;
+} jr_div_pow10[20] = {{0u, 0},
+                      {0xcccccccccccccccdu, 3},
+                      {0xa3d70a3d70a3d70bu, 6},
+                      {0x83126e978d4fdf3cu, 9},
+                      {0xd1b71758e219652cu, 13},
+                      {0xa7c5ac471b478424u, 16},
+                      {0x8637bd05af6c69b6u, 19},
+                      {0xd6bf94d5e57a42bdu, 23},
+                      {0xabcc77118461cefdu, 26},
+                      {0x89705f4136b4a598u, 29},
+                      {0xdbe6fecebdedd5bfu, 33},
+                      {0xafebff0bcb24aaffu, 36},
+                      {0x8cbccc096f5088ccu, 39},
+                      {0xe12e13424bb40e14u, 43},
+                      {0xb424dc35095cd810u, 46},
+                      {0x901d7cf73ab0acdau, 49},
+                      {0xe69594bec44de15cu, 53},
+                      {0xb877aa3236a4b44au, 56},
+                      {0x9392ee8e921d5d08u, 59},
+                      {0xec1e4a7db69561a6u, 63}};
 
-static const char jr_digit_pairs[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536"
-    "37383940414243444546474849505152535455565758596061626364656667686970717273"
-    "7475767778798081828384858687888990919293949596979899";
+/* n / 10^j for n < 2^63 and 0 <= j <= 19. */
+static inline uint64_t div_pow10(uint64_t n, int j) {
+  uint64_t hi = (uint64_t)(((jr_u128)n * jr_div_pow10[j].m) >> 64);
+  return j ? hi >> jr_div_pow10[j].sh : n;
+}
 
 static int bit_length(uint64_t n) {
   return n ? 64 - __builtin_clzll(n) : 0;
@@ -170,15 +177,23 @@ typedef struct {
   int binary; /* ends 4m - 2 or 4m - 1 and 4m + 2 at the value's exponent */
 } jr_interval;
 
-/* The k decimal digits of x (with leading zeros) into d. */
-static inline void put_digits32(char *d, uint32_t x, int k) {
-  while (k >= 2) {
-    uint32_t r = x % 100u;
-    x /= 100u;
-    k -= 2;
-    memcpy(d + k, jr_digit_pairs + 2 * r, 2);
-  }
-  if (k) d[0] = (char)('0' + x);
+/* The 8 decimal digits of x < 10^8 (with leading zeros) into d, without
+ * a chain of divisions: x splits into two 4-digit halves in the 32-bit lanes
+ * of one word, each lane into 2-digit pairs in 16-bit lanes (x / 100 as
+ * x * 10486 >> 20, exact below 43699), each pair into digits in bytes (x / 10
+ * as x * 103 >> 10, exact below 179); no lane's product reaches the next
+ * lane's bits. The word's low byte is the first digit: a little-endian
+ * store. */
+static inline void put8(char *d, uint32_t x) {
+  uint64_t hi = x / 10000u, v = hi | (uint64_t)(x - hi * 10000u) << 32;
+  uint64_t h = ((v * 10486u) >> 20) & 0x0000007F0000007Fu;
+  v = (v - h * 100u) << 16 | h;
+  uint64_t t = ((v * 103u) >> 10) & 0x000F000F000F000Fu;
+  v = ((v - t * 10u) << 8 | t) | 0x3030303030303030u;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  memcpy(d, &v, 8);
 }
 
 /* Text of digits (nd of them, no trailing zeros) * 10^(x - nd + 1), laid
@@ -186,36 +201,40 @@ static inline void put_digits32(char *d, uint32_t x, int k) {
 static int layout(int negative, uint64_t digits, int nd, int x, int p,
                   char *buf) {
   /* Fixed-size copies (the buffer's JR_SHORTEST_BUF bytes leave room), then
-   * the length is what counts. */
-  char d[40] = {0};
-  if (nd > 8) { /* two independent 32-bit chains of divisions */
-    put_digits32(d + nd - 8, (uint32_t)(digits % 100000000u), 8);
-    put_digits32(d, (uint32_t)(digits / 100000000u), nd - 8);
+   * the length is what counts. all: four '0's (the "0.000" of x = -4), the
+   * 17 (or 9) digits of digits < 10^17 with leading zeros, then '0's (an
+   * integer's trailing zeros, and room for the over-long copies); d points at
+   * the nd digits that count. */
+  char all[4 + 17 + 43];
+  memset(all, '0', sizeof all);
+  const char *d;
+  if (nd <= 9) { /* float32 and the half formats: 9 digits are enough */
+    uint32_t t1 = (uint32_t)(digits / 100000000u);
+    all[4] = (char)('0' + t1);
+    put8(all + 5, (uint32_t)(digits - (uint64_t)t1 * 100000000u));
+    d = all + 13 - nd;
   } else {
-    put_digits32(d, (uint32_t)digits, nd);
+    uint64_t top = digits / 100000000u;
+    uint32_t t1 = (uint32_t)(top / 100000000u);
+    all[4] = (char)('0' + t1);
+    put8(all + 5, (uint32_t)(top - (uint64_t)t1 * 100000000u));
+    put8(all + 13, (uint32_t)(digits - top * 100000000u));
+    d = all + 21 - nd;
   }
   char *o = buf;
-  if (negative) *o++ = '-';
+  *o = '-';
+  o += negative;
   if (x < p && x >= -4) {
-    if (x >= 0) { /* x < p <= 17 */
-      memcpy(o, d, 17);
-      if (nd > x + 1) {
-        o[x + 1] = '.';
-        memcpy(o + x + 2, d + x + 1, 16);
-        o += nd + 1;
-      } else {
-        for (int i = nd; i <= x; i++)
-          o[i] = '0';
-        o += x + 1;
-      }
-    } else {
-      *o++ = '0';
-      *o++ = '.';
-      for (int i = -1; i > x; i--)
-        *o++ = '0';
-      memcpy(o, d, 17);
-      o += nd;
-    }
+    /* One layout for both signs of x, with selects rather than branches
+     * (x's sign varies from value to value): lz zeros before the digits,
+     * the first ni of them before the point; no point when nothing
+     * follows it. ni <= 17 and the fraction has at most 20 digits. */
+    int lz = x < 0 ? -x : 0, ni = x + 1 + lz, nt = nd + lz;
+    const char *sd = d - lz;
+    memcpy(o, sd, 17);
+    o[ni] = '.';
+    memcpy(o + ni + 1, sd + ni, 20);
+    o += nt > ni ? nt + 1 : ni;
   } else {
     *o++ = d[0];
     if (nd > 1) {
@@ -232,6 +251,19 @@ static int layout(int negative, uint64_t digits, int nd, int x, int p,
   }
   *o = '\0';
   return (int)(o - buf);
+}
+
+/* nv rounded (ties to even; xv: nv is exact, else the value is above it)
+ * to a multiple of 10^j, 1 <= j <= 19, divided by 10^j; *ok whether that
+ * multiple lies in [a, z]. Comparisons combined without branches. */
+static inline uint64_t round_digits(uint64_t nv, int xv, int j, uint64_t a,
+                                    uint64_t z, int *ok) {
+  uint64_t qd = div_pow10(nv, j), rem = nv - qd * jr_pow10_u64[j];
+  uint64_t half = 5u * jr_pow10_u64[j - 1];
+  int up = (rem > half) | ((rem == half) & ((xv == 0) | (int)(qd & 1u)));
+  uint64_t dg = qd + (uint64_t)up, c = dg * jr_pow10_u64[j];
+  *ok = (c >= a) & (c <= z);
+  return dg;
 }
 
 /* The p-digit rounding of the value for the smallest p in [pmin, pmax]
@@ -260,29 +292,44 @@ static int shortest(int negative, const jr_interval *iv, int l0, int pmin,
   int len = nv >= jr_pow10_u64[l0 + 1] ? l0 + 2 : l0 + 1; /* digits of nv */
   /* The integers that read back as the value: [a, z]. */
   uint64_t a = nl + !(xl && iv->lincl), z = nh - (xh && !iv->hincl);
-  /* Fewer than len - jmax digits cannot read back: no multiple of
-   * 10^(jmax+1) lies in [a, z]. Start where [a, z] is too narrow to be sure
-   * of one (one digit less than its width) and climb. */
-  uint64_t w = z - a;
-  /* Digits of w (1233 / 4096 ~ log10(2), then one comparison). */
-  int dw = (bit_length(w) * 1233) >> 12;
-  dw += w >= jr_pow10_u64[dw];
-  int jmax = dw > 0 ? dw - 1 : 0;
-  while (jmax < len - pmin &&
-         div_pow10(z, jmax + 1) > div_pow10(a - 1, jmax + 1))
-    jmax++;
-  int p = len - jmax < pmin ? pmin : len - jmax;
-  if (p > pmax) p = pmax;
+  /* float64's three precisions [15, 17] are tried independently of each
+   * other and the smallest that reads back is selected: a chain of
+   * dependent steps and branches on outcomes that vary from value to value
+   * cost more than the extra arithmetic. The wider range of the other
+   * formats first narrows the start. */
+  int p = pmin;
+  if (pmax - pmin > 2) {
+    /* Fewer than len - jmax digits cannot read back: no multiple of
+     * 10^(jmax+1) lies in [a, z]. Start where [a, z] is too narrow to be
+     * sure of one (one digit less than its width) and climb. */
+    uint64_t w = z - a;
+    /* Digits of w (1233 / 4096 ~ log10(2), then one comparison). */
+    int dw = (bit_length(w) * 1233) >> 12;
+    dw += w >= jr_pow10_u64[dw];
+    int jmax = dw > 0 ? dw - 1 : 0;
+    while (jmax < len - pmin &&
+           div_pow10(z, jmax + 1) > div_pow10(a - 1, jmax + 1))
+      jmax++;
+    p = len - jmax < pmin ? pmin : len - jmax;
+    if (p > pmax) p = pmax;
+  }
   uint64_t dg;
-  int j;
-  for (;; p++) {
-    j = len - p;
-    uint64_t qd = div_pow10(nv, j), rem = nv - qd * jr_pow10_u64[j];
-    uint64_t half = 5u * jr_pow10_u64[j - 1];
-    int up = rem > half || (rem == half && (!xv || (qd & 1u)));
-    dg = qd + (uint64_t)up;
-    uint64_t c = dg * jr_pow10_u64[j];
-    if ((c >= a && c <= z) || p == pmax) break;
+  if (pmax - pmin > 2) { /* the climb's start usually reads back */
+    for (;; p++) {
+      int ok;
+      dg = round_digits(nv, xv, len - p, a, z, &ok);
+      if (ok || p == pmax) break;
+    }
+  } else {
+    int p1 = p + 1 < pmax ? p + 1 : pmax, p2 = p + 2 < pmax ? p + 2 : pmax;
+    int ok0, ok1, ok2;
+    uint64_t d0 = round_digits(nv, xv, len - p, a, z, &ok0);
+    uint64_t d1 = round_digits(nv, xv, len - p1, a, z, &ok1);
+    uint64_t d2 = round_digits(nv, xv, len - p2, a, z, &ok2);
+    ok0 |= p == pmax;
+    ok1 |= p1 == pmax;
+    dg = ok0 ? d0 : ok1 ? d1 : d2;
+    p = ok0 ? p : ok1 ? p1 : p2;
   }
   int x = len - 1 - q, nd = p;
   if (dg == jr_pow10_u64[p]) { /* rounded up to the next power of ten */
@@ -449,10 +496,53 @@ int jr_shortest_f64(double v, char *buf) {
   return format(1, u, buf);
 }
 
+/* The 16-bit formats have 2^15 magnitudes: their texts are formatted once,
+ * on first use (a few milliseconds), and then copied. The table is filled
+ * under pthread_once; the flag lets later calls skip even that. */
+typedef struct {
+  char s[15]; /* the magnitude's text (at most 10 characters) */
+  unsigned char n;
+} jr_half_text;
+
+static jr_half_text jr_half_texts[2][0x8000];
+static pthread_once_t jr_half_once[2] = {PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT};
+static atomic_int jr_half_ready[2];
+
+static void half_fill(int k) {
+  for (uint32_t mag = 0; mag < 0x8000u; mag++) {
+    char b[JR_SHORTEST_BUF] = {0}; /* the bytes past the text copied too */
+    jr_half_text *e = &jr_half_texts[k][mag];
+    int n = format(k ? 3 : 2, mag, b);
+    memcpy(e->s, b, sizeof e->s);
+    e->n = (unsigned char)n;
+  }
+  atomic_store_explicit(&jr_half_ready[k], 1, memory_order_release);
+}
+
+static void half_fill_f16(void) {
+  half_fill(0);
+}
+static void half_fill_bf16(void) {
+  half_fill(1);
+}
+
+static int half_text(int k, uint16_t bits, char *buf) {
+  if (!atomic_load_explicit(&jr_half_ready[k], memory_order_acquire))
+    pthread_once(&jr_half_once[k], k ? half_fill_bf16 : half_fill_f16);
+  uint32_t mag = bits & 0x7FFFu;
+  const jr_half_text *e = &jr_half_texts[k][mag];
+  /* A sign for everything but NaN ("nan" either way). */
+  int neg = (bits >> 15) & (mag <= (k ? 0x7F80u : 0x7C00u));
+  buf[0] = '-';
+  memcpy(buf + neg, e->s, sizeof e->s);
+  buf[neg + e->n] = '\0';
+  return neg + e->n;
+}
+
 int jr_shortest_f16(uint16_t bits, char *buf) {
-  return format(2, bits, buf);
+  return half_text(0, bits, buf);
 }
 
 int jr_shortest_bf16(uint16_t bits, char *buf) {
-  return format(3, bits, buf);
+  return half_text(1, bits, buf);
 }

@@ -19,7 +19,8 @@
 #define JR_SHORTEST_BUF 40
 
 /* Write the text and a NUL into buf (at least JR_SHORTEST_BUF bytes);
- * return its length. */
+ * return its length. Thread-safe. float16 and bfloat16 copy from a table of
+ * every magnitude's text, formatted on a format's first call. */
 int jr_shortest_f32(float v, char *buf);
 int jr_shortest_f64(double v, char *buf);
 int jr_shortest_f16(uint16_t bits, char *buf);
