@@ -106,23 +106,5 @@
 #include "linalg/chol_body.h"
 #include "linalg/product_body.h"
 
-/* This set's entries of the kernel table (linalg_kernels.h; the table is
- * kernels_avx2.c's). The static bodies above inline into them. */
-int64_t jr_avx2_chol_f32(int64_t n, float *a, int64_t lda) {
-  return jr_chol_f32_avx2(n, a, lda);
-}
-int64_t jr_avx2_chol_f64(int64_t n, double *a, int64_t lda) {
-  return jr_chol_f64_avx2(n, a, lda);
-}
-void jr_avx2_chol_batch_f32(int64_t n, int64_t count, const float *cov,
-                            float *f, int64_t *info, int colmajor) {
-  jr_batch_f32_avx2(n, count, cov, f, info, colmajor);
-}
-void jr_avx2_chol_batch_f64(int64_t n, int64_t count, const double *cov,
-                            double *f, int64_t *info, int colmajor) {
-  jr_batch_f64_avx2(n, count, cov, f, info, colmajor);
-}
-int jr_avx2_product(const jr_product_args *a) {
-  return a->dtype == JR_FLOAT32 ? jr_product_f32_avx2(a)
-                                : jr_product_f64_avx2(a);
-}
+/* This set's entries of the kernel table (the table is kernels_avx2.c's). */
+JR_DEFINE_LINALG_SET(avx2)

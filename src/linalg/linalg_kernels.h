@@ -27,6 +27,29 @@ JR_DECLARE_LINALG_SET(avx512)
 #endif
 #undef JR_DECLARE_LINALG_SET
 
+/* A set's entries, defined once for every set in its own file (compiled
+ * with its flags): each forwards to the static bodies of the linalg body
+ * headers instantiated there with suffix _isa, so they inline. */
+#define JR_DEFINE_LINALG_SET(isa)                                              \
+  int64_t jr_##isa##_chol_f32(int64_t n, float *a, int64_t lda) {              \
+    return jr_chol_f32_##isa(n, a, lda);                                       \
+  }                                                                            \
+  int64_t jr_##isa##_chol_f64(int64_t n, double *a, int64_t lda) {             \
+    return jr_chol_f64_##isa(n, a, lda);                                       \
+  }                                                                            \
+  void jr_##isa##_chol_batch_f32(int64_t n, int64_t count, const float *cov,   \
+                                 float *f, int64_t *info, int colmajor) {      \
+    jr_batch_f32_##isa(n, count, cov, f, info, colmajor);                      \
+  }                                                                            \
+  void jr_##isa##_chol_batch_f64(int64_t n, int64_t count, const double *cov,  \
+                                 double *f, int64_t *info, int colmajor) {     \
+    jr_batch_f64_##isa(n, count, cov, f, info, colmajor);                      \
+  }                                                                            \
+  int jr_##isa##_product(const jr_product_args *a) {                           \
+    return a->dtype == JR_FLOAT32 ? jr_product_f32_##isa(a)                    \
+                                  : jr_product_f64_##isa(a);                   \
+  }
+
 /* Shared by every set: the scalar pieces of the definitions. */
 void jr_chol_batch_ref_f32(int64_t n, int64_t count, const float *cov, float *f,
                            int64_t *info, int colmajor);
