@@ -13,7 +13,8 @@
  *               factor or sample (every result is flushed);
  *   generation: the normal and uniform kernels give the same bytes with
  *               MXCSR FTZ|DAZ set as without (so they need no emulation),
- *               float32 over every uniform bit pattern. */
+ *               float32 over every uniform bit pattern, float16 and
+ *               bfloat16 over every input. */
 #include <float.h>
 #include <math.h>
 #include <stdint.h>
@@ -600,6 +601,36 @@ static void test_generation(void) {
           "%s uniform float32 changes under FTZ|DAZ", jr_isa_name(all[t]));
     CHECK(!memcmp(p1, p2, sizeof *p1 * N64),
           "%s uniform float64 changes under FTZ|DAZ", jr_isa_name(all[t]));
+    /* float16 / bfloat16 (computed in float32): every 16- / 8-bit input */
+    uint16_t h[1 << 16], h1[(1 << 16) + 256], h2[(1 << 16) + 256];
+    uint8_t g[256];
+    for (uint32_t i = 0; i < (1u << 16); i++)
+      h[i] = (uint16_t)i;
+    for (uint32_t i = 0; i < 256; i++)
+      g[i] = (uint8_t)i;
+    for (int u = 0; u < 2; u++) {
+      s = csr_set(ieee);
+      if (u) {
+        k->uniform_f16_from_bits(h, 1 << 16, -2.0f, 3.0f, h1);
+        k->uniform_bf16_from_bits(g, 256, -2.0f, 3.0f, h1 + (1 << 16));
+      } else {
+        k->normal_f16_from_bits(h, 1 << 16, h1);
+        k->normal_bf16_from_bits(g, 256, h1 + (1 << 16));
+      }
+      csr_set(ftz);
+      if (u) {
+        k->uniform_f16_from_bits(h, 1 << 16, -2.0f, 3.0f, h2);
+        k->uniform_bf16_from_bits(g, 256, -2.0f, 3.0f, h2 + (1 << 16));
+      } else {
+        k->normal_f16_from_bits(h, 1 << 16, h2);
+        k->normal_bf16_from_bits(g, 256, h2 + (1 << 16));
+      }
+      csr_set(s);
+      CHECK(!memcmp(h1, h2, sizeof h1),
+            "%s %s float16/bfloat16 changes "
+            "under FTZ|DAZ",
+            jr_isa_name(all[t]), u ? "uniform" : "normal");
+    }
   }
   free(b32);
   free(b64);
