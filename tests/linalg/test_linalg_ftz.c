@@ -25,6 +25,7 @@
 #include "check.h"
 #include "kernels/kernels_simd.h"
 #include "linalg/chol.h"
+#include "linalg/factor.h"
 #include "linalg/linalg_kernels.h"
 #include "linalg/product.h"
 #include "linalg/transform.h"
@@ -544,6 +545,50 @@ static void test_sets(void) {
   sets_case(0, JR_FLOAT32, 1000, 7);
 }
 
+/* --------------------------------------------------------------- lapack */
+
+/* eigh and svd (LAPACK in the FTZ / DAZ mode, the symmetrization and the
+ * column scaling emulated): a diagonal covariance with subnormal entries off
+ * the diagonal factors exactly as the diagonal one (DAZ reads them as
+ * zeros), in both dtypes; with IEEE arithmetic they leave subnormal traces
+ * in the factor. */
+static void test_lapack(void) {
+  enum { N = 6 };
+  for (int di = 0; di < 2; di++) {
+    const jr_dtype d = di ? JR_FLOAT64 : JR_FLOAT32;
+    const size_t ts = di ? 8 : 4;
+    double cd[N * N], dd[N * N];
+    for (int i = 0; i < N; i++)
+      for (int j = 0; j < N; j++) {
+        dd[i * N + j] = i == j ? 1.0 + i : 0.0;
+        cd[i * N + j] =
+            i == j ? 1.0 + i : ldexp(1.0 + i + j, di ? -1060 : -140);
+      }
+    for (int m = 0; m < 2; m++) {
+      const jr_method method = m ? JR_SVD : JR_EIGH;
+      char c[N * N * 8], g[N * N * 8], fc[N * N * 8], fd[N * N * 8];
+      for (int k = 0; k < N * N; k++)
+        if (di) {
+          ((double *)c)[k] = cd[k];
+          ((double *)g)[k] = dd[k];
+        } else {
+          ((float *)c)[k] = (float)cd[k];
+          ((float *)g)[k] = (float)dd[k];
+        }
+      int fa = 0, fb = 0;
+      jr_blas_enter();
+      CHECK_OK(jr_linalg_factor(method, d, N, c, fc, &fa));
+      CHECK_OK(jr_linalg_factor(method, d, N, g, fd, &fb));
+      jr_blas_leave();
+      CHECK(!fa && !fb && !memcmp(fc, fd, ts * N * N),
+            "%s %s: subnormal off-diagonal entries change the factor",
+            jr_dtype_name(d), m ? "svd" : "eigh");
+      CHECK(subnormals(d, N * N, fc) == 0, "%s %s: subnormal factor entry",
+            jr_dtype_name(d), m ? "svd" : "eigh");
+    }
+  }
+}
+
 /* ----------------------------------------------------------- generation */
 
 #if defined(HAVE_X86)
@@ -648,6 +693,7 @@ int main(int argc, char **argv) {
   const int all = !strcmp(part, "all");
   if (all || !strcmp(part, "model")) test_rule();
   if (all || !strcmp(part, "sets")) test_sets();
+  if (all || !strcmp(part, "lapack")) test_lapack();
   if (all || !strcmp(part, "generation")) test_generation();
   return tu_finish(part);
 }
