@@ -201,6 +201,13 @@ static int sc_normal_f64_2608_from_bits(const jr_kernels *r,
 
 /* ---- the linear algebra's helpers */
 
+/* Scales that put a covariance (entries up to about n) or a factor at the
+ * bottom of float32's / float64's normal range: subnormal entries, and
+ * products and sums that XLA:CPU's FTZ/DAZ arithmetic flushes
+ * (docs/linalg.md, "Arithmetic"). */
+#define JR_SC_TINY32 0x1p-122
+#define JR_SC_TINY64 0x1p-1018
+
 /* Fixed pseudo-random values in [-1, 1) (an LCG: the same on every machine). */
 static double jr_sc_rand(uint64_t *s) {
   *s = *s * 6364136223846793005ull + 1442695040888963407ull;
@@ -229,9 +236,12 @@ static void jr_sc_cov(int64_t n, uint64_t *s, int64_t fail, double *c) {
       t[k] = (T)d[k];                                                          \
   }                                                                            \
   /* The in-place Cholesky entry of k against ref on n x n (fail: -1 or a      \
-   * failing pivot). */                                                        \
+   * failing pivot), the matrix times scale (a power of two: JR_SC_TINY puts   \
+   * it at the bottom of T's range, so subnormals and flushed results          \
+   * arise). */                                                                \
   static int jr_sc_chol_##X(const jr_kernels *r, const jr_kernels *k,          \
-                            int64_t n, int64_t fail, uint64_t *s) {            \
+                            int64_t n, int64_t fail, uint64_t *s,              \
+                            double scale) {                                    \
     const size_t nn = (size_t)(n * n);                                         \
     double *c = malloc(sizeof *c * nn);                                        \
     T *tc = malloc(sizeof *tc * nn), *a = malloc(sizeof *a * nn),              \
@@ -239,6 +249,8 @@ static void jr_sc_cov(int64_t n, uint64_t *s, int64_t fail, double *c) {
     int same = 0;                                                              \
     if (c && tc && a && b) {                                                   \
       jr_sc_cov(n, s, fail, c);                                                \
+      for (size_t e = 0; e < nn; e++)                                          \
+        c[e] *= scale;                                                         \
       jr_sc_to_##X((int64_t)nn, c, tc);                                        \
       jr_chol_load_##X(n, tc, n, a, n);                                        \
       memcpy(b, a, sizeof *a *nn);                                             \
@@ -259,7 +271,8 @@ static void jr_sc_cov(int64_t n, uint64_t *s, int64_t fail, double *c) {
   /* The batch entry: `count` n x n matrices, matrix 3 failing, both output    \
    * orders. */                                                                \
   static int jr_sc_batch_##X(const jr_kernels *r, const jr_kernels *k,         \
-                             int64_t n, int64_t count, uint64_t *s) {          \
+                             int64_t n, int64_t count, uint64_t *s,            \
+                             double scale) {                                   \
     const size_t nn = (size_t)(n * n), cnt = (size_t)count;                    \
     double *c = malloc(sizeof *c * cnt * nn);                                  \
     T *tc = malloc(sizeof *tc * cnt * nn),                                     \
@@ -269,6 +282,8 @@ static void jr_sc_cov(int64_t n, uint64_t *s, int64_t fail, double *c) {
     int same = c && tc && fa && fb && ia && ib;                                \
     for (int64_t e = 0; same && e < count; e++)                                \
       jr_sc_cov(n, s, e == 3 ? n / 2 : -1, c + (size_t)e * nn);                \
+    for (size_t e = 0; same && e < cnt * nn; e++)                              \
+      c[e] *= scale;                                                           \
     if (same) jr_sc_to_##X(count *(int64_t)nn, c, tc);                         \
     for (int colmajor = 0; same && colmajor < 2; colmajor++) {                 \
       r->chol_batch_##X(n, count, tc, fa, ia, colmajor);                       \
@@ -285,10 +300,11 @@ static void jr_sc_cov(int64_t n, uint64_t *s, int64_t fail, double *c) {
     return same;                                                               \
   }                                                                            \
   /* The product entry: `rows` rows, one mean per row or one for all, with a   \
-   * -0 mean entry and a non-finite z in some rows (the unsafe-row path). */   \
+   * -0 mean entry and a non-finite z in some rows (the unsafe-row path); the  \
+   * factor and the mean times scale. */                                       \
   static int jr_sc_product_##X(const jr_kernels *r, const jr_kernels *k,       \
                                jr_dtype d, int64_t n, int lower, int64_t rows, \
-                               int64_t ms, uint64_t *s) {                      \
+                               int64_t ms, uint64_t *s, double scale) {        \
     const int64_t psz = jr_product_packed_size(d, n, lower);                   \
     T *f = malloc(sizeof *f * (size_t)(n * n));                                \
     T *packed = malloc(sizeof *packed * (size_t)psz);                          \
@@ -299,10 +315,10 @@ static void jr_sc_cov(int64_t n, uint64_t *s, int64_t fail, double *c) {
     int same = 0;                                                              \
     if (f && packed && z && m && oa && ob) {                                   \
       for (int64_t e = 0; e < n * n; e++)                                      \
-        f[e] = (T)jr_sc_rand(s);                                               \
+        f[e] = (T)(jr_sc_rand(s) * scale);                                     \
       for (int64_t e = 0; e < rows * n; e++) {                                 \
         z[e] = (T)jr_sc_rand(s);                                               \
-        m[e] = (T)jr_sc_rand(s);                                               \
+        m[e] = (T)(jr_sc_rand(s) * scale);                                     \
       }                                                                        \
       if (rows > 2) z[2 * n + n / 2] = (T)INFINITY;                            \
       m[(rows - 1) * n] = (T)-0.0;                                             \
@@ -333,9 +349,10 @@ static void jr_sc_cov(int64_t n, uint64_t *s, int64_t fail, double *c) {
 JR_DEFINE_SC(f32, float)
 JR_DEFINE_SC(f64, double)
 
-/* The small per-row-factor product: rows with their own factors. */
+/* The small per-row-factor product: rows with their own factors (factors
+ * and means times scale). */
 static int jr_sc_small(const jr_kernels *r, const jr_kernels *k, jr_dtype d,
-                       int64_t n, uint64_t *s) {
+                       int64_t n, uint64_t *s, double scale) {
   enum { ROWS = 7, NMAX = 16 * 16 };
   _Alignas(64) double fd[ROWS][NMAX], ftd[ROWS][NMAX], zd[ROWS * 16],
       md[ROWS][16], oa[ROWS * 16], ob[ROWS * 16];
@@ -343,14 +360,14 @@ static int jr_sc_small(const jr_kernels *r, const jr_kernels *k, jr_dtype d,
   const size_t es = d == JR_FLOAT32 ? 4 : 8;
   for (int r = 0; r < ROWS; r++) {
     for (int64_t e = 0; e < n * n; e++) {
-      const double v = jr_sc_rand(s);
+      const double v = jr_sc_rand(s) * scale;
       if (d == JR_FLOAT32)
         ((float *)fd[r])[e] = (float)v;
       else
         fd[r][e] = v;
     }
     for (int64_t e = 0; e < n; e++) {
-      const double a = jr_sc_rand(s), b = jr_sc_rand(s);
+      const double a = jr_sc_rand(s), b = jr_sc_rand(s) * scale;
       if (d == JR_FLOAT32) {
         ((float *)zd)[r * n + e] = (float)a;
         ((float *)md[r])[e] = (float)b;
@@ -383,9 +400,9 @@ static int sc_chol_f32(const jr_kernels *r, const jr_kernels *k,
   uint64_t s = 0x9E3779B97F4A7C15ull;
   int ok = 1;
   for (int c = 0; c < 3; c++)
-    ok &= jr_sc_chol_f32(r, k, sc_cn[c], -1, &s) &
-          jr_sc_chol_f32(r, k, sc_fn[c], sc_fn[c] - 3, &s);
-  return ok;
+    ok &= jr_sc_chol_f32(r, k, sc_cn[c], -1, &s, 1) &
+          jr_sc_chol_f32(r, k, sc_fn[c], sc_fn[c] - 3, &s, 1);
+  return ok & jr_sc_chol_f32(r, k, 23, -1, &s, JR_SC_TINY32);
 }
 static int sc_chol_f64(const jr_kernels *r, const jr_kernels *k,
                        const sc_in *in) {
@@ -393,9 +410,9 @@ static int sc_chol_f64(const jr_kernels *r, const jr_kernels *k,
   uint64_t s = 0xD1B54A32D192ED03ull;
   int ok = 1;
   for (int c = 0; c < 3; c++)
-    ok &= jr_sc_chol_f64(r, k, sc_cn[c], -1, &s) &
-          jr_sc_chol_f64(r, k, sc_fn[c], sc_fn[c] - 3, &s);
-  return ok;
+    ok &= jr_sc_chol_f64(r, k, sc_cn[c], -1, &s, 1) &
+          jr_sc_chol_f64(r, k, sc_fn[c], sc_fn[c] - 3, &s, 1);
+  return ok & jr_sc_chol_f64(r, k, 23, -1, &s, JR_SC_TINY64);
 }
 /* batched Cholesky: every n, a count that is and one that is not a whole
  * number of vectors, matrix 3 failing, both output orders */
@@ -405,8 +422,8 @@ static int sc_chol_batch_f32(const jr_kernels *r, const jr_kernels *k,
   uint64_t s = 0x8CB92BA72F3D8DD7ull;
   int ok = 1;
   for (int64_t n = 1; n <= JR_CHOL_BATCH_MAX; n++)
-    ok &= jr_sc_batch_f32(r, k, n, n % 2 ? 37 : 9, &s);
-  return ok;
+    ok &= jr_sc_batch_f32(r, k, n, n % 2 ? 37 : 9, &s, 1);
+  return ok & jr_sc_batch_f32(r, k, 7, 37, &s, JR_SC_TINY32);
 }
 static int sc_chol_batch_f64(const jr_kernels *r, const jr_kernels *k,
                              const sc_in *in) {
@@ -414,8 +431,8 @@ static int sc_chol_batch_f64(const jr_kernels *r, const jr_kernels *k,
   uint64_t s = 0xABC98388FB8FAC03ull;
   int ok = 1;
   for (int64_t n = 1; n <= JR_CHOL_BATCH_MAX; n++)
-    ok &= jr_sc_batch_f64(r, k, n, n % 2 ? 9 : 37, &s);
-  return ok;
+    ok &= jr_sc_batch_f64(r, k, n, n % 2 ? 9 : 37, &s, 1);
+  return ok & jr_sc_batch_f64(r, k, 7, 37, &s, JR_SC_TINY64);
 }
 /* the product: both dtypes, triangles and mean strides, one and several
  * panels and z blocks */
@@ -427,11 +444,16 @@ static int sc_product(const jr_kernels *r, const jr_kernels *k,
   int ok = 1;
   for (int c = 0; c < 4; c++)
     for (int lower = 0; lower < 2; lower++) {
-      ok &= jr_sc_product_f32(r, k, JR_FLOAT32, pn[c], lower, 29, pn[c], &s);
-      ok &= jr_sc_product_f64(r, k, JR_FLOAT64, pn[c], lower, 29, 0, &s);
-      ok &= jr_sc_product_f32(r, k, JR_FLOAT32, pn[c], lower, 3, 0, &s);
-      ok &= jr_sc_product_f64(r, k, JR_FLOAT64, pn[c], lower, 3, pn[c], &s);
+      ok &= jr_sc_product_f32(r, k, JR_FLOAT32, pn[c], lower, 29, pn[c], &s, 1);
+      ok &= jr_sc_product_f64(r, k, JR_FLOAT64, pn[c], lower, 29, 0, &s, 1);
+      ok &= jr_sc_product_f32(r, k, JR_FLOAT32, pn[c], lower, 3, 0, &s, 1);
+      ok &= jr_sc_product_f64(r, k, JR_FLOAT64, pn[c], lower, 3, pn[c], &s, 1);
     }
+  for (int lower = 0; lower < 2; lower++)
+    ok &=
+        jr_sc_product_f32(r, k, JR_FLOAT32, 40, lower, 13, 40, &s,
+                          JR_SC_TINY32) &
+        jr_sc_product_f64(r, k, JR_FLOAT64, 40, lower, 13, 0, &s, JR_SC_TINY64);
   return ok;
 }
 /* the small per-row-factor product: both dtypes, n across the range */
@@ -441,9 +463,10 @@ static int sc_product_small(const jr_kernels *r, const jr_kernels *k,
   uint64_t s = 0xBF58476D1CE4E5B9ull;
   int ok = 1;
   for (int64_t n = 1; n <= JR_XFORM_SMALL_MAX; n += 3)
-    ok &= jr_sc_small(r, k, JR_FLOAT32, n, &s) &
-          jr_sc_small(r, k, JR_FLOAT64, n, &s);
-  return ok;
+    ok &= jr_sc_small(r, k, JR_FLOAT32, n, &s, 1) &
+          jr_sc_small(r, k, JR_FLOAT64, n, &s, 1);
+  return ok & jr_sc_small(r, k, JR_FLOAT32, 16, &s, JR_SC_TINY32) &
+         jr_sc_small(r, k, JR_FLOAT64, 16, &s, JR_SC_TINY64);
 }
 
 /* ---- the driver */

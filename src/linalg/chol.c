@@ -1,19 +1,21 @@
 /* The own Cholesky: the scalar definition of truth (jr_chol_ref_*, potf2
  * order for n <= JR_CHOL_POTF2_MAX), the symmetrizing load, JAX's NaN factor
  * on failure, and the entry points that run the active kernel set. The
- * order is written down in docs/linalg.md. */
+ * order is written down in docs/linalg.md; every operation is XLA:CPU's
+ * flush-to-zero arithmetic (math/ftz.h). */
 #include "linalg/chol.h"
 
 #include <math.h>
 #include <stdlib.h>
 
 #include "linalg/linalg_kernels.h"
+#include "math/ftz.h"
 
 /* Tiles keep both the row and the column reads of the symmetrization in
  * cache for large n. */
 enum { JR_TILE = 32 };
 
-#define JR_DEFINE_CHOL_REF(X, T, SQRT, FMA)                                    \
+#define JR_DEFINE_CHOL_REF(X, T)                                               \
   void jr_chol_load_##X(int64_t n, const T *cov, int64_t ldc, T *a,            \
                         int64_t lda) {                                         \
     for (int64_t i0 = 0; i0 < n; i0 += JR_TILE)                                \
@@ -22,9 +24,9 @@ enum { JR_TILE = 32 };
         const int64_t j1 = j0 + JR_TILE < n ? j0 + JR_TILE : n;                \
         for (int64_t i = i0; i < i1; i++)                                      \
           for (int64_t j = j0; j < j1; j++) {                                  \
-            const T s = cov[i * ldc + j] + cov[j * ldc + i];                   \
-            /* * 0.5 rounds exactly as / 2 (a power-of-two scaling) */         \
-            a[i * lda + j] = j > i ? (T)0 : s * (T)0.5;                        \
+            const T s = jr_add_##X(cov[i * ldc + j], cov[j * ldc + i]);        \
+            /* * 0.5 rounds exactly as / 2 (the same exact value) */           \
+            a[i * lda + j] = j > i ? (T)0 : jr_mul_##X(s, (T)0.5);             \
           }                                                                    \
       }                                                                        \
     for (int64_t i = 0; i < n; i++)                                            \
@@ -48,22 +50,22 @@ enum { JR_TILE = 32 };
       T *aj = a + j * lda;                                                     \
       T dot = 0;                                                               \
       for (int64_t k = 0; k < j; k++) {                                        \
-        const T p = aj[k] * aj[k];                                             \
-        dot = dot + p;                                                         \
+        const T p = jr_mul_##X(aj[k], aj[k]);                                  \
+        dot = jr_add_##X(dot, p);                                              \
       }                                                                        \
-      const T d = aj[j] - dot;                                                 \
-      if (!(d > 0)) return j + 1;                                              \
-      aj[j] = SQRT(d);                                                         \
-      const T r = (T)1 / aj[j];                                                \
+      const T d = jr_sub_##X(aj[j], dot);                                      \
+      if (!jr_gt0_##X(d)) return j + 1;                                        \
+      aj[j] = jr_sqrt_##X(d);                                                  \
+      const T r = jr_div_##X((T)1, aj[j]);                                     \
       for (int64_t i = j + 1; i < n; i++) {                                    \
         T *ai = a + i * lda;                                                   \
         T t = 0;                                                               \
         for (int64_t k = 0; k < j; k++) {                                      \
-          const T p = ai[k] * aj[k];                                           \
-          t = t + p;                                                           \
+          const T p = jr_mul_##X(ai[k], aj[k]);                                \
+          t = jr_add_##X(t, p);                                                \
         }                                                                      \
-        if (j > 0) ai[j] = ai[j] - t;                                          \
-        ai[j] = ai[j] * r;                                                     \
+        if (j > 0) ai[j] = jr_sub_##X(ai[j], t);                               \
+        ai[j] = jr_mul_##X(ai[j], r);                                          \
       }                                                                        \
     }                                                                          \
     return 0;                                                                  \
@@ -76,16 +78,16 @@ enum { JR_TILE = 32 };
       T *aj = a + j * lda;                                                     \
       T d = aj[j];                                                             \
       for (int64_t k = 0; k < j; k++)                                          \
-        d = FMA(-aj[k], aj[k], d);                                             \
-      if (!(d > 0)) return j + 1;                                              \
-      aj[j] = SQRT(d);                                                         \
-      const T r = (T)1 / aj[j];                                                \
+        d = jr_fma_##X(-aj[k], aj[k], d);                                      \
+      if (!jr_gt0_##X(d)) return j + 1;                                        \
+      aj[j] = jr_sqrt_##X(d);                                                  \
+      const T r = jr_div_##X((T)1, aj[j]);                                     \
       for (int64_t i = j + 1; i < n; i++) {                                    \
         T *ai = a + i * lda;                                                   \
         T c = ai[j];                                                           \
         for (int64_t k = 0; k < j; k++)                                        \
-          c = FMA(-ai[k], aj[k], c);                                           \
-        ai[j] = c * r;                                                         \
+          c = jr_fma_##X(-ai[k], aj[k], c);                                    \
+        ai[j] = jr_mul_##X(c, r);                                              \
       }                                                                        \
     }                                                                          \
     return 0;                                                                  \
@@ -106,8 +108,8 @@ enum { JR_TILE = 32 };
         }                                                                      \
     }                                                                          \
   }
-JR_DEFINE_CHOL_REF(f32, float, sqrtf, fmaf)
-JR_DEFINE_CHOL_REF(f64, double, sqrt, fma)
+JR_DEFINE_CHOL_REF(f32, float)
+JR_DEFINE_CHOL_REF(f64, double)
 
 jr_status jr_chol(jr_dtype dtype, int64_t n, const void *cov, int64_t ldc,
                   void *f, int64_t ldf, int64_t *info) {

@@ -1,7 +1,9 @@
 /* Covariance factorizations: eigh and svd with LAPACKE, as JAX computes them
  * on CPU (the same routines, column-major, the same symmetrization and NaN
- * on failure, algorithm.md section 8.4); cholesky is the library's own
- * (chol.h). LAPACKE is loaded at the first eigh/svd (lapack.h). */
+ * on failure, algorithm.md section 8.4, in XLA:CPU's flush-to-zero mode:
+ * LAPACK inside MXCSR FTZ|DAZ, the scalar steps emulated, docs/linalg.md
+ * "Arithmetic"); cholesky is the library's own (chol.h). LAPACKE is loaded
+ * at the first eigh/svd (lapack.h). */
 #include "linalg/factor.h"
 
 #include <math.h>
@@ -9,14 +11,16 @@
 #include <stdlib.h>
 
 #include "linalg/chol.h"
+#include "linalg/fpenv.h"
 #include "linalg/lapack.h"
+#include "math/ftz.h"
 
 /* Column-major working copy a[i + j n] of the (symmetrized) covariance. The
  * symmetrization (x + x^T) / 2 is rounded in the factor's dtype, as XLA does;
  * for a symmetric input it is exact. Tiles of JR_TILE x JR_TILE keep both the
  * row and the column reads in cache for large n (W3: n = 1000). */
 enum { JR_TILE = 32 };
-#define JR_DEFINE_LOAD(NAME, T)                                                \
+#define JR_DEFINE_LOAD(NAME, T, X)                                             \
   static void NAME(int64_t n, const T *cov, int symmetrize, T *a) {            \
     for (int64_t i0 = 0; i0 < n; i0 += JR_TILE)                                \
       for (int64_t j0 = 0; j0 < n; j0 += JR_TILE) {                            \
@@ -26,15 +30,15 @@ enum { JR_TILE = 32 };
           for (int64_t i = i0; i < i1; i++) {                                  \
             T x = cov[i * n + j];                                              \
             if (symmetrize) {                                                  \
-              T s = x + cov[j * n + i];                                        \
-              x = s / (T)2;                                                    \
+              T s = jr_add_##X(x, cov[j * n + i]);                             \
+              x = jr_div_##X(s, (T)2);                                         \
             }                                                                  \
             a[i + j * n] = x;                                                  \
           }                                                                    \
       }                                                                        \
   }
-JR_DEFINE_LOAD(jr_load_s, float)
-JR_DEFINE_LOAD(jr_load_d, double)
+JR_DEFINE_LOAD(jr_load_s, float, f32)
+JR_DEFINE_LOAD(jr_load_d, double, f64)
 
 static jr_status jr_lapack_status(const char *routine, lapack_int info) {
   if (info == LAPACK_WORK_MEMORY_ERROR || info == LAPACK_TRANSPOSE_MEMORY_ERROR)
@@ -49,7 +53,7 @@ static jr_status jr_lapack_status(const char *routine, lapack_int info) {
 /* The factor in row-major f from LAPACK's column-major results and the
  * eigen/singular values: f[i][k] = u[i + k n] * sqrt(scale[k]), each product
  * rounded. */
-#define JR_DEFINE_FACTOR(NAME, T, SQRT)                                        \
+#define JR_DEFINE_FACTOR(NAME, T, X)                                           \
   static void NAME(int64_t n, const T *u, const T *scale, int failed, T *f) {  \
     const T nan = (T)NAN;                                                      \
     /* tiles: u is read down columns, f written along rows */                  \
@@ -59,12 +63,14 @@ static jr_status jr_lapack_status(const char *routine, lapack_int info) {
         const int64_t k1 = k0 + JR_TILE < n ? k0 + JR_TILE : n;                \
         for (int64_t i = i0; i < i1; i++)                                      \
           for (int64_t k = k0; k < k1; k++) {                                  \
-            f[i * n + k] = failed ? nan : u[i + k * n] * SQRT(scale[k]);       \
+            f[i * n + k] =                                                     \
+                failed ? nan                                                   \
+                       : jr_mul_##X(u[i + k * n], jr_sqrt_##X(scale[k]));      \
           }                                                                    \
       }                                                                        \
   }
-JR_DEFINE_FACTOR(jr_factor_out_f32, float, sqrtf)
-JR_DEFINE_FACTOR(jr_factor_out_f64, double, sqrt)
+JR_DEFINE_FACTOR(jr_factor_out_f32, float, f32)
+JR_DEFINE_FACTOR(jr_factor_out_f64, double, f64)
 
 /* One factorization in T with LAPACK prefix X (s or d). The _work entry
  * points call LAPACK directly, as JAX's CPU kernels do: LAPACKE's high-level
@@ -107,12 +113,16 @@ JR_DEFINE_FACTOR(jr_factor_out_f64, double, sqrt)
     }                                                                          \
     T *w = a + nn, *u = w + n, *vt = u + nn, *work = vt + nn;                  \
     jr_load_##X(n, cov, method != JR_SVD, a);                                  \
+    /* LAPACK runs in this thread alone (jr_blas_enter pins OpenBLAS to one    \
+     * thread), as JAX's custom call does in XLA's: in its FTZ / DAZ mode */   \
+    const unsigned fp = jr_fpenv_flush_begin();                                \
     if (method == JR_EIGH)                                                     \
       info = lp->X##syevd_work(LAPACK_COL_MAJOR, 'V', 'L', ln, a, ln, w, work, \
                                lwork, iwork, liwork);                          \
     else                                                                       \
       info = lp->X##gesdd_work(LAPACK_COL_MAJOR, 'A', ln, ln, a, ln, w, u, ln, \
                                vt, ln, work, lwork, iwork);                    \
+    jr_fpenv_flush_end(fp);                                                    \
     jr_status st = JR_OK;                                                      \
     if (info < 0) {                                                            \
       st = jr_lapack_status(routine, info);                                    \

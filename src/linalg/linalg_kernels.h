@@ -8,6 +8,7 @@
 #ifndef JR_LINALG_KERNELS_H
 #define JR_LINALG_KERNELS_H
 
+#include "linalg/fpenv.h"
 #include "linalg/product.h"
 #include "linalg/transform.h"
 
@@ -29,25 +30,40 @@ JR_DECLARE_LINALG_SET(avx512)
 
 /* A set's entries, defined once for every set in its own file (compiled
  * with its flags): each forwards to the static bodies of the linalg body
- * headers instantiated there with suffix _isa, so they inline. */
+ * headers instantiated there with suffix _isa, so they inline, inside
+ * XLA:CPU's FTZ / DAZ mode (fpenv.h; one MXCSR write pair per call, the
+ * call being a whole factorization, batch or block of rows). */
 #define JR_DEFINE_LINALG_SET(isa)                                              \
   int64_t jr_##isa##_chol_f32(int64_t n, float *a, int64_t lda) {              \
-    return jr_chol_f32_##isa(n, a, lda);                                       \
+    const unsigned fp = jr_fpenv_flush_begin();                                \
+    const int64_t info = jr_chol_f32_##isa(n, a, lda);                         \
+    jr_fpenv_flush_end(fp);                                                    \
+    return info;                                                               \
   }                                                                            \
   int64_t jr_##isa##_chol_f64(int64_t n, double *a, int64_t lda) {             \
-    return jr_chol_f64_##isa(n, a, lda);                                       \
+    const unsigned fp = jr_fpenv_flush_begin();                                \
+    const int64_t info = jr_chol_f64_##isa(n, a, lda);                         \
+    jr_fpenv_flush_end(fp);                                                    \
+    return info;                                                               \
   }                                                                            \
   void jr_##isa##_chol_batch_f32(int64_t n, int64_t count, const float *cov,   \
                                  float *f, int64_t *info, int colmajor) {      \
+    const unsigned fp = jr_fpenv_flush_begin();                                \
     jr_batch_f32_##isa(n, count, cov, f, info, colmajor);                      \
+    jr_fpenv_flush_end(fp);                                                    \
   }                                                                            \
   void jr_##isa##_chol_batch_f64(int64_t n, int64_t count, const double *cov,  \
                                  double *f, int64_t *info, int colmajor) {     \
+    const unsigned fp = jr_fpenv_flush_begin();                                \
     jr_batch_f64_##isa(n, count, cov, f, info, colmajor);                      \
+    jr_fpenv_flush_end(fp);                                                    \
   }                                                                            \
   int jr_##isa##_product(const jr_product_args *a) {                           \
-    return a->dtype == JR_FLOAT32 ? jr_product_f32_##isa(a)                    \
-                                  : jr_product_f64_##isa(a);                   \
+    const unsigned fp = jr_fpenv_flush_begin();                                \
+    const int r = a->dtype == JR_FLOAT32 ? jr_product_f32_##isa(a)             \
+                                         : jr_product_f64_##isa(a);            \
+    jr_fpenv_flush_end(fp);                                                    \
+    return r;                                                                  \
   }
 
 /* Shared by every set: the scalar pieces of the definitions. */

@@ -1,11 +1,13 @@
 /* The own mean + F z product: the packed factor layout, the scalar
  * definition of truth (jr_product_ref) and the entry point that runs the
- * active kernel set. The order is written down in docs/linalg.md. */
+ * active kernel set. The order is written down in docs/linalg.md; every
+ * operation is XLA:CPU's flush-to-zero arithmetic (math/ftz.h). */
 #include "linalg/product.h"
 
 #include <math.h>
 
 #include "linalg/linalg_kernels.h"
+#include "math/ftz.h"
 
 static int64_t jr_panel_w(jr_dtype dtype) {
   return dtype == JR_FLOAT32 ? JR_PRODUCT_PANEL_F32 : JR_PRODUCT_PANEL_F64;
@@ -21,7 +23,7 @@ int64_t jr_product_packed_size(jr_dtype dtype, int64_t n, int lower) {
   return jr_product_panel_off(n, lower, w, (n + w - 1) / w);
 }
 
-#define JR_DEFINE_PRODUCT_REF(X, T, FMA, W)                                    \
+#define JR_DEFINE_PRODUCT_REF(X, T, W)                                         \
   static void jr_pack_##X(int64_t n, int lower, const T *f, int64_t ldf,       \
                           T *packed) {                                         \
     for (int64_t p = 0; p * W < n; p++) {                                      \
@@ -45,12 +47,12 @@ int64_t jr_product_packed_size(jr_dtype dtype, int64_t n, int lower) {
     for (int64_t i = 0; i < n; i++) {                                          \
       T acc = 0;                                                               \
       for (int64_t j = 0; j < n; j++)                                          \
-        acc = FMA(jr_fat_##X(n, lower, packed, i, j), z[j], acc);              \
-      out[i] = mean[i] + acc;                                                  \
+        acc = jr_fma_##X(jr_fat_##X(n, lower, packed, i, j), z[j], acc);       \
+      out[i] = jr_add_##X(mean[i], acc);                                       \
     }                                                                          \
   }
-JR_DEFINE_PRODUCT_REF(f32, float, fmaf, JR_PRODUCT_PANEL_F32)
-JR_DEFINE_PRODUCT_REF(f64, double, fma, JR_PRODUCT_PANEL_F64)
+JR_DEFINE_PRODUCT_REF(f32, float, JR_PRODUCT_PANEL_F32)
+JR_DEFINE_PRODUCT_REF(f64, double, JR_PRODUCT_PANEL_F64)
 
 void jr_product_pack(jr_dtype dtype, int64_t n, int lower, const void *factor,
                      int64_t ldf, void *packed) {

@@ -1,9 +1,16 @@
 /* The product of one kernel set and one dtype (see gemm_body.h for the
  * macros; included after it). */
 
+/* The sign bit and the exponent field: a mean entry whose bits under this
+ * mask are the sign bit alone is -0 or a negative subnormal, which the
+ * addition reads as -0 (DAZ). */
+#define JR_NEGZERO_MASK (((TBITS)1 << (sizeof(T) * 8 - 1)) | EXPMASK)
+#define JR_IS_NEGZERO(u)                                                       \
+  (((u)&JR_NEGZERO_MASK) == ((TBITS)1 << (sizeof(T) * 8 - 1)))
+
 /* 1 if the row's skipped triangle could change a bit (see docs/linalg.md):
- * a non-finite z, or a -0 in its mean. Such rows are computed whole by the
- * definition. */
+ * a non-finite z, or a -0 (or negative subnormal) in its mean. Such rows
+ * are computed whole by the definition. */
 static int JR_F(row_unsafe)(int64_t n, const T *z, const T *mean) {
   TBITS bad = 0;
   for (int64_t j = 0; j < n; j++) {
@@ -14,7 +21,7 @@ static int JR_F(row_unsafe)(int64_t n, const T *z, const T *mean) {
   for (int64_t j = 0; mean && j < n; j++) {
     TBITS u;
     memcpy(&u, mean + j, sizeof u);
-    bad |= (TBITS)(u == ((TBITS)1 << (sizeof(T) * 8 - 1)));
+    bad |= (TBITS)JR_IS_NEGZERO(u);
   }
   return bad != 0;
 }
@@ -34,7 +41,7 @@ static int JR_F(product)(const jr_product_args *g) {
   for (int64_t j = 0; lower && ms == 0 && j < n; j++) {
     TBITS u;
     memcpy(&u, mean + j, sizeof u);
-    if (u == ((TBITS)1 << (sizeof(T) * 8 - 1))) shared_negzero = 1;
+    if (JR_IS_NEGZERO(u)) shared_negzero = 1;
   }
   for (int64_t ic = 0; ic < rows; ic += MCP) {
     const int64_t mc = rows - ic < MCP ? rows - ic : MCP;
@@ -79,3 +86,5 @@ static int JR_F(product)(const jr_product_args *g) {
   if (pa != g->scratch) free(pa);
   return 0;
 }
+#undef JR_IS_NEGZERO
+#undef JR_NEGZERO_MASK

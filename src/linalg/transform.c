@@ -1,9 +1,9 @@
 /* The portable small-n mean + F z product: the definition of truth for the
- * faster kernel (see transform.h), and the padded transpose the kernels
- * read. */
+ * faster kernel (see transform.h; XLA:CPU's flush-to-zero arithmetic,
+ * math/ftz.h), and the padded transpose the kernels read. */
 #include "linalg/transform.h"
 
-#include <math.h>
+#include "math/ftz.h"
 
 static void jr_transform_f32(const jr_transform_block *b) {
   const int64_t n = b->n, np = jr_xform_pad(JR_FLOAT32, n);
@@ -16,8 +16,8 @@ static void jr_transform_f32(const jr_transform_block *b) {
     for (int64_t i = 0; i < n; i++) {
       float acc = 0.0f;
       for (int64_t j = 0; j < n; j++)
-        acc = fmaf(ft[j * np + i], zr[j], acc);
-      o[i] = m[i] + acc;
+        acc = jr_fma_f32(ft[j * np + i], zr[j], acc);
+      o[i] = jr_add_f32(m[i], acc);
     }
   }
 }
@@ -33,8 +33,8 @@ static void jr_transform_f64(const jr_transform_block *b) {
     for (int64_t i = 0; i < n; i++) {
       double acc = 0.0;
       for (int64_t j = 0; j < n; j++)
-        acc = fma(ft[j * np + i], zr[j], acc);
-      o[i] = m[i] + acc;
+        acc = jr_fma_f64(ft[j * np + i], zr[j], acc);
+      o[i] = jr_add_f64(m[i], acc);
     }
   }
 }

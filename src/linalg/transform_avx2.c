@@ -11,6 +11,7 @@
  * outside the block is ever written. */
 #include <immintrin.h>
 
+#include "linalg/fpenv.h"
 #include "linalg/transform.h"
 
 /* Lanes [0, k) set, for the masked load/store of a row's last vector. */
@@ -214,7 +215,7 @@ static int jr_transform_shared(const jr_transform_block *b) {
   }
 }
 
-void jr_transform_rows_avx2(const jr_transform_block *b) {
+static void jr_transform_any(const jr_transform_block *b) {
   if (b->shared && b->rows > 0 && jr_transform_shared(b)) return;
   if (!b->shared && jr_transform_perrow(b)) return;
   const int64_t n = b->n, np = jr_xform_pad(b->dtype, n);
@@ -235,4 +236,11 @@ void jr_transform_rows_avx2(const jr_transform_block *b) {
       JR_ROW(4, jr_row_f64);
     }
   }
+}
+
+/* The kernel table's entry: inside XLA:CPU's FTZ / DAZ mode (fpenv.h). */
+void jr_transform_rows_avx2(const jr_transform_block *b) {
+  const unsigned fp = jr_fpenv_flush_begin();
+  jr_transform_any(b);
+  jr_fpenv_flush_end(fp);
 }

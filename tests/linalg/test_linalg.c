@@ -278,10 +278,12 @@ static void product_case(jr_dtype d, int64_t n, int lower, int64_t rows,
   if (special == 1) { /* non-finite z in some rows */
     zd[(rows / 2) * n + n - 1] = INFINITY;
     zd[0 * n + n / 2] = NAN;
-  } else if (special == 2) { /* -0 sums under a -0 mean (underflow) */
+  } else if (special == 2 || special == 4) {
+    /* -0 sums (a tiny product flushed to -0) under a -0 mean, or (4) a
+     * negative subnormal mean, which the addition reads as -0 */
     for (int64_t i = 0; i < n; i++)
       for (int64_t j = 0; j < n; j++)
-        fd[i * n + j] = j == 0 ? (d == JR_FLOAT32 ? 0x1p-149 : 0x1p-1074) : 0;
+        fd[i * n + j] = j == 0 ? (d == JR_FLOAT32 ? FLT_MIN : DBL_MIN) : 0;
     for (int64_t r = 0; r < rows; r++) {
       zd[r * n] = -0.25;
       /* -0 products keep the sum -0 inside any register tile (at most 32
@@ -289,7 +291,8 @@ static void product_case(jr_dtype d, int64_t n, int lower, int64_t rows,
       for (int64_t j = 1; j < n; j++)
         zd[r * n + j] = j < 32 ? -1 : 1;
       for (int64_t i = 0; i < n; i++)
-        md[r * n + i] = -0.0;
+        md[r * n + i] =
+            special == 2 ? -0.0 : (d == JR_FLOAT32 ? -0x1p-140 : -0x1p-1060);
     }
   }
   if (special == 3) /* a failed Cholesky's factor: NaN lower, +0 upper */
@@ -327,7 +330,8 @@ static void product_case(jr_dtype d, int64_t n, int lower, int64_t rows,
     CHECK(nans == rows * n, "special 3: %d of %lld outputs NaN", nans,
           (long long)(rows * n));
   }
-  if (special == 2 && n > 32) { /* the definition itself: -0 + +0 = +0 */
+  if ((special == 2 || special == 4) && n > 32) {
+    /* the definition itself: -0 + +0 = +0 */
     const double v = d == JR_FLOAT32 ? ((float *)oref)[0] : ((double *)oref)[0];
     CHECK(v == 0 && !signbit(v), "special 2: expected +0, got %g", v);
   }
@@ -359,7 +363,7 @@ static void test_product(void) {
     product_case(d, 1031, 0, 3, 1, 0);
     for (int lower = 0; lower < 2; lower++)
       for (int shared = 0; shared < 2; shared++)
-        for (int special = 1; special <= 3; special++) {
+        for (int special = 1; special <= 4; special++) {
           product_case(d, 40, lower, 13, shared, special);
           product_case(d, 5, lower, 3, shared, special);
         }

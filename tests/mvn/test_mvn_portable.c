@@ -13,7 +13,13 @@
  * the one-shot path). Covariances D K D with K_ij = rho^|i - j| (rho = 1/2 +
  * b/8 for batch element b) and D_i = 1 + (i mod 7) / 8, computed in double
  * with exact-order IEEE operations only (no libm), then rounded to the
- * dtype: positive definite, condition number below 100.
+ * dtype: positive definite, condition number below 100. "tiny" and
+ * "tinyrow" are "single" and "perrow" with the covariances scaled by 2^-125
+ * (float32) / 2^-1021 (float64) and the means by 2^-140 / 2^-1040: entries
+ * off the diagonal (and the means) are subnormal, which XLA:CPU's FTZ/DAZ
+ * arithmetic reads as zeros (docs/linalg.md, "Arithmetic"), so these
+ * digests pin that arithmetic down; the other cases have no subnormal
+ * that reaches the output bytes.
  *
  * Usage: test_mvn_portable           check the table (exit 77: the kernel set
  *                                    JAXRANDOM_ISA names is not supported)
@@ -24,10 +30,13 @@
 
 static const int64_t ns[] = {1, 2, 3, 4, 5, 8, 16, 17, 64, 100, 300};
 enum { NN = sizeof ns / sizeof ns[0] };
-static const char *const case_name[] = {"single", "batched", "perrow"};
+enum { NCASE = 5 };
+static const char *const case_name[NCASE] = {"single", "batched", "perrow",
+                                             "tiny", "tinyrow"};
 
-/* Covariance batch element b in dtype d (n x n at dst). */
-static void make_cov(jr_dtype d, int64_t n, int b, void *dst) {
+/* Covariance batch element b in dtype d (n x n at dst), times scale (a
+ * power of two, applied in double before the rounding to d). */
+static void make_cov(jr_dtype d, int64_t n, int b, double scale, void *dst) {
   const double rho = 0.5 + 0.125 * b;
   for (int64_t i = 0; i < n; i++)
     for (int64_t j = 0; j < n; j++) {
@@ -35,7 +44,7 @@ static void make_cov(jr_dtype d, int64_t n, int b, void *dst) {
       for (int64_t e = i > j ? i - j : j - i; e > 0; e--)
         k *= rho;
       const double v =
-          (1 + (double)(i % 7) / 8) * k * (1 + (double)(j % 7) / 8);
+          (1 + (double)(i % 7) / 8) * k * (1 + (double)(j % 7) / 8) * scale;
       if (d == JR_FLOAT32)
         ((float *)dst)[i * n + j] = (float)v;
       else
@@ -43,9 +52,9 @@ static void make_cov(jr_dtype d, int64_t n, int b, void *dst) {
     }
 }
 
-static void make_mean(jr_dtype d, int64_t n, int b, void *dst) {
+static void make_mean(jr_dtype d, int64_t n, int b, double scale, void *dst) {
   for (int64_t i = 0; i < n; i++) {
-    const double v = (double)(i % 5) * 0.25 - 0.5 + b;
+    const double v = ((double)(i % 5) * 0.25 - 0.5 + b) * scale;
     if (d == JR_FLOAT32)
       ((float *)dst)[i] = (float)v;
     else
@@ -54,9 +63,14 @@ static void make_mean(jr_dtype d, int64_t n, int b, void *dst) {
 }
 
 /* The digest of one case's output, or 0 on a library error. */
-static int run_case(jr_dtype d, jr_mode mode, int64_t n, int c, int threads,
+static int run_case(jr_dtype d, jr_mode mode, int64_t n, int cse, int threads,
                     char hex[65]) {
   const size_t es = jr_dtype_size(d);
+  /* the shape of the case: tiny is single's, tinyrow perrow's */
+  const int c = cse == 3 ? 0 : cse == 4 ? 2 : cse;
+  const int tiny = cse >= 3;
+  const double cscale = !tiny ? 1 : d == JR_FLOAT32 ? 0x1p-125 : 0x1p-1021;
+  const double mscale = !tiny ? 1 : d == JR_FLOAT32 ? 0x1p-140 : 0x1p-1040;
   /* covariances and means in the batch, rows */
   const int64_t ncov = c == 0 ? 1 : c == 1 ? 3 : n <= 16 ? 37 : 3;
   const int64_t rows = c == 0   ? (n <= 100 ? 200 : 40)
@@ -67,9 +81,9 @@ static int run_case(jr_dtype d, jr_mode mode, int64_t n, int c, int threads,
   char *mean = mt_alloc(es * (size_t)(nmean * n));
   char *out = mt_alloc(es * (size_t)(rows * n));
   for (int64_t b = 0; b < ncov; b++)
-    make_cov(d, n, (int)(b % 4), cov + es * (size_t)(b * n * n));
+    make_cov(d, n, (int)(b % 4), cscale, cov + es * (size_t)(b * n * n));
   for (int64_t b = 0; b < nmean; b++)
-    make_mean(d, n, (int)b, mean + es * (size_t)(b * n));
+    make_mean(d, n, (int)b, mscale, mean + es * (size_t)(b * n));
   const int64_t csh[3] = {ncov, n, n}, msh[2] = {nmean, n};
   const jr_array cv = {cov, d, c == 0 ? 2 : 3, c == 0 ? csh + 1 : csh, NULL};
   const jr_array mv = {mean, d, c == 1 ? 2 : 1, c == 1 ? msh : msh + 1, NULL};
@@ -84,7 +98,7 @@ static int run_case(jr_dtype d, jr_mode mode, int64_t n, int c, int threads,
                                              shape, d, JR_CHOLESKY, &o)
                     : JR_E_OUT_OF_MEMORY;
   CHECK(st == JR_OK, "%s n=%lld %s: %s", jr_dtype_name(d), (long long)n,
-        case_name[c], jr_last_error());
+        case_name[cse], jr_last_error());
   tu_sha256 s;
   tu_sha256_init(&s);
   tu_sha256_update(&s, out, es * (size_t)(rows * n));
@@ -136,7 +150,7 @@ int main(int argc, char **argv) {
     for (int di = 0; di < 2; di++)
       for (int mo = 0; mo < 2; mo++)
         for (int k = 0; k < NN; k++)
-          for (int c = 0; c < 3; c++) {
+          for (int c = 0; c < NCASE; c++) {
             const jr_dtype d = di ? JR_FLOAT64 : JR_FLOAT32;
             char hex[65];
             if (run_case(d, (jr_mode)mo, ns[k], c, 1, hex))
@@ -167,10 +181,10 @@ int main(int argc, char **argv) {
     const jr_mode mode =
         !strcmp(mname, "legacy") ? JR_LEGACY : JR_PARTITIONABLE;
     int c = 0;
-    while (c < 3 && strcmp(cname, case_name[c]))
+    while (c < NCASE && strcmp(cname, case_name[c]))
       c++;
-    CHECK(c < 3, "%s: unknown case %s", path, cname);
-    if (c == 3) continue;
+    CHECK(c < NCASE, "%s: unknown case %s", path, cname);
+    if (c == NCASE) continue;
     for (int threads = 1; threads <= 3; threads += 2) {
       char hex[65];
       if (run_case(d, mode, n, c, threads, hex))
@@ -184,7 +198,7 @@ int main(int argc, char **argv) {
   }
   fclose(f);
   /* every case of the matrix is in the table */
-  CHECK(cases == 2 * 2 * NN * 3, "%s: %d cases, expected %d", path, cases,
-        2 * 2 * NN * 3);
+  CHECK(cases == 2 * 2 * NN * NCASE, "%s: %d cases, expected %d", path, cases,
+        2 * 2 * NN * NCASE);
   return tu_finish("portable");
 }
