@@ -462,6 +462,15 @@ static void batch_off_f64(int64_t n, int64_t count, const double *cov,
     f[count * n * n - 1] = nextafter(f[count * n * n - 1], 0);
 }
 
+/* the last element of a 70-row float32 call with n = 40 (the second chunk) */
+static int solve_off(const jr_solve_args *a) {
+  const int r = jr_solve_ref(a);
+  if (a->dtype == JR_FLOAT32 && a->n == 40 && a->rows == 70)
+    ((float *)a->out)[a->rows * a->n - 1] =
+        nextafterf(((float *)a->out)[a->rows * a->n - 1], INFINITY);
+  return r;
+}
+
 static void test_selfcheck(void) {
   CHECK(jr_kernels_self_check(&jr_kernels_ref), "ref fails its self-check");
   for (size_t t = 0; t < sizeof isas / sizeof isas[0]; t++) {
@@ -471,10 +480,10 @@ static void test_selfcheck(void) {
           bad);
     CHECK_OK(jr_isa_select(isas[t]));
   }
-  static const char *const names[] = {"product",        "chol_f64",
-                                      "chol_batch_f32", "product_small",
-                                      "chol_f32",       "chol_batch_f64"};
-  for (int e = 0; e < 6; e++) {
+  static const char *const names[] = {
+      "product",  "chol_f64",       "chol_batch_f32", "product_small",
+      "chol_f32", "chol_batch_f64", "solve"};
+  for (int e = 0; e < 7; e++) {
     jr_kernels bad = jr_kernels_ref;
     switch (e) {
     case 0: bad.product = product_off; break;
@@ -482,7 +491,8 @@ static void test_selfcheck(void) {
     case 2: bad.chol_batch_f32 = batch_off_f32; break;
     case 3: bad.product_small = small_off; break;
     case 4: bad.chol_f32 = chol_off_f32; break;
-    default: bad.chol_batch_f64 = batch_off_f64; break;
+    case 5: bad.chol_batch_f64 = batch_off_f64; break;
+    default: bad.solve = solve_off; break;
     }
     const char *got = jr_kernels_self_check_failure(&bad);
     CHECK(got && strcmp(got, names[e]) == 0,
