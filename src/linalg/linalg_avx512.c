@@ -48,10 +48,10 @@ static inline __m512 jr_emu_i32gather_ps(__m512i ix, const void *base,
 #define MC 96
 #define NC 256
 #define NB 16
-/* the triangular solve's register tile: SR rows of U by SNV vectors of
- * samples */
-#define SR 8
-#define SNV 2
+/* the triangular solve's register tile (the fastest of those tried:
+ * docs/performance.md): SR rows of U by SNV vectors of samples */
+#define SR 6
+#define SNV 4
 #define KCP JR_PRODUCT_KC
 #define MCP JR_PRODUCT_MC
 #define PW JR_PRODUCT_PANEL_F64

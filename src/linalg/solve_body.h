@@ -13,6 +13,8 @@
 
 #undef SG
 #define SG (SNV * W) /* samples (lanes) of one group */
+_Static_assert(JR_SOLVE_CHUNK % SG == 0,
+               "a chunk is a whole number of groups (the scratch's size)");
 
 /* Rows [i0, i0 + rr) (rr <= SR) of one group's w. zt holds the group's z
  * transposed (zt[j SG + l]: component j of lane l); each row's z is
@@ -68,12 +70,21 @@ static int JR_F(solve)(const jr_solve_args *g) {
   for (int64_t r0 = 0; r0 < rows; r0 += JR_SOLVE_CHUNK) {
     const int64_t cnt = rows - r0 < JR_SOLVE_CHUNK ? rows - r0 : JR_SOLVE_CHUNK;
     const int64_t ng = (cnt + SG - 1) / SG;
-    for (int64_t q = 0; q < ng; q++) { /* z transposed, +0 in empty lanes */
+    /* z transposed, +0 in empty lanes; in blocks of 16 components, so
+     * the block's rows of zt stay in L1 while the lanes fill them */
+    for (int64_t q = 0; q < ng; q++) {
       T *zq = zt + q * n * SG;
-      for (int64_t l = 0; l < SG; l++) {
-        const int64_t k = q * SG + l;
-        for (int64_t j = 0; j < n; j++)
-          zq[j * SG + l] = k < cnt ? z[(r0 + k) * n + j] : (T)0;
+      const int64_t lanes = cnt - q * SG < SG ? cnt - q * SG : SG;
+      for (int64_t j0 = 0; j0 < n; j0 += 16) {
+        const int64_t j1 = j0 + 16 < n ? j0 + 16 : n;
+        for (int64_t l = 0; l < lanes; l++) {
+          const T *zr = z + (r0 + q * SG + l) * n;
+          for (int64_t j = j0; j < j1; j++)
+            zq[j * SG + l] = zr[j];
+        }
+        for (int64_t l = lanes; l < SG; l++)
+          for (int64_t j = j0; j < j1; j++)
+            zq[j * SG + l] = (T)0;
       }
     }
     for (int64_t ib = n; ib > 0; ib -= rb) { /* row blocks, bottom first */
@@ -88,11 +99,15 @@ static int JR_F(solve)(const jr_solve_args *g) {
         }
       }
     }
-    for (int64_t k = 0; k < cnt; k++) { /* out = mean + w */
-      const T *wq = zt + k / SG * n * SG + k % SG, *m = mean + (r0 + k) * ms;
-      T *o = out + (r0 + k) * n;
-      for (int64_t i = 0; i < n; i++)
-        o[i] = m[i] + wq[i * SG];
+    /* out = mean + w, transposed back in blocks of 16 components */
+    for (int64_t i0 = 0; i0 < n; i0 += 16) {
+      const int64_t i1 = i0 + 16 < n ? i0 + 16 : n;
+      for (int64_t k = 0; k < cnt; k++) {
+        const T *wq = zt + k / SG * n * SG + k % SG, *m = mean + (r0 + k) * ms;
+        T *o = out + (r0 + k) * n;
+        for (int64_t i = i0; i < i1; i++)
+          o[i] = m[i] + wq[i * SG];
+      }
     }
   }
   if (zt != g->scratch) free(zt);
