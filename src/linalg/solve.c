@@ -27,8 +27,10 @@ size_t jr_solve_scratch_bytes(jr_dtype dtype, int64_t n) {
         t = FMA(-ui[j], out[j], t);                                            \
       out[i] = t / ui[i];                                                      \
     }                                                                          \
-    for (int64_t i = 0; i < n; i++)                                            \
-      out[i] = mean[i] + out[i];                                               \
+    for (int64_t i = 0; i < n; i++) {                                          \
+      const T y = mean[i] + out[i];                                            \
+      out[i] = y == y ? y : jr_solve_nan_##X();                                \
+    }                                                                          \
   }
 JR_DEFINE_SOLVE_REF(f32, float, fmaf)
 JR_DEFINE_SOLVE_REF(f64, double, fma)

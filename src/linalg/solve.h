@@ -8,11 +8,13 @@
  *     t = z[r][i]
  *     t = fma(-U[i][j], w_j, t)   for j = n-1 down to i+1
  *     w_i = t / U[i][i]           (a division: no reciprocal)
- *   out[r][i] = mean_r[i] + w_i
+ *   out[r][i] = mean_r[i] + w_i   (a NaN stored as the default quiet NaN)
  *
  * (reference BLAS dtrsv's order for L^T x = b, with a fused step). */
 #ifndef JR_LINALG_SOLVE_H
 #define JR_LINALG_SOLVE_H
+
+#include <string.h>
 
 #include "internal.h"
 
@@ -21,6 +23,24 @@
 static inline int64_t jr_solve_row_off(int64_t n, int64_t i) {
   return i * n - i * (i - 1) / 2;
 }
+/* An output that is NaN is stored as the default quiet NaN of its dtype
+ * (0x7FC00000 / 0x7FF8000000000000): which NaN an operation passes on
+ * depends on its operand order, which the compiler chooses for the scalar
+ * fma and addition, so without this a NaN factor or mean could give other
+ * NaN bytes in ref than in a SIMD set. */
+static inline float jr_solve_nan_f32(void) {
+  const uint32_t b = 0x7FC00000u;
+  float v;
+  memcpy(&v, &b, sizeof v);
+  return v;
+}
+static inline double jr_solve_nan_f64(void) {
+  const uint64_t b = 0x7FF8000000000000ull;
+  double v;
+  memcpy(&v, &b, sizeof v);
+  return v;
+}
+
 /* Elements of the packed factor: n (n + 1) / 2. */
 static inline int64_t jr_solve_packed_size(int64_t n) {
   return jr_solve_row_off(n, n);

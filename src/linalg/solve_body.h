@@ -63,6 +63,7 @@ static int JR_F(solve)(const jr_solve_args *g) {
     zt = aligned_alloc(64,
                        (sizeof(T) * JR_SOLVE_CHUNK * (size_t)n + 63) / 64 * 64);
   if (!zt) return -1;
+  const T qnan = sizeof(T) == 4 ? (T)jr_solve_nan_f32() : (T)jr_solve_nan_f64();
   /* Rows of U per cache block: a block (at most about 256 KiB of U) is
    * reused by every group of the chunk before the next one is read. */
   int64_t rb = (int64_t)(256 * 1024 / sizeof(T)) / n / SR * SR;
@@ -109,6 +110,14 @@ static int JR_F(solve)(const jr_solve_args *g) {
           o[i] = m[i] + wq[i * SG];
       }
     }
+    /* NaN made the default quiet NaN: a contiguous scan (vectorized by the
+     * compiler), then a fix-up pass only if one was found */
+    TBITS nan = 0;
+    T *oc = out + r0 * n;
+    for (int64_t e = 0; e < cnt * n; e++)
+      nan |= (TBITS)(oc[e] != oc[e]);
+    for (int64_t e = 0; nan && e < cnt * n; e++)
+      if (oc[e] != oc[e]) oc[e] = qnan;
   }
   if (zt != g->scratch) free(zt);
   return 0;

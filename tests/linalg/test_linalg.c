@@ -697,6 +697,13 @@ static void solve_case(jr_dtype d, int64_t n, int64_t rows, int shared,
                               : isnan(((double *)oref)[k]);
     CHECK(nans == rows * n, "NaN factor: %d of %lld outputs NaN", nans,
           (long long)(rows * n));
+    /* the default quiet NaN, whatever the compiler's operand order */
+    const uint64_t q64 = 0x7FF8000000000000ull;
+    const uint32_t q32 = 0x7FC00000u;
+    CHECK(!memcmp(oref,
+                  d == JR_FLOAT32 ? (const void *)&q32 : (const void *)&q64,
+                  ts),
+          "NaN factor: the output is not the default quiet NaN");
   }
   free(ld);
   free(zd);
