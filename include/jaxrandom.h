@@ -46,6 +46,9 @@
  *   the previous value when the last such call returns. Other OpenBLAS
  *   users in the process run single-threaded meanwhile; results never
  *   depend on it. Sampling (jr_mvn_sample_rows) never calls OpenBLAS.
+ *   LAPACKE is loaded at the first such call (dlopen of liblapacke.so.3),
+ *   not at start-up; if it cannot be loaded, that call fails with
+ *   JR_E_LAPACK and everything else works.
  */
 #ifndef JAXRANDOM_H
 #define JAXRANDOM_H

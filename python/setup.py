@@ -3,11 +3,10 @@
 The C library is configured and built from the repository this directory
 lives in (or JAXRANDOM_SOURCE_DIR) into the build tree (target
 jaxrandom_static, no tests, no CLI), so the wheel needs no installed
-libjaxrandom. Its dependencies (LAPACKE, OpenBLAS, pthreads, libm) come from
-pkg-config, as for the C library itself.
+libjaxrandom. It links pthreads, libm and libdl; LAPACKE (for eigh and svd)
+is loaded by the library at first use, as for the C library itself.
 """
 import os
-import shlex
 import subprocess
 import sys
 
@@ -18,12 +17,6 @@ from setuptools.command.build_ext import build_ext
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.abspath(os.environ.get("JAXRANDOM_SOURCE_DIR",
                                         os.path.join(HERE, "..")))
-
-
-def pkg_config(*args):
-    out = subprocess.run(["pkg-config", *args], check=True,
-                         stdout=subprocess.PIPE, text=True).stdout
-    return shlex.split(out)
 
 
 class CMakeStaticBuild(build_ext):
@@ -48,7 +41,7 @@ class CMakeStaticBuild(build_ext):
                 incs.add(root)  # generated headers, if any
         if lib is None:
             sys.exit("jaxrandom: CMake built no libjaxrandom.a in " + build)
-        deps = pkg_config("--libs", "lapacke", "openblas")
+        deps = ["-ldl"]  # LAPACKE is loaded at first use (dlopen)
         for ext in self.extensions:
             ext.include_dirs[:0] = sorted(incs)
             ext.extra_objects.append(lib)

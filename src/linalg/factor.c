@@ -1,16 +1,15 @@
 /* Covariance factorizations: eigh and svd with LAPACKE, as JAX computes them
  * on CPU (the same routines, column-major, the same symmetrization and NaN
  * on failure, algorithm.md section 8.4); cholesky is the library's own
- * (chol.h). */
+ * (chol.h). LAPACKE is loaded at the first eigh/svd (lapack.h). */
 #include "linalg/factor.h"
 
-#include <cblas.h>
-#include <lapacke.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 
 #include "linalg/chol.h"
+#include "linalg/lapack.h"
 
 /* Column-major working copy a[i + j n] of the (symmetrized) covariance. The
  * symmetrization (x + x^T) / 2 is rounded in the factor's dtype, as XLA does;
@@ -80,14 +79,16 @@ JR_DEFINE_FACTOR(jr_factor_out_f64, double, sqrt)
     lapack_int info = 0, lwork = 0, liwork = 0;                                \
     T query = 0;                                                               \
     const char *routine = method == JR_EIGH ? #X "syevd" : #X "gesdd";         \
+    const jr_lapack *lp;                                                       \
+    jr_status lst = jr_lapack_get(method == JR_EIGH ? "eigh" : "svd", &lp);    \
+    if (lst != JR_OK) return lst;                                              \
     if (method == JR_EIGH) {                                                   \
       lwork = (lapack_int)(1 + 6 * n + 2 * n * n);                             \
       liwork = (lapack_int)(3 + 5 * n);                                        \
     } else if (method == JR_SVD) {                                             \
       lapack_int iq = 0;                                                       \
-      info =                                                                   \
-          LAPACKE_##X##gesdd_work(LAPACK_COL_MAJOR, 'A', ln, ln, NULL, ln,     \
-                                  NULL, NULL, ln, NULL, ln, &query, -1, &iq);  \
+      info = lp->X##gesdd_work(LAPACK_COL_MAJOR, 'A', ln, ln, NULL, ln, NULL,  \
+                               NULL, ln, NULL, ln, &query, -1, &iq);           \
       if (info < 0) return jr_lapack_status(routine, info);                    \
       lwork = (lapack_int)query;                                               \
       if (lwork < 1) lwork = 1;                                                \
@@ -107,11 +108,11 @@ JR_DEFINE_FACTOR(jr_factor_out_f64, double, sqrt)
     T *w = a + nn, *u = w + n, *vt = u + nn, *work = vt + nn;                  \
     jr_load_##X(n, cov, method != JR_SVD, a);                                  \
     if (method == JR_EIGH)                                                     \
-      info = LAPACKE_##X##syevd_work(LAPACK_COL_MAJOR, 'V', 'L', ln, a, ln, w, \
-                                     work, lwork, iwork, liwork);              \
+      info = lp->X##syevd_work(LAPACK_COL_MAJOR, 'V', 'L', ln, a, ln, w, work, \
+                               lwork, iwork, liwork);                          \
     else                                                                       \
-      info = LAPACKE_##X##gesdd_work(LAPACK_COL_MAJOR, 'A', ln, ln, a, ln, w,  \
-                                     u, ln, vt, ln, work, lwork, iwork);       \
+      info = lp->X##gesdd_work(LAPACK_COL_MAJOR, 'A', ln, ln, a, ln, w, u, ln, \
+                               vt, ln, work, lwork, iwork);                    \
     jr_status st = JR_OK;                                                      \
     if (info < 0) {                                                            \
       st = jr_lapack_status(routine, info);                                    \
@@ -154,6 +155,9 @@ jr_status jr_linalg_eig_range(int64_t n, const double *cov, double *w_min,
                    "covariance of size %lld x %lld: LAPACK "
                    "supports n <= %d",
                    (long long)n, (long long)n, JR_LINALG_MAX_N);
+  const jr_lapack *lp;
+  jr_status lst = jr_lapack_get("validation (check_valid)", &lp);
+  if (lst != JR_OK) return lst;
   const size_t nn = (size_t)n * (size_t)n;
   /* dsyevd 'N' needs 2n + 1 and 1 (JAX's sizes for no eigenvectors) */
   double *a = malloc(sizeof *a * (nn + (size_t)n + 2 * (size_t)n + 1));
@@ -165,9 +169,9 @@ jr_status jr_linalg_eig_range(int64_t n, const double *cov, double *w_min,
                    (long long)n, (long long)n);
   double *w = a + nn, *work = w + n;
   jr_load_d(n, cov, 1, a);
-  lapack_int info = LAPACKE_dsyevd_work(
-      LAPACK_COL_MAJOR, 'N', 'L', (lapack_int)n, a, (lapack_int)n, w, work,
-      (lapack_int)(2 * n + 1), iwork, 1);
+  lapack_int info = lp->dsyevd_work(LAPACK_COL_MAJOR, 'N', 'L', (lapack_int)n,
+                                    a, (lapack_int)n, w, work,
+                                    (lapack_int)(2 * n + 1), iwork, 1);
   jr_status st = JR_OK;
   if (info < 0)
     st = jr_lapack_status("dsyevd", info);
@@ -185,22 +189,28 @@ jr_status jr_linalg_eig_range(int64_t n, const double *cov, double *w_min,
 }
 
 /* OpenBLAS's thread count is process-wide (0.3.21 has no per-call setting):
- * pin it to 1 while any factorization runs, restore it after the last. */
+ * pin it to 1 while any factorization runs, restore it after the last.
+ * Entering loads LAPACKE (lapack.h); when it cannot be loaded there is
+ * nothing to pin, and the factorization reports why. */
 static pthread_mutex_t jr_blas_lock = PTHREAD_MUTEX_INITIALIZER;
 static int jr_blas_users, jr_blas_saved;
 
 void jr_blas_enter(void) {
+  const jr_lapack *lp;
+  if (jr_lapack_get("eigh/svd", &lp) != JR_OK || !lp->set_num_threads) return;
   pthread_mutex_lock(&jr_blas_lock);
   if (jr_blas_users++ == 0) {
-    jr_blas_saved = openblas_get_num_threads();
-    if (jr_blas_saved != 1) openblas_set_num_threads(1);
+    jr_blas_saved = lp->get_num_threads();
+    if (jr_blas_saved != 1) lp->set_num_threads(1);
   }
   pthread_mutex_unlock(&jr_blas_lock);
 }
 
 void jr_blas_leave(void) {
+  const jr_lapack *lp;
+  if (jr_lapack_get("eigh/svd", &lp) != JR_OK || !lp->set_num_threads) return;
   pthread_mutex_lock(&jr_blas_lock);
   if (--jr_blas_users == 0 && jr_blas_saved != 1)
-    openblas_set_num_threads(jr_blas_saved);
+    lp->set_num_threads(jr_blas_saved);
   pthread_mutex_unlock(&jr_blas_lock);
 }

@@ -3,12 +3,13 @@
  * log-determinant, the numerical rank and the extreme eigenvalues (or
  * singular values), and the entropy of the normal distribution. */
 #include <float.h>
-#include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
 
 #include "internal.h"
 #include "linalg/chol.h"
+#include "linalg/factor.h"
+#include "linalg/lapack.h"
 #include "mvn/array_view.h"
 
 #define JR_LOG_2PI 1.8378770664093454836
@@ -87,22 +88,29 @@ jr_status jr_cov_describe(const jr_array *cov, int64_t index, jr_method method,
   } else if (!finite) {
     logdet = NAN;
   } else {
+    const jr_lapack *lp;
+    if ((st = jr_lapack_get("describe", &lp)) != JR_OK) {
+      free(a);
+      return st;
+    }
     lapack_int r;
+    jr_blas_enter();         /* one OpenBLAS thread, as every factorization */
     if (method == JR_EIGH) { /* the symmetrized matrix, as the Cholesky */
       for (int64_t i = 0; i < n; i++)
         for (int64_t j = 0; j < i; j++) {
           const double s = (a[i * n + j] + a[j * n + i]) / 2.0;
           a[i * n + j] = a[j * n + i] = s;
         }
-      r = n ? LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'L', (lapack_int)n, a,
-                             (lapack_int)n, w)
+      r = n ? lp->dsyevd(LAPACK_ROW_MAJOR, 'N', 'L', (lapack_int)n, a,
+                         (lapack_int)n, w)
             : 0; /* ascending */
     } else {
-      r = n ? LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'N', (lapack_int)n,
-                             (lapack_int)n, a, (lapack_int)n, w, NULL,
-                             (lapack_int)n, NULL, (lapack_int)n)
+      r = n ? lp->dgesdd(LAPACK_ROW_MAJOR, 'N', (lapack_int)n, (lapack_int)n, a,
+                         (lapack_int)n, w, NULL, (lapack_int)n, NULL,
+                         (lapack_int)n)
             : 0; /* descending */
     }
+    jr_blas_leave();
     if (r != 0) {
       free(a);
       return jr_fail(JR_E_LAPACK, "describe: LAPACK %s failed (info %d)",
