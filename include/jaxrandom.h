@@ -512,14 +512,19 @@ JR_API jr_status jr_mvn_density_eval(const jr_mvn_density *density,
  * rows [row_begin, row_end) (row_end = -1: to the last) sampled by
  * jr_mvn_sample_rows, whose samples are mean + F z by the product of every
  * jr_mvn (acc = +0, acc = fma(F_ij, z_j, acc) for j in order, then
- * mean_i + acc), z = jr_normal(key, ..., dtype) as multivariate_normal's:
+ * mean_i + acc) for scale_tril and diag, and mean + L_P^-T z by a
+ * triangular solve for precision, z = jr_normal(key, ..., dtype) as
+ * multivariate_normal's:
  *   JR_COV_SCALE_TRIL (..., n, n): F = tril(L) (the upper triangle is
  *     ignored, as jnp.tril), rounded to P: the bytes of the cholesky path
  *     whenever L is the factor it computes (jr_mvn_factor);
  *   JR_COV_DIAG (..., n): F = diag(sqrt(v)) rounded to P (no factorization);
- *   JR_COV_PRECISION (..., n, n): F = L_P^-T for L_P = jr_chol of P in
- *     double, L_P^-1 by forward substitution in double in a fixed order,
- *     rounded once to P (jr_mvn_factor returns it);
+ *   JR_COV_PRECISION (..., n, n): L_P = jr_chol of P in double, rounded
+ *     once to P; samples mean + w with L_P^T w = z by back substitution in
+ *     the result dtype: for i = n-1 down to 0, t = z_i, t = fma(-L_P[j][i],
+ *     w_j, t) for j = n-1 down to i+1, w_i = t / L_P[i][i] (no inverse is
+ *     formed; jr_mvn_factor returns F = L_P^-T column by column as that
+ *     solve gives it for z = e_c);
  *   JR_COV_FULL: jr_mvn_create_rows with JR_CHOLESKY.
  * P is promote_dtypes_inexact(mean, param) (float32 or float64; half:
  * JR_E_BAD_DTYPE), the result dtype and shape as jr_mvn_create's with param

@@ -121,12 +121,16 @@
   X(product, int, (const struct jr_product_args *args))                        \
   /* The product for n <= JR_XFORM_SMALL_MAX over rows that each have their    \
    * own factor (transposed, padded; transform.h): the same definition. */     \
-  X(product_small, void, (const struct jr_transform_block *block))
+  X(product_small, void, (const struct jr_transform_block *block))             \
+  /* mean + U^-1 z for U = L^T, L lower (the precision form): jr_solve for     \
+   * one dtype (solve.h): 0, or -1 when out of memory. */                      \
+  X(solve, int, (const struct jr_solve_args *args))
 
 /* The argument blocks of the linear-algebra entries (linalg/product.h,
  * linalg/transform.h include this header through internal.h). */
 struct jr_product_args;
 struct jr_transform_block;
+struct jr_solve_args; /* linalg/solve.h */
 
 /* One pointer type per entry: jr_kernel_<name>. */
 #define JR_KERNEL_TYPEDEF_(name, ret, params)                                  \

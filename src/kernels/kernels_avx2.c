@@ -309,6 +309,7 @@ static inline vf expand_f(const float *list, unsigned mask, vf other) {
 #define k_chol_batch_f32 jr_avx2_chol_batch_f32
 #define k_chol_batch_f64 jr_avx2_chol_batch_f64
 #define k_product jr_avx2_product
+#define k_solve jr_avx2_solve
 #define k_product_small jr_transform_rows_avx2
 
 #define JR_KERNEL_IMPL(name) k_##name

@@ -266,6 +266,7 @@ static inline vd expand_d(const double *list, unsigned mask, vd other) {
 #define k_chol_batch_f32 jr_avx512_chol_batch_f32
 #define k_chol_batch_f64 jr_avx512_chol_batch_f64
 #define k_product jr_avx512_product
+#define k_solve jr_avx512_solve
 #define k_product_small jr_transform_rows_avx2
 
 #define JR_KERNEL_IMPL(name) k_##name

@@ -224,6 +224,7 @@ static void ref_uniform_bf16(jr_key key, uint64_t start, size_t n, float lo,
 #define ref_chol_batch_f32 jr_chol_batch_ref_f32
 #define ref_chol_batch_f64 jr_chol_batch_ref_f64
 #define ref_product jr_product_ref
+#define ref_solve jr_solve_ref
 #define ref_product_small jr_transform_rows
 
 #define JR_KERNEL_IMPL(name) ref_##name

@@ -469,6 +469,68 @@ static int sc_product_small(const jr_kernels *r, const jr_kernels *k,
          jr_sc_small(r, k, JR_FLOAT64, 16, &s, JR_SC_TINY64);
 }
 
+/* The triangular solve: a lower factor with a diagonal in [1, 2), rows
+ * that fill and that do not fill a vector group and a chunk, one mean per
+ * row or one for all. */
+#define JR_DEFINE_SC_SOLVE(X, T)                                               \
+  static int jr_sc_solve_##X(const jr_kernels *r, const jr_kernels *k,         \
+                             jr_dtype d, int64_t n, int64_t rows, int64_t ms,  \
+                             uint64_t *s) {                                    \
+    T *l = malloc(sizeof *l * (size_t)(n * n));                                \
+    T *packed = malloc(sizeof *packed * (size_t)jr_solve_packed_size(n));      \
+    T *z = malloc(sizeof *z * (size_t)(rows * n));                             \
+    T *m = malloc(sizeof *m * (size_t)(rows * n));                             \
+    T *oa = malloc(sizeof *oa * (size_t)(rows * n));                           \
+    T *ob = malloc(sizeof *ob * (size_t)(rows * n));                           \
+    int same = 0;                                                              \
+    if (l && packed && z && m && oa && ob) {                                   \
+      for (int64_t i = 0; i < n; i++)                                          \
+        for (int64_t j = 0; j < n; j++)                                        \
+          l[i * n + j] = j < i    ? (T)jr_sc_rand(s)                           \
+                         : j == i ? (T)(1.5 + 0.5 * jr_sc_rand(s))             \
+                                  : (T)0;                                      \
+      for (int64_t e = 0; e < rows * n; e++) {                                 \
+        z[e] = (T)jr_sc_rand(s);                                               \
+        m[e] = (T)jr_sc_rand(s);                                               \
+      }                                                                        \
+      jr_solve_pack(d, n, l, n, packed);                                       \
+      jr_solve_args g = {.dtype = d,                                           \
+                         .n = n,                                               \
+                         .rows = rows,                                         \
+                         .packed = packed,                                     \
+                         .z = z,                                               \
+                         .mean = m,                                            \
+                         .mean_stride = ms,                                    \
+                         .out = oa};                                           \
+      r->solve(&g);                                                            \
+      g.out = ob;                                                              \
+      same = k->solve(&g) == 0 &&                                              \
+             memcmp(oa, ob, sizeof *oa * (size_t)(rows * n)) == 0;             \
+    }                                                                          \
+    free(l);                                                                   \
+    free(packed);                                                              \
+    free(z);                                                                   \
+    free(m);                                                                   \
+    free(oa);                                                                  \
+    free(ob);                                                                  \
+    return same;                                                               \
+  }
+JR_DEFINE_SC_SOLVE(f32, float)
+JR_DEFINE_SC_SOLVE(f64, double)
+static int sc_solve(const jr_kernels *r, const jr_kernels *k, const sc_in *in) {
+  (void)in;
+  uint64_t s = 0x369DEA0F31A53F85ull;
+  static const int64_t sn[] = {1, 5, 17, 40};
+  int ok = 1;
+  for (int c = 0; c < 4; c++) {
+    ok &= jr_sc_solve_f32(r, k, JR_FLOAT32, sn[c], 70, sn[c], &s);
+    ok &= jr_sc_solve_f64(r, k, JR_FLOAT64, sn[c], 70, 0, &s);
+    ok &= jr_sc_solve_f32(r, k, JR_FLOAT32, sn[c], 3, 0, &s);
+    ok &= jr_sc_solve_f64(r, k, JR_FLOAT64, sn[c], 3, sn[c], &s);
+  }
+  return ok;
+}
+
 /* ---- the driver */
 
 const char *jr_kernels_self_check_failure(const jr_kernels *k) {

@@ -1,4 +1,5 @@
-/* The own linear algebra (gemm_body.h, chol_body.h, product_body.h) with AVX2 +
+/* The own linear algebra (gemm_body.h, chol_body.h, product_body.h,
+ * solve_body.h) with AVX2 +
  * FMA; this file only is compiled with -mavx2 -mfma. Register tile 6 x 2
  * vectors (12 of the 16 ymm registers hold sums). */
 #include <immintrin.h>
@@ -25,6 +26,10 @@
 #define MC 96
 #define NC 256
 #define NB 16
+/* the triangular solve's register tile (the fastest of those tried:
+ * docs/performance.md): SR rows of U by SNV vectors of samples */
+#define SR 3
+#define SNV 4
 #define KCP JR_PRODUCT_KC
 #define MCP JR_PRODUCT_MC
 #define PW JR_PRODUCT_PANEL_F64
@@ -53,6 +58,7 @@
 
 #include "linalg/chol_body.h"
 #include "linalg/product_body.h"
+#include "linalg/solve_body.h"
 #undef JR_F
 #undef T
 #undef V
@@ -105,6 +111,7 @@
 
 #include "linalg/chol_body.h"
 #include "linalg/product_body.h"
+#include "linalg/solve_body.h"
 
 /* This set's entries of the kernel table (the table is kernels_avx2.c's). */
 JR_DEFINE_LINALG_SET(avx2)

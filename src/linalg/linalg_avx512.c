@@ -1,4 +1,5 @@
-/* The own linear algebra (gemm_body.h, chol_body.h, product_body.h) with
+/* The own linear algebra (gemm_body.h, chol_body.h, product_body.h,
+ * solve_body.h) with
  * AVX-512 (F, DQ, VL); this file only is compiled with -mavx512f -mavx512dq
  * -mavx512vl -mfma (or, in the test-only emulated build, against SIMDe with
  * -mavx2 -mfma). Register tile 12 x 2 vectors (24 of the 32 zmm registers hold
@@ -47,6 +48,10 @@ static inline __m512 jr_emu_i32gather_ps(__m512i ix, const void *base,
 #define MC 96
 #define NC 256
 #define NB 16
+/* the triangular solve's register tile (the fastest of those tried:
+ * docs/performance.md): SR rows of U by SNV vectors of samples */
+#define SR 6
+#define SNV 4
 #define KCP JR_PRODUCT_KC
 #define MCP JR_PRODUCT_MC
 #define PW JR_PRODUCT_PANEL_F64
@@ -75,6 +80,7 @@ static inline __m512 jr_emu_i32gather_ps(__m512i ix, const void *base,
 
 #include "linalg/chol_body.h"
 #include "linalg/product_body.h"
+#include "linalg/solve_body.h"
 #undef JR_F
 #undef T
 #undef V
@@ -127,6 +133,7 @@ static inline __m512 jr_emu_i32gather_ps(__m512i ix, const void *base,
 
 #include "linalg/chol_body.h"
 #include "linalg/product_body.h"
+#include "linalg/solve_body.h"
 
 /* This set's entries of the kernel table (the table is kernels_avx512.c's). */
 JR_DEFINE_LINALG_SET(avx512)

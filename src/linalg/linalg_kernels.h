@@ -1,6 +1,6 @@
 /* The own linear algebra's entries of the one kernel table
  * (kernels/kernel_list.h: chol_f32, chol_f64, chol_batch_f32/_f64, product,
- * product_small): the external names each SIMD set's file defines and
+ * product_small, solve): the external names each SIMD set's file defines and
  * kernels_<isa>.c puts in its table, and the scalar pieces every set shares.
  * The ref set's entries are the scalar definitions (chol.h, product.h,
  * transform.h). Selection and the self-check are the table's
@@ -10,6 +10,7 @@
 
 #include "linalg/fpenv.h"
 #include "linalg/product.h"
+#include "linalg/solve.h"
 #include "linalg/transform.h"
 
 #define JR_DECLARE_LINALG_SET(isa)                                             \
@@ -19,7 +20,8 @@
                                  float *f, int64_t *info, int colmajor);       \
   void jr_##isa##_chol_batch_f64(int64_t n, int64_t count, const double *cov,  \
                                  double *f, int64_t *info, int colmajor);      \
-  int jr_##isa##_product(const jr_product_args *args);
+  int jr_##isa##_product(const jr_product_args *args);                         \
+  int jr_##isa##_solve(const jr_solve_args *args);
 #if defined(JR_HAVE_AVX2)
 JR_DECLARE_LINALG_SET(avx2)
 #endif
@@ -64,6 +66,10 @@ JR_DECLARE_LINALG_SET(avx512)
                                          : jr_product_f64_##isa(a);            \
     jr_fpenv_flush_end(fp);                                                    \
     return r;                                                                  \
+  }                                                                            \
+  int jr_##isa##_solve(const jr_solve_args *a) {                               \
+    return a->dtype == JR_FLOAT32 ? jr_solve_f32_##isa(a)                      \
+                                  : jr_solve_f64_##isa(a);                     \
   }
 
 /* Shared by every set: the scalar pieces of the definitions. */

@@ -169,7 +169,7 @@ static jr_status jr_factor_all(void *user, jr_mvn_factoring *f) {
 /* The means in R and the factors of the mean and cov batch elements m's rows
  * use (m->uses), validated as ctx asks; the factors by fn. */
 static jr_status jr_mvn_build(const jr_ctx *ctx, const jr_array *mean,
-                              const jr_array *cov, jr_mvn *m,
+                              const jr_array *cov, jr_mvn *m, int solve,
                               jr_mvn_factor_fn fn, void *user) {
   const jr_mvn_plan *p = &m->plan;
   const int64_t n = p->n, nn = n * n; /* n <= JR_LINALG_MAX_N below */
@@ -187,7 +187,9 @@ static jr_status jr_mvn_build(const jr_ctx *ctx, const jr_array *mean,
                    "multivariate_normal: n = %lld; LAPACK "
                    "factorizations support n <= %d",
                    (long long)n, JR_LINALG_MAX_N);
-  if ((st = jr_factor_layout_init(&lay, p->method, R, n)) != JR_OK) return st;
+  if ((st = solve ? jr_factor_layout_init_solve(&lay, p->method, R, n)
+                  : jr_factor_layout_init(&lay, p->method, R, n)) != JR_OK)
+    return st;
   /* Sizes of data the caller passed in, so bounded by real memory. */
   if (!jr_mul_i64(u->mcount, n, &mean_elems))
     return jr_fail(JR_E_SIZE_OVERFLOW, "multivariate_normal: factor storage "
@@ -234,8 +236,9 @@ done:
 static jr_status jr_mvn_create_planned(const jr_ctx *ctx, const jr_mvn_plan *p,
                                        const jr_array *mean,
                                        const jr_array *cov, int64_t row_lo,
-                                       int64_t row_hi, jr_mvn_factor_fn fn,
-                                       void *user, jr_mvn **out) {
+                                       int64_t row_hi, int solve,
+                                       jr_mvn_factor_fn fn, void *user,
+                                       jr_mvn **out) {
   jr_mvn *m = calloc(1, sizeof *m);
   if (!m) return jr_fail(JR_E_OUT_OF_MEMORY, "jr_mvn_create: out of memory");
   m->plan = *p;
@@ -248,7 +251,7 @@ static jr_status jr_mvn_create_planned(const jr_ctx *ctx, const jr_mvn_plan *p,
   const int blas = p->method != JR_CHOLESKY || ctx->check != JR_CHECK_IGNORE;
   if (st == JR_OK) {
     if (blas) jr_blas_enter();
-    st = jr_mvn_build(ctx, mean, cov, m, fn, user);
+    st = jr_mvn_build(ctx, mean, cov, m, solve, fn, user);
     if (blas) jr_blas_leave();
   }
   if (st != JR_OK) {
@@ -277,12 +280,11 @@ jr_status jr_mvn_create_rows(const jr_ctx *ctx, const jr_array *mean,
                                  NULL, out);
 }
 
-jr_status jr_mvn_create_rows_with(const jr_ctx *ctx, const jr_array *mean,
-                                  const jr_array *cov, int shape_ndim,
-                                  const int64_t *shape, jr_dtype dtype,
-                                  jr_method method, int64_t row_begin,
-                                  int64_t row_end, jr_mvn_factor_fn fn,
-                                  void *user, jr_mvn **out) {
+static jr_status
+jr_mvn_create_any(const jr_ctx *ctx, const jr_array *mean, const jr_array *cov,
+                  int shape_ndim, const int64_t *shape, jr_dtype dtype,
+                  jr_method method, int64_t row_begin, int64_t row_end,
+                  int solve, jr_mvn_factor_fn fn, void *user, jr_mvn **out) {
   jr_status st;
   jr_mvn_plan p;
   if (!out) return jr_fail(JR_E_NULL_POINTER, "jr_mvn_create: out is NULL");
@@ -298,8 +300,28 @@ jr_status jr_mvn_create_rows_with(const jr_ctx *ctx, const jr_array *mean,
                    "jr_mvn_create_rows: rows [%lld, %lld) are "
                    "not a range inside [0, %lld)",
                    (long long)row_begin, (long long)row_end, (long long)p.rows);
-  return jr_mvn_create_planned(ctx, &p, mean, cov, row_begin, row_end, fn, user,
-                               out);
+  return jr_mvn_create_planned(ctx, &p, mean, cov, row_begin, row_end, solve,
+                               fn, user, out);
+}
+
+jr_status jr_mvn_create_rows_with(const jr_ctx *ctx, const jr_array *mean,
+                                  const jr_array *cov, int shape_ndim,
+                                  const int64_t *shape, jr_dtype dtype,
+                                  jr_method method, int64_t row_begin,
+                                  int64_t row_end, jr_mvn_factor_fn fn,
+                                  void *user, jr_mvn **out) {
+  return jr_mvn_create_any(ctx, mean, cov, shape_ndim, shape, dtype, method,
+                           row_begin, row_end, 0, fn, user, out);
+}
+
+jr_status jr_mvn_create_rows_solve(const jr_ctx *ctx, const jr_array *mean,
+                                   const jr_array *cov, int shape_ndim,
+                                   const int64_t *shape, jr_dtype dtype,
+                                   jr_method method, int64_t row_begin,
+                                   int64_t row_end, jr_mvn_factor_fn fn,
+                                   void *user, jr_mvn **out) {
+  return jr_mvn_create_any(ctx, mean, cov, shape_ndim, shape, dtype, method,
+                           row_begin, row_end, 1, fn, user, out);
 }
 
 jr_status jr_mvn_describe(const jr_mvn *mvn, jr_dtype *dtype, int *ndim,
@@ -436,8 +458,8 @@ jr_status jr_multivariate_normal(const jr_ctx *ctx, jr_key key,
       jr_oneshot_applies(ctx, &p, mean, cov))
     return jr_mvn_oneshot(ctx, key, &p, &lay, mean, cov, out->data);
   jr_mvn *m = NULL;
-  if ((st = jr_mvn_create_planned(ctx, &p, mean, cov, 0, p.rows, jr_factor_all,
-                                  NULL, &m)) != JR_OK)
+  if ((st = jr_mvn_create_planned(ctx, &p, mean, cov, 0, p.rows, 0,
+                                  jr_factor_all, NULL, &m)) != JR_OK)
     return st;
   st = jr_mvn_sample_rows(m, ctx, key, 0, p.rows, out->data);
   jr_mvn_free(m);

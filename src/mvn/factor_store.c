@@ -3,6 +3,7 @@
  * how a stored factor is laid out. */
 #include "mvn/factor_store.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "linalg/chol.h"
@@ -16,6 +17,7 @@ jr_status jr_factor_layout_init(jr_factor_layout *lay, jr_method method,
   lay->n = n;
   lay->exact = n <= JR_XFORM_SMALL_MAX;
   lay->lower = method == JR_CHOLESKY;
+  lay->solve = 0;
   /* exact: transposed, each column padded to whole 256-bit vectors; else
    * jr_product_pack's panels (n <= JR_LINALG_MAX_N, checked by the callers
    * that store factors, keeps their size far from overflow) */
@@ -26,6 +28,18 @@ jr_status jr_factor_layout_init(jr_factor_layout *lay, jr_method method,
   if (!lay->exact) elems = jr_product_packed_size(R, n, lay->lower);
   lay->elems = elems;
   lay->bytes = (size_t)elems * jr_dtype_size(R);
+  return JR_OK;
+}
+
+jr_status jr_factor_layout_init_solve(jr_factor_layout *lay, jr_method method,
+                                      jr_dtype R, int64_t n) {
+  jr_status st = jr_factor_layout_init(lay, method, R, n);
+  if (st != JR_OK) return st;
+  /* n (n + 1) / 2 <= n^2, which fitted */
+  lay->exact = lay->lower = 0;
+  lay->solve = 1;
+  lay->elems = jr_solve_packed_size(n);
+  lay->bytes = (size_t)lay->elems * jr_dtype_size(R);
   return JR_OK;
 }
 
@@ -98,7 +112,9 @@ static void jr_factor_put(const jr_factor_layout *lay, jr_dtype P,
       work[k] = ((const float *)f)[k];
     fr = work;
   }
-  if (lay->exact)
+  if (lay->solve)
+    jr_solve_pack(R, n, fr, n, dst);
+  else if (lay->exact)
     jr_xform_transpose(R, n, fr, dst);
   else
     jr_product_pack(R, n, lay->lower, fr, n, dst);
@@ -124,7 +140,7 @@ jr_status jr_factors_compute(const jr_factors *s, int64_t k, const void *cov,
 }
 
 int jr_factors_chunk_pays(const jr_factor_layout *lay) {
-  return lay->method == JR_CHOLESKY && lay->n >= 1 &&
+  return lay->method == JR_CHOLESKY && !lay->solve && lay->n >= 1 &&
          lay->n <= JR_CHOL_BATCH_MAX;
 }
 
@@ -166,8 +182,37 @@ static double jr_elem(jr_dtype d, const void *p, int64_t k) {
                          : ((const double *)p)[k];
 }
 
+/* The solve layout's F: column c by the scalar definition (jr_solve_ref's
+ * order) with z = e_c, mean = +0, in R; out holds the w solved so far. */
+static void jr_solve_columns(const jr_factor_layout *lay, const void *u,
+                             double *out) {
+  const int64_t n = lay->n;
+  const int f32 = lay->dtype == JR_FLOAT32;
+  for (int64_t c = 0; c < n; c++)
+    for (int64_t i = n - 1; i >= 0; i--) {
+      const int64_t o = jr_solve_row_off(n, i) - i; /* U_ij at o + j */
+      double t = i == c ? 1.0 : 0.0, d;
+      for (int64_t j = n - 1; j > i; j--) {
+        const double w = out[j * n + c];
+        t = f32 ? (double)fmaf(-((const float *)u)[o + j], (float)w, (float)t)
+                : fma(-((const double *)u)[o + j], w, t);
+      }
+      if (f32) {
+        const float x = (float)t / ((const float *)u)[o + i];
+        d = (double)(0.0f + x);
+      } else {
+        d = 0.0 + t / ((const double *)u)[o + i];
+      }
+      out[i * n + c] = d;
+    }
+}
+
 void jr_factors_get(const jr_factors *s, int64_t k, double *out) {
   const jr_factor_layout *lay = &s->lay;
+  if (lay->solve) {
+    jr_solve_columns(lay, jr_factors_slot(s, k), out);
+    return;
+  }
   const int64_t n = lay->n, np = jr_xform_pad(lay->dtype, n);
   const int64_t pw =
       lay->dtype == JR_FLOAT32 ? JR_PRODUCT_PANEL_F32 : JR_PRODUCT_PANEL_F64;
@@ -201,6 +246,11 @@ jr_status jr_product_init(jr_mvn_product *x, const jr_factor_layout *lay,
                           const jr_kernels *kern) {
   x->lay = *lay;
   x->kern = kern;
+  if (lay->solve) { /* whole chunks keep the solve's lanes busy */
+    x->rows_hint = JR_SOLVE_CHUNK;
+    x->scratch_bytes = jr_solve_scratch_bytes(lay->dtype, lay->n);
+    return JR_OK;
+  }
   /* jr_product's z blocks: whole ones keep its register tiles full */
   x->rows_hint = lay->exact ? 0 : JR_PRODUCT_MC;
   x->scratch_bytes =
@@ -242,6 +292,19 @@ void jr_product_run(const jr_mvn_product *x, const jr_product_block *b) {
   for (int64_t a = 0, e; a < b->rows; a = e) {
     int64_t ms = 0;
     e = b->shared ? b->rows : jr_run_end(b, a, rbytes, n, &ms);
+    if (x->lay.solve) {
+      const jr_solve_args g = {.dtype = R,
+                               .n = n,
+                               .rows = e - a,
+                               .packed = b->factor[a],
+                               .z = (const char *)b->z + (size_t)a * rbytes,
+                               .mean = b->mean[a],
+                               .mean_stride = ms,
+                               .out = (char *)b->out + (size_t)a * rbytes,
+                               .scratch = b->scratch};
+      (void)x->kern->solve(&g); /* with its scratch, it cannot fail */
+      continue;
+    }
     const jr_product_args g = {.dtype = R,
                                .n = n,
                                .lower = x->lay.lower,

@@ -9,7 +9,10 @@
  *  - n <= JR_XFORM_SMALL_MAX ("exact"): transposed and padded for the
  *    per-row-factor small product (jr_xform_transpose, linalg/transform.h);
  *  - larger n: jr_product_pack's panels (lower triangle only for cholesky),
- *    for jr_product. */
+ *    for jr_product.
+ * Except the precision form's ("solve"): for every n its lower factor L as
+ * jr_solve_pack packs it, and rows are mean + L^-T z by the triangular
+ * solve (linalg/solve.h), not by the product. */
 #ifndef JR_MVN_FACTOR_STORE_H
 #define JR_MVN_FACTOR_STORE_H
 
@@ -23,6 +26,7 @@ typedef struct jr_factor_layout {
   int64_t n;
   int exact;     /* n <= JR_XFORM_SMALL_MAX: the small product's layout */
   int lower;     /* cholesky: only the lower triangle is stored (n > 16) */
+  int solve;     /* jr_solve_pack of a lower L: rows are mean + L^-T z */
   int64_t elems; /* elements per stored factor */
   size_t bytes;  /* bytes per stored factor */
 } jr_factor_layout;
@@ -31,6 +35,10 @@ typedef struct jr_factor_layout {
  * JR_E_SIZE_OVERFLOW if a factor's size does not fit. */
 jr_status jr_factor_layout_init(jr_factor_layout *lay, jr_method method,
                                 jr_dtype R, int64_t n);
+/* The solve layout (lay->solve; method is kept for the plan's messages
+ * only: its factors are stored, never computed, by jr_factors_store). */
+jr_status jr_factor_layout_init_solve(jr_factor_layout *lay, jr_method method,
+                                      jr_dtype R, int64_t n);
 
 /* `count` factors in one layout. */
 typedef struct jr_factors {
@@ -76,10 +84,11 @@ jr_status jr_factors_compute(const jr_factors *s, int64_t k, const void *cov,
                              jr_factor_scratch *w, int *failed);
 
 /* A given factor f (n x n row-major in P, float32/float64; +0 where the
- * factor is zero, the upper triangle for cholesky's layout) into slot k, as
+ * factor is zero, the upper triangle for cholesky's layout; the solve
+ * layout's lower L, whose upper triangle is not read) into slot k, as
  * jr_factors_compute stores a computed one. work: n^2 doubles. */
-void jr_factors_store(const jr_factors *s, int64_t k, jr_dtype P,
-                      const void *f, double *work);
+void jr_factors_store(const jr_factors *s, int64_t k, jr_dtype P, const void *f,
+                      double *work);
 
 /* Factors of cnt <= w->chunk contiguous covariances into slots [k, k + cnt):
  * the same bytes as jr_factors_compute per matrix; the small Cholesky runs
@@ -90,12 +99,15 @@ jr_status jr_factors_compute_chunk(const jr_factors *s, int64_t k, int64_t cnt,
 /* 1 if jr_factors_compute_chunk is faster than one matrix at a time. */
 int jr_factors_chunk_pays(const jr_factor_layout *lay);
 
-/* Factor k as n x n row-major doubles (exact: R widens to double). */
+/* Factor k as n x n row-major doubles (exact: R widens to double). The
+ * solve layout's F = L^-T: column c is the solve's mean + w for z = e_c and
+ * mean = +0, in R (so exactly the samples' operations, not their bytes). */
 void jr_factors_get(const jr_factors *s, int64_t k, double *out);
 /* 1 if factor k holds a NaN. */
 int jr_factors_has_nan(const jr_factors *s, int64_t k);
 
-/* ---- the product out = mean + F z over a block of rows */
+/* ---- the product out = mean + F z over a block of rows (the solve layout:
+ * out = mean + L^-T z by jr_solve's kernel) */
 
 /* How a sampler must cut rows into blocks and what it gives each worker. */
 typedef struct jr_mvn_product {

@@ -26,6 +26,17 @@ jr_status jr_mvn_create_rows_with(const jr_ctx *ctx, const jr_array *mean,
                                   int64_t row_end, jr_mvn_factor_fn fn,
                                   void *user, jr_mvn **out);
 
+/* jr_mvn_create_rows_with whose slots hold a lower factor L (stored by fn
+ * with jr_mvn_factoring_store; the upper triangle is not read) and whose
+ * rows are mean + L^-T z by the triangular solve (linalg/solve.h): the
+ * precision form. method only names the plan's method in messages. */
+jr_status jr_mvn_create_rows_solve(const jr_ctx *ctx, const jr_array *mean,
+                                   const jr_array *cov, int shape_ndim,
+                                   const int64_t *shape, jr_dtype dtype,
+                                   jr_method method, int64_t row_begin,
+                                   int64_t row_end, jr_mvn_factor_fn fn,
+                                   void *user, jr_mvn **out);
+
 /* The covariances the rows use: batch elements [*first, *first + *count),
  * those with used[ci - first] set (used NULL: all). */
 void jr_mvn_factoring_uses(const jr_mvn_factoring *f, int64_t *first,

@@ -1,7 +1,9 @@
 /* Sampling from other parameterizations of the covariance (jr_mvn_create_form):
  * a given lower factor (scale_tril), variances (diag) or a precision matrix.
- * Each puts a factor F into jr_mvn's slots through the factoring hook, so
- * samples are mean + F z by the one product of every jr_mvn (factor_store.h).
+ * Each puts a factor into jr_mvn's slots through the factoring hook: F for
+ * scale_tril and diag, so samples are mean + F z by the one product of every
+ * jr_mvn (factor_store.h); precision's Cholesky factor L_P, so samples are
+ * mean + L_P^-T z by the triangular solve (linalg/solve.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -106,31 +108,8 @@ static jr_status jr_check_prec(jr_report *r, int64_t ci, int64_t n,
   return JR_OK;
 }
 
-/* F = L^-T for the lower Cholesky factor L of a precision matrix (row-major
- * n x n doubles), into f (n x n in P): X = L^-1 column by column by forward
- * substitution, X_cc = 1 / L_cc, X_ic = -(sum_{k=c}^{i-1} L_ik X_kc) / L_ii
- * with the sum acc = +0, acc = fma(L_ik, X_kc, acc) for k = c..i-1 in order,
- * all in double; F_ij = X_ji rounded once to P. x: n^2 doubles. */
-static void jr_prec_factor(int64_t n, const double *L, double *x, jr_dtype P,
-                           void *f) {
-  for (int64_t k = 0; k < n * n; k++)
-    x[k] = 0.0;
-  for (int64_t c = 0; c < n; c++) {
-    x[c * n + c] = 1.0 / L[c * n + c];
-    for (int64_t i = c + 1; i < n; i++) {
-      double acc = 0.0;
-      for (int64_t k = c; k < i; k++)
-        acc = fma(L[i * n + k], x[k * n + c], acc);
-      x[i * n + c] = -acc / L[i * n + i];
-    }
-  }
-  for (int64_t i = 0; i < n; i++)
-    for (int64_t j = 0; j < n; j++)
-      jr_put(P, f, i * n + j, x[j * n + i]);
-}
-
-/* One used batch element ci: read, validate as ctx asks, make F (in P,
- * row-major into f) and store it. a, b: n^2 doubles each. */
+/* One used batch element ci: read, validate as ctx asks, make the factor
+ * (in P, row-major into f) and store it. a, b: n^2 doubles each. */
 static jr_status jr_form_one(const jr_form_job *job, jr_report *r,
                              jr_mvn_factoring *mf, int64_t ci, void *f,
                              double *a, double *b) {
@@ -187,7 +166,9 @@ static jr_status jr_form_one(const jr_form_job *job, jr_report *r,
       jr_put(P, f, k, NAN); /* as a failed Cholesky: NaN samples (also
                              * for Inf entries, whose pivots may pass) */
   } else {
-    jr_prec_factor(n, b, a, P, f);
+    /* L_P rounded once to P: the solve's factor (no inverse is formed) */
+    for (int64_t k = 0; k < nn; k++)
+      jr_put(P, f, k, b[k]);
   }
   jr_mvn_factoring_store(mf, ci, P, f, b);
   return JR_OK;
@@ -266,10 +247,13 @@ jr_status jr_mvn_create_form(const jr_ctx *ctx, const jr_array *mean,
                      .form = form,
                      .P = jr_mvn_promote_inexact(mean->dtype, param->dtype),
                      .n = n};
-  /* precision's F = L_P^-T is upper triangular: the full layout (eigh's);
-   * the others are lower: cholesky's */
+  /* precision: the triangular solve's layout (the plan keeps eigh's method,
+   * as before, for its messages); the others' F is lower: cholesky's */
+  if (form == JR_COV_PRECISION)
+    return jr_mvn_create_rows_solve(ctx, mean, &cov, shape_ndim, shape, dtype,
+                                    JR_EIGH, row_begin, row_end, jr_form_fill,
+                                    &job, out);
   return jr_mvn_create_rows_with(ctx, mean, &cov, shape_ndim, shape, dtype,
-                                 form == JR_COV_PRECISION ? JR_EIGH
-                                                          : JR_CHOLESKY,
-                                 row_begin, row_end, jr_form_fill, &job, out);
+                                 JR_CHOLESKY, row_begin, row_end, jr_form_fill,
+                                 &job, out);
 }

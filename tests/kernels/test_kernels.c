@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "kernels/kernels_simd.h"
 #include "linalg/product.h"
+#include "linalg/solve.h"
 #include "linalg/transform.h"
 
 static int failures;
@@ -826,9 +827,18 @@ static void bad_small(const jr_transform_block *b) {
     ((double *)b->out)[0] = nextafter(((double *)b->out)[0], INFINITY);
 }
 
+static int bad_solve(const jr_solve_args *a) {
+  const int r = jr_kernels_ref.solve(a);
+  if (a->dtype == JR_FLOAT32)
+    ((float *)a->out)[0] = nextafterf(((float *)a->out)[0], INFINITY);
+  else
+    ((double *)a->out)[0] = nextafter(((double *)a->out)[0], INFINITY);
+  return r;
+}
+
 static void test_self_check_detects(void) {
   /* A new kernel_list.h entry needs a case below. */
-  _Static_assert(JR_KERNEL_COUNT == 27, "one case per kernel table slot");
+  _Static_assert(JR_KERNEL_COUNT == 28, "one case per kernel table slot");
 #define NAME_(name, ret, params) #name,
   static const char *const names[] = {JR_KERNEL_LIST(NAME_)};
 #undef NAME_
@@ -863,7 +873,8 @@ static void test_self_check_detects(void) {
     case 23: t.chol_batch_f32 = bad_batch32; break;
     case 24: t.chol_batch_f64 = bad_batch64; break;
     case 25: t.product = bad_product; break;
-    default: t.product_small = bad_small; break;
+    case 26: t.product_small = bad_small; break;
+    default: t.solve = bad_solve; break;
     }
     CHECK(!jr_kernels_self_check(&t),
           "self-check accepted a table with a wrong kernel in slot %d", slot);

@@ -346,6 +346,164 @@ static void test_precision(void) {
     }
 }
 
+/* The documented solve written out independently (solve.h is not used):
+ * w by back substitution on the lower L (row-major doubles, exact in d),
+ * i = n-1 down to 0, t = z_i, t = fma(-L_ji, w_j, t) for j = n-1 down to
+ * i+1, w_i = t / L_ii, all in d; y_i = mean_i + w_i in d. */
+static void model_solve(jr_dtype d, int64_t n, const double *L, const void *z,
+                        int64_t zoff, const double *mean, double *y) {
+  double *w = mt_alloc(sizeof *w * (size_t)n);
+  for (int64_t i = n - 1; i >= 0; i--) {
+    if (d == JR_FLOAT32) {
+      float t = (float)mt_get(d, z, zoff + i);
+      for (int64_t j = n - 1; j > i; j--)
+        t = fmaf(-(float)L[j * n + i], (float)w[j], t);
+      w[i] = t / (float)L[i * n + i];
+    } else {
+      double t = mt_get(d, z, zoff + i);
+      for (int64_t j = n - 1; j > i; j--)
+        t = fma(-L[j * n + i], w[j], t);
+      w[i] = t / L[i * n + i];
+    }
+  }
+  for (int64_t i = 0; i < n; i++)
+    y[i] = d == JR_FLOAT32 ? (double)((float)mean[i] + (float)w[i])
+                           : mean[i] + w[i];
+  free(w);
+}
+
+/* A lower factor whose entries have few bits (diagonal 1 or 2, the rest
+ * multiples of 1/4 in [-1, 1]): P = L L^T is exact in float32, and every
+ * step of a Cholesky of P in double is exact, so L_P = L. */
+static void dyadic_factor(uint64_t *s, int64_t n, double *L, double *P) {
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < n; j++)
+      L[i * n + j] = j > i    ? 0
+                     : j == i ? (double)(1 + (mt_next(s) & 1))
+                              : (double)((int)(mt_next(s) % 9) - 4) / 4;
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < n; j++) {
+      double t = 0;
+      for (int64_t k = 0; k < n; k++)
+        t += L[i * n + k] * L[j * n + k];
+      P[i * n + j] = t;
+    }
+}
+
+/* 4b: precision samples bit for bit against model_solve: float32 and
+ * float64 from factors known exactly (dyadic L), float64 also for random P
+ * with L_P taken from the cholesky path of P (the same jr_chol in double);
+ * batched, sample counts around the lane and chunk widths, row slices; and
+ * jr_mvn_factor's F = L_P^-T column by column as the solve gives it. */
+static void test_precision_bits(void) {
+  uint64_t s = 57;
+  static const int64_t pn[] = {1, 2, 5, 17, 64, 300};
+  static const int64_t reps[] = {5, 33, 70};
+  for (int kind = 0; kind < 3; kind++)
+    for (size_t a = 0; a < sizeof pn / sizeof *pn; a++) {
+      const jr_dtype d = kind == 0 ? JR_FLOAT32 : JR_FLOAT64;
+      const int64_t n = pn[a], B = 2, nn = n * n, R = reps[a % 3];
+      double *L = mt_alloc(sizeof(double) * (size_t)(B * nn));
+      double *P = mt_alloc(sizeof(double) * (size_t)(B * nn));
+      double *mean = mt_alloc(sizeof(double) * (size_t)(B * n));
+      for (int64_t k = 0; k < B * n; k++)
+        mean[k] = rnd(d, 4 * uni(&s) - 2);
+      mt_array ma, pa;
+      const int64_t msh[2] = {B, n}, psh[3] = {B, n, n};
+      mt_make(&ma, d, 2, msh, mean, MT_CONTIGUOUS);
+      for (int64_t b = 0; b < B; b++) {
+        if (kind < 2)
+          dyadic_factor(&s, n, L + b * nn, P + b * nn);
+        else
+          make_spd(&s, n, d, P + b * nn);
+      }
+      mt_make(&pa, d, 3, psh, P, MT_CONTIGUOUS);
+      if (kind == 2) { /* L_P from the cholesky path (own jr_chol, double) */
+        jr_mvn *mc = NULL;
+        const int64_t one[1] = {B};
+        CHECK_OK(jr_mvn_create(NULL, &ma.view, &pa.view, 1, one, JR_DTYPE_NONE,
+                               JR_CHOLESKY, &mc));
+        for (int64_t b = 0; b < B; b++)
+          CHECK_OK(jr_mvn_factor(mc, b, L + b * nn));
+        jr_mvn_free(mc);
+      }
+      const int64_t shape[2] = {R, B};
+      const jr_key key = jr_key_from_seed(1000 + n, 0);
+      jr_ctx *c2 = mt_ctx(JR_PARTITIONABLE, 2);
+      int64_t rows = 0, rn = 0;
+      jr_dtype rd;
+      void *out = sample_form(c2, &ma.view, &pa.view, JR_COV_PRECISION, 2,
+                              shape, key, 0, -1, &rows, &rn, &rd);
+      const int64_t zsh[3] = {R, B, n};
+      void *z = mt_alloc((size_t)(rows * n) * jr_dtype_size(d) + 1);
+      CHECK_OK(jr_normal(c2, key, d, 3, zsh, z));
+      double *y = mt_alloc(sizeof(double) * (size_t)n);
+      int64_t bad = 0;
+      for (int64_t r = 0; out && r < rows; r++) {
+        const int64_t b = r % B;
+        model_solve(d, n, L + b * nn, z, r * n, mean + b * n, y);
+        for (int64_t i = 0; i < n; i++)
+          bad += memcmp(&(double){mt_get(d, out, r * n + i)}, &y[i],
+                        sizeof(double)) != 0;
+      }
+      CHECK(out && bad == 0,
+            "precision bits kind %d n=%lld %s: %lld elements differ from "
+            "the model",
+            kind, (long long)n, jr_dtype_name(d), (long long)bad);
+      /* a slice of rows: the same bytes */
+      const int64_t lo = 3, hi = rows - 2;
+      void *part = sample_form(c2, &ma.view, &pa.view, JR_COV_PRECISION, 2,
+                               shape, key, lo, hi, &rows, &rn, &rd);
+      const size_t es = jr_dtype_size(d);
+      CHECK(out && part &&
+                !memcmp((char *)out + (size_t)(lo * n) * es, part,
+                        (size_t)((hi - lo) * n) * es),
+            "precision rows [%lld, %lld) differ from the whole, n=%lld",
+            (long long)lo, (long long)hi, (long long)n);
+      /* jr_mvn_factor: column c is the model's solve of e_c, mean +0 */
+      if (n <= 64) {
+        jr_mvn *m = NULL;
+        CHECK_OK(jr_mvn_create_form(NULL, &ma.view, &pa.view, JR_COV_PRECISION,
+                                    2, shape, JR_DTYPE_NONE, 0, -1, &m));
+        double *F = mt_alloc(sizeof(double) * (size_t)nn);
+        double *e = mt_alloc(sizeof(double) * (size_t)n);
+        double *zero = mt_alloc(sizeof(double) * (size_t)n);
+        void *ez = mt_alloc(es * (size_t)n);
+        CHECK_OK(jr_mvn_factor(m, 1, F)); /* row 1: batch element 1 */
+        int fbad = 0;
+        for (int64_t c = 0; c < n; c++) {
+          for (int64_t i = 0; i < n; i++) {
+            zero[i] = 0;
+            if (d == JR_FLOAT32)
+              ((float *)ez)[i] = i == c;
+            else
+              ((double *)ez)[i] = i == c;
+          }
+          model_solve(d, n, L + nn, ez, 0, zero, e);
+          for (int64_t i = 0; i < n; i++)
+            fbad += memcmp(&F[i * n + c], &e[i], sizeof(double)) != 0;
+        }
+        CHECK(fbad == 0, "precision jr_mvn_factor n=%lld %s: %d entries",
+              (long long)n, jr_dtype_name(d), fbad);
+        free(F);
+        free(e);
+        free(zero);
+        free(ez);
+        jr_mvn_free(m);
+      }
+      free(out);
+      free(part);
+      free(z);
+      free(y);
+      free(L);
+      free(P);
+      free(mean);
+      jr_ctx_free(c2);
+      mt_free(&ma);
+      mt_free(&pa);
+    }
+}
+
 /* 5: the sample covariance of 10^5 draws is the requested one within 5
  * standard errors (se of S_ij: sqrt((S_ii S_jj + S_ij^2) / N)). */
 static void test_stats(void) {
@@ -624,6 +782,7 @@ int main(void) {
   test_model(JR_COV_SCALE_TRIL);
   test_model(JR_COV_DIAG);
   test_precision();
+  test_precision_bits();
   test_stats();
   test_validation();
   return tu_finish("test_mvn_forms");
