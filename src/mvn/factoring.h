@@ -51,6 +51,13 @@ jr_dtype jr_mvn_factoring_slot_dtype(const jr_mvn_factoring *f);
 void jr_mvn_factoring_store(jr_mvn_factoring *f, int64_t ci, jr_dtype P,
                             const void *factor, double *work);
 
+/* A parameterization's creation (forms.c) hands each used batch element's
+ * density source to the object: scale_tril v = NULL (read back from its
+ * slot), diag the variances rounded to P, precision its L_P in double (the
+ * density never inverts it). JR_E_OUT_OF_MEMORY. */
+jr_status jr_mvn_factoring_keep(jr_mvn_factoring *f, int64_t ci,
+                                jr_cov_form form, const double *v);
+
 /* Covariances this process has factored since it started (every path of
  * jr_mvn creation; not the one-shot jr_multivariate_normal path). For tests
  * that check who computes what. */

@@ -145,6 +145,7 @@ static jr_status jr_form_one(const jr_form_job *job, jr_report *r,
         JR_OK)
       return st;
     if (check && (st = jr_check_diag(r, ci, n, a)) != JR_OK) return st;
+    if ((st = jr_mvn_factoring_keep(mf, ci, job->form, a)) != JR_OK) return st;
     /* F = diag(sqrt(v)) rounded to P; sqrt is correctly rounded, so float32
      * sqrt of the float32 variance equals (float)sqrt((double)v) */
     for (int64_t k = 0; k < nn; k++)
@@ -159,6 +160,8 @@ static jr_status jr_form_one(const jr_form_job *job, jr_report *r,
     return st;
   if (job->form == JR_COV_SCALE_TRIL) {
     if (check && (st = jr_check_tril(r, ci, n, a)) != JR_OK) return st;
+    if ((st = jr_mvn_factoring_keep(mf, ci, job->form, NULL)) != JR_OK)
+      return st;
     /* tril: the upper triangle is ignored (+0), as jnp.tril would make it */
     for (int64_t i = 0; i < n; i++)
       for (int64_t j = 0; j < n; j++)
@@ -174,6 +177,7 @@ static jr_status jr_form_one(const jr_form_job *job, jr_report *r,
   for (int64_t k = 0; k < nn; k++)
     finite &= isfinite(a[k]) != 0;
   if ((st = jr_chol(JR_FLOAT64, n, a, n, b, n, &info)) != JR_OK) return st;
+  if ((st = jr_mvn_factoring_keep(mf, ci, job->form, b)) != JR_OK) return st;
   if (!finite || info != 0) {
     if (check && info != 0 && r->count == reported) {
       char msg[320];
