@@ -298,14 +298,26 @@ jr_status jr_mvn_create_rows_with(const jr_ctx *ctx, const jr_array *mean,
                                   jr_method method, int64_t row_begin,
                                   int64_t row_end, jr_mvn_factor_fn fn,
                                   void *user, jr_mvn **out) {
+  return jr_mvn_create_form_with(ctx, mean, cov, JR_COV_FULL, shape_ndim, shape,
+                                 dtype, method, row_begin, row_end, fn, user,
+                                 out);
+}
+
+jr_status jr_mvn_create_form_with(const jr_ctx *ctx, const jr_array *mean,
+                                  const jr_array *cov, jr_cov_form form,
+                                  int shape_ndim, const int64_t *shape,
+                                  jr_dtype dtype, jr_method method,
+                                  int64_t row_begin, int64_t row_end,
+                                  jr_mvn_factor_fn fn, void *user,
+                                  jr_mvn **out) {
   jr_status st;
   jr_mvn_plan p;
   if (!out) return jr_fail(JR_E_NULL_POINTER, "jr_mvn_create: out is NULL");
   *out = NULL;
   ctx = jr_ctx_or_default(ctx);
   if ((st = jr_mvn_check_ctx(ctx)) != JR_OK) return st;
-  if ((st = jr_mvn_plan_make(mean, cov, shape_ndim, shape, dtype, method,
-                             &p)) != JR_OK)
+  if ((st = jr_mvn_plan_make_form(mean, cov, form, shape_ndim, shape, dtype,
+                                  method, &p)) != JR_OK)
     return st;
   if (row_end < 0) row_end = p.rows; /* -1: to the last row */
   if (row_begin < 0 || row_end < row_begin || row_end > p.rows)

@@ -306,13 +306,17 @@ static jr_status jr_dens_create(const jr_ctx *ctx, const jr_array *mean,
   d->form = form;
   d->cb_trim = form == JR_COV_DIAG ? 1 : 2;
   if (form != JR_COV_FULL && d->kind != KIND_FULL) {
+    char sm[800], sc[800];
+    jr_format_shape(sm, sizeof sm, mean->ndim, mean->shape);
+    jr_format_shape(sc, sizeof sc, cov->ndim, cov->shape);
     jr_mvn_density_free(d);
     return jr_fail(JR_E_COV_SHAPE,
                    "multivariate_normal.logpdf: %s needs mean.ndim >= 1 and "
-                   "%s",
+                   "%s; got mean.shape %s and %s.shape %s",
                    jr_dens_form_name(form),
                    form == JR_COV_DIAG ? "variances of shape (..., n)"
-                                       : "a matrix of shape (..., n, n)");
+                                       : "a matrix of shape (..., n, n)",
+                   sm, jr_dens_form_name(form), sc);
   }
   if (d->kind == KIND_FULL) {
     const int64_t n = d->n;

@@ -26,6 +26,16 @@ jr_status jr_mvn_create_rows_with(const jr_ctx *ctx, const jr_array *mean,
                                   int64_t row_end, jr_mvn_factor_fn fn,
                                   void *user, jr_mvn **out);
 
+/* The same for a parameterization (forms.c): the plan's messages name the
+ * argument by its form; cov is the (..., n, n) view the plan reads. */
+jr_status jr_mvn_create_form_with(const jr_ctx *ctx, const jr_array *mean,
+                                  const jr_array *cov, jr_cov_form form,
+                                  int shape_ndim, const int64_t *shape,
+                                  jr_dtype dtype, jr_method method,
+                                  int64_t row_begin, int64_t row_end,
+                                  jr_mvn_factor_fn fn, void *user,
+                                  jr_mvn **out);
+
 /* The covariances the rows use: batch elements [*first, *first + *count),
  * those with used[ci - first] set (used NULL: all). */
 void jr_mvn_factoring_uses(const jr_mvn_factoring *f, int64_t *first,

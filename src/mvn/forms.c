@@ -272,8 +272,8 @@ jr_status jr_mvn_create_form(const jr_ctx *ctx, const jr_array *mean,
                      .n = n};
   /* precision's F = L_P^-T is upper triangular: the full layout (eigh's);
    * the others are lower: cholesky's */
-  return jr_mvn_create_rows_with(ctx, mean, &cov, shape_ndim, shape, dtype,
-                                 form == JR_COV_PRECISION ? JR_EIGH
-                                                          : JR_CHOLESKY,
-                                 row_begin, row_end, jr_form_fill, &job, out);
+  return jr_mvn_create_form_with(
+      ctx, mean, &cov, form, shape_ndim, shape, dtype,
+      form == JR_COV_PRECISION ? JR_EIGH : JR_CHOLESKY, row_begin, row_end,
+      jr_form_fill, &job, out);
 }

@@ -345,6 +345,26 @@ static void test_errors(void) {
   CHECK(st == JR_E_BROADCAST && strstr(jr_last_error(), "scale_tril.shape"),
         "scale_tril broadcast: %d %s", (int)st, jr_last_error());
   jr_mvn_free(o);
+  o = NULL;
+  /* sampling's shape errors name the parameterization too */
+  st = jr_mvn_create_form(NULL, &xb.view, &p.view, JR_COV_PRECISION,
+                          JR_SHAPE_NONE, NULL, JR_DTYPE_NONE, 0, -1, &o);
+  CHECK(st == JR_E_BROADCAST && strstr(jr_last_error(), "precision.shape[:-2]"),
+        "precision broadcast: %d %s", (int)st, jr_last_error());
+  st = jr_mvn_create_form(NULL, &m.view, &m.view, JR_COV_SCALE_TRIL,
+                          JR_SHAPE_NONE, NULL, JR_DTYPE_NONE, 0, -1, &o);
+  CHECK(st == JR_E_COV_NDIM && strstr(jr_last_error(), "scale_tril.ndim"),
+        "scale_tril ndim: %d %s", (int)st, jr_last_error());
+  /* diag (4, 3, 3): batch (4, 3), against a mean batch (2,) */
+  const int64_t m2shape[2] = {2, n};
+  mt_array m2;
+  mt_make(&m2, JR_FLOAT32, 2, m2shape, xv, MT_CONTIGUOUS);
+  st = jr_mvn_create_form(NULL, &m2.view, &p.view, JR_COV_DIAG, JR_SHAPE_NONE,
+                          NULL, JR_DTYPE_NONE, 0, -1, &o);
+  CHECK(st == JR_E_BROADCAST && strstr(jr_last_error(), "diag.shape[:-1]"),
+        "diag broadcast: %d %s", (int)st, jr_last_error());
+  CHECK(o == NULL, "no object on failure");
+  mt_free(&m2);
   mt_free(&m);
   mt_free(&p);
   mt_free(&x);
