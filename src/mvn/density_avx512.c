@@ -7,6 +7,11 @@
 
 #define JR_DENS_FN jr_dens_solve_avx512
 #define JR_DENS_W 8
+/* 4 rows x 4 vectors (a 32-point block): 16 partial sums, 4 y and a
+ * broadcast in the 32 registers; 8 loads per 16 fused steps. Measured best
+ * of 8x1, 8x2, 4x2, 3x4, 5x4, 6x4 at n = 100 (docs/performance.md) */
+#define JR_DENS_R 4
+#define JR_DENS_G 4
 #if defined(JR_EMULATE_AVX512)
 #define JR_DENS_NMA(a, s, y)                                                   \
   for (int j_ = 0; j_ < JR_DENS_W; j_++)                                       \

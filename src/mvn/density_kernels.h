@@ -8,7 +8,7 @@
 #include "internal.h"
 
 /* Points per block (the lanes of the structure-of-arrays solve). */
-#define JR_DENS_BLOCK 64
+#define JR_DENS_BLOCK 32
 
 /* d: n rows of JR_DENS_BLOCK doubles (point p of component i at
  * d[i * JR_DENS_BLOCK + p]), the first `count` points used; overwritten with
