@@ -605,6 +605,7 @@ static jr_status jr_dens_eval_full(const jr_mvn_density *d,
   enum { B = JR_DENS_BLOCK };
   const int64_t n = d->n;
   const jr_dens_solve_fn solve = jr_dens_solve_for_active();
+  const jr_dens_gather_fn gather = jr_dens_gather_for_active();
   double q[B];
   const double *mrow[B], *xrow64[B];
   const float *xrow32[B];
@@ -638,13 +639,12 @@ static jr_status jr_dens_eval_full(const jr_mvn_density *d,
     }
     /* d = x - mean, point by point: x read in its order (the prefetcher
      * streams it), the block's columns written (it stays in cache) */
-    for (int k = 0; k < cnt; k++) {
+    if (direct64) { /* the kernel set's transposition, unused lanes +0 */
+      gather(n, cnt, xrow64, mrow, blk);
+    }
+    for (int k = 0; k < cnt && !direct64; k++) {
       const double *m = mrow[k];
-      if (direct64) {
-        const double *xr = xrow64[k];
-        for (int64_t i = 0; i < n; i++)
-          blk[i * B + k] = xr[i] - m[i];
-      } else if (direct32) {
+      if (direct32) {
         const float *xr = xrow32[k];
         for (int64_t i = 0; i < n; i++)
           blk[i * B + k] = (double)xr[i] - m[i];
@@ -653,7 +653,7 @@ static jr_status jr_dens_eval_full(const jr_mvn_density *d,
           blk[i * B + k] = blk[i * B + k] - m[i];
       }
     }
-    for (int64_t i = 0; i < n; i++) /* unused lanes: defined values */
+    for (int64_t i = 0; i < n && !direct64; i++) /* unused lanes: defined */
       for (int k = cnt; k < B; k++)
         blk[i * B + k] = 0.0;
     if (d->form == JR_COV_PRECISION)
