@@ -247,7 +247,8 @@ static jr_status jr_mvn_create_planned(const jr_ctx *ctx, const jr_mvn_plan *p,
                                        const jr_array *mean,
                                        const jr_array *cov, int64_t row_lo,
                                        int64_t row_hi, jr_mvn_factor_fn fn,
-                                       void *user, int dens, jr_mvn **out) {
+                                       void *user, int dens, jr_cov_form form,
+                                       jr_mvn **out) {
   jr_mvn *m = calloc(1, sizeof *m);
   if (!m) return jr_fail(JR_E_OUT_OF_MEMORY, "jr_mvn_create: out of memory");
   m->plan = *p;
@@ -255,8 +256,8 @@ static jr_status jr_mvn_create_planned(const jr_ctx *ctx, const jr_mvn_plan *p,
   m->row_hi = row_hi;
   jr_status st = jr_mvn_plan_uses(p, row_lo, row_hi, &m->uses);
   if (st == JR_OK && dens)
-    st = jr_mvn_dens_new(p, mean, cov, row_lo, row_hi, &m->factors, &m->means,
-                         &m->dens);
+    st = jr_mvn_dens_new(p, mean, cov, form, row_lo, row_hi, &m->factors,
+                         &m->means, &m->dens);
   /* OpenBLAS's syevd/gesdd give thread-count dependent bytes: factor with it
    * pinned to one thread so factors never depend on the process's setting.
    * cholesky calls no LAPACK (validation's eigenvalue range does). */
@@ -326,7 +327,7 @@ jr_status jr_mvn_create_form_with(const jr_ctx *ctx, const jr_array *mean,
                    "not a range inside [0, %lld)",
                    (long long)row_begin, (long long)row_end, (long long)p.rows);
   return jr_mvn_create_planned(ctx, &p, mean, cov, row_begin, row_end, fn, user,
-                               1, out);
+                               1, form, out);
 }
 
 jr_status jr_mvn_describe(const jr_mvn *mvn, jr_dtype *dtype, int *ndim,
@@ -488,7 +489,7 @@ jr_status jr_multivariate_normal(const jr_ctx *ctx, jr_key key,
     return jr_mvn_oneshot(ctx, key, &p, &lay, mean, cov, out->data);
   jr_mvn *m = NULL;
   if ((st = jr_mvn_create_planned(ctx, &p, mean, cov, 0, p.rows, jr_factor_all,
-                                  NULL, 0, &m)) != JR_OK)
+                                  NULL, 0, JR_COV_FULL, &m)) != JR_OK)
     return st;
   st = jr_mvn_sample_rows(m, ctx, key, 0, p.rows, out->data);
   jr_mvn_free(m);

@@ -41,9 +41,9 @@ struct jr_mvn_dens {
 };
 
 jr_status jr_mvn_dens_new(const jr_mvn_plan *p, const jr_array *mean,
-                          const jr_array *cov, int64_t row_lo, int64_t row_hi,
-                          const jr_factors *factors, void *const *means,
-                          jr_mvn_dens **out) {
+                          const jr_array *cov, jr_cov_form form, int64_t row_lo,
+                          int64_t row_hi, const jr_factors *factors,
+                          void *const *means, jr_mvn_dens **out) {
   jr_mvn_dens *d = calloc(1, sizeof *d);
   if (!d) return jr_fail(JR_E_OUT_OF_MEMORY, "jr_mvn_create: out of memory");
   if (pthread_mutex_init(&d->lock, NULL) != 0) {
@@ -51,7 +51,7 @@ jr_status jr_mvn_dens_new(const jr_mvn_plan *p, const jr_array *mean,
     return jr_fail(JR_E_OUT_OF_MEMORY, "jr_mvn_create: cannot make a mutex");
   }
   atomic_init(&d->built, NULL);
-  d->form = JR_COV_FULL;
+  d->form = form;
   d->method = p->method;
   d->P = p->fdtype;
   d->R = p->rdtype;

@@ -11,13 +11,13 @@
 typedef struct jr_mvn_dens jr_mvn_dens;
 
 /* The density state of a jr_mvn being created for plan p, rows [row_lo,
- * row_hi), mean and cov (only their shapes are read; cov as the plan sees
- * it). factors and means: the object's members, filled later by its
- * creation (read at the first density call only). */
+ * row_hi), mean and cov of form `form` (only their shapes are read; cov as
+ * the plan sees it). factors and means: the object's members, filled later by
+ * its creation (read at the first density call only). */
 jr_status jr_mvn_dens_new(const jr_mvn_plan *p, const jr_array *mean,
-                          const jr_array *cov, int64_t row_lo, int64_t row_hi,
-                          const jr_factors *factors, void *const *means,
-                          jr_mvn_dens **out);
+                          const jr_array *cov, jr_cov_form form, int64_t row_lo,
+                          int64_t row_hi, const jr_factors *factors,
+                          void *const *means, jr_mvn_dens **out);
 void jr_mvn_dens_free(jr_mvn_dens *d);
 
 /* 1 if the creation must hand the covariances' values to
