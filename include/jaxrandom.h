@@ -35,7 +35,8 @@
  *   by any number of threads as long as none of them changes or frees it
  *   (jr_ctx_set_*, jr_ctx_set_warning_handler, jr_ctx_free) meanwhile. Its
  *   warning handler is called on the thread that made the call.
- * - jr_last_error() is per thread. A jr_mvn is immutable after creation.
+ * - jr_last_error() is per thread. A jr_mvn is immutable after creation
+ *   (its density is built on first use under a lock: jr_mvn_logpdf_eval).
  * - The bulk calls start their own worker threads (JR_PARAM_THREADS).
  * - OpenBLAS: the cholesky factor and every mean + F z product are the
  *   library's own (no BLAS). Only eigh/svd factorizations (LAPACK syevd /
@@ -540,6 +541,39 @@ JR_API jr_status jr_mvn_create_form(const jr_ctx *ctx, const jr_array *mean,
                                     int shape_ndim, const int64_t *shape,
                                     jr_dtype dtype, int64_t row_begin,
                                     int64_t row_end, jr_mvn **out);
+
+/* The density of a jr_mvn: logpdf / pdf of its mean and covariances, the
+ * bytes jr_mvn_density_create_form(ctx, mean, cov or param, form,
+ * JR_DTYPE_NONE) and jr_mvn_density_eval give for the same arguments, so
+ * the same semantics (JAX's logpdf, a Cholesky factor in double, whatever
+ * the object's method) and accuracy. One object samples and evaluates:
+ *   - JR_CHOLESKY in float64 and JR_COV_SCALE_TRIL: the density reads the
+ *     factor the object holds (no second factorization); JR_COV_DIAG
+ *     keeps its variances, JR_COV_PRECISION its L_P from the creation's
+ *     own Cholesky (n^2 doubles per matrix; never inverted);
+ *   - JR_CHOLESKY in float32 (its factor is a float32 one), JR_EIGH and
+ *     JR_SVD: the object keeps its covariances (n^2 values each) and
+ *     factors them once, by Cholesky in double, on the first density
+ *     call, so objects that are only sampled from pay no extra
+ *     factorization. That first call builds the density under a lock
+ *     inside the object: any number of threads may call these functions
+ *     and jr_mvn_sample_rows on one object at once.
+ * The result dtype is the object's P (promote(mean, cov): the dtype and
+ * shape arguments of creation play no part); an x that would promote it
+ * further fails with JR_E_BAD_DTYPE. An object made for a part of the rows
+ * (jr_mvn_create_rows / jr_mvn_create_form with a row range that is not
+ * all of them) holds only those rows' factors: JR_E_BAD_RANGE. The
+ * validation is creation's (ctx's check level then); a covariance whose
+ * Cholesky fails gives NaN densities. Ranges [begin, end) and out as
+ * jr_mvn_density_eval; ctx gives nothing but is checked (NULL: defaults). */
+JR_API jr_status jr_mvn_logpdf_eval(const jr_mvn *mvn, const jr_ctx *ctx,
+                                    const jr_array *x, int pdf, int64_t begin,
+                                    int64_t end, void *out);
+/* The result's dtype, ndim and shape for this x (JR_MAX_NDIM entries; any
+ * output pointer may be NULL). Builds the density if no call has yet. */
+JR_API jr_status jr_mvn_logpdf_eval_shape(const jr_mvn *mvn, const jr_array *x,
+                                          jr_dtype *out_dtype, int *out_ndim,
+                                          int64_t *out_shape);
 
 /* ------------------------------------------------------------------ */
 /* What a covariance's factorization tells                             */

@@ -1535,6 +1535,54 @@ static PyObject *mvn_factor(MVNObject *self, PyObject *arg) {
   return (PyObject *)r;
 }
 
+/* log_prob / logpdf / pdf: the density from the object's own factors
+ * (jr_mvn_logpdf_eval), the bytes of multivariate_normal.logpdf for the
+ * object's mean and covariance. x may not promote the object's dtype. */
+static PyObject *mvn_density_of(MVNObject *self, PyObject *xo, int pdf) {
+  if (mvn_ready(self) < 0) return NULL;
+  PyArrayObject *in = input_array(xo, "x"), *out = NULL;
+  if (!in) return NULL;
+  jr_array v;
+  int64_t shp[NPY_MAXDIMS], str[NPY_MAXDIMS];
+  if (to_view(&in, &v, shp, str) < 0) {
+    Py_XDECREF(in);
+    return NULL;
+  }
+  jr_dtype odt;
+  int ond;
+  int64_t osh[JR_MAX_NDIM];
+  jr_status st;
+  /* the first call may factor (eigh, svd, float32): without the GIL */
+  Py_BEGIN_ALLOW_THREADS;
+  st = keep(jr_mvn_logpdf_eval_shape(self->mvn, &v, &odt, &ond, osh));
+  Py_END_ALLOW_THREADS;
+  if (st != JR_OK) {
+    Py_DECREF(in);
+    return raise_status(st);
+  }
+  if (!(out = result_array(NULL, odt, ond, osh))) {
+    Py_DECREF(in);
+    return NULL;
+  }
+  void *op = PyArray_DATA(out);
+  Py_BEGIN_ALLOW_THREADS;
+  st = keep(jr_mvn_logpdf_eval(self->mvn, NULL, &v, pdf, 0, -1, op));
+  Py_END_ALLOW_THREADS;
+  Py_DECREF(in);
+  if (st != JR_OK) {
+    Py_DECREF(out);
+    return raise_status(st);
+  }
+  return (PyObject *)out;
+}
+
+static PyObject *mvn_logpdf(MVNObject *self, PyObject *x) {
+  return mvn_density_of(self, x, 0);
+}
+static PyObject *mvn_pdf(MVNObject *self, PyObject *x) {
+  return mvn_density_of(self, x, 1);
+}
+
 static PyObject *mvn_get_shape(MVNObject *self, void *c) {
   (void)c;
   if (mvn_ready(self) < 0) return NULL;
@@ -1578,6 +1626,16 @@ static PyMethodDef mvn_methods[] = {
     {"factor", (PyCFunction)mvn_factor, METH_O,
      "factor(row): the n x n factor F (float64) of batch row `row`; samples\n"
      "are mean + F z."},
+    {"log_prob", (PyCFunction)mvn_logpdf, METH_O,
+     "log_prob(x): the log density at x, as\n"
+     "jax.scipy.stats.multivariate_normal.logpdf(x, mean, cov) (or the\n"
+     "parameterization's density) byte for byte, from this object's\n"
+     "factors (jr_mvn_logpdf_eval): no factorization again for cholesky in\n"
+     "float64, scale_tril, precision and diag; eigh, svd and float32\n"
+     "cholesky factor by Cholesky once, on the first call. x may not widen\n"
+     "the dtype of mean and cov. As torch's MultivariateNormal.log_prob."},
+    {"logpdf", (PyCFunction)mvn_logpdf, METH_O, "logpdf(x): log_prob(x)."},
+    {"pdf", (PyCFunction)mvn_pdf, METH_O, "pdf(x): exp(logpdf(x))."},
     {NULL, NULL, 0, NULL}};
 
 static PyGetSetDef mvn_getset[] = {

@@ -32,10 +32,14 @@ def one_round(key, keys, mean, cov, sampler, out, bad_key, shape, lo):
     jr.multivariate_normal(key, mean, cov, (2,), check_valid="warn")
     sampler.sample(key, rows=(0, 1))
     sampler.factor(0)
+    sampler.log_prob(mean)
+    # a fresh object whose density is built on first use, then freed
+    jr.MultivariateNormal(mean, np.eye(3), method="eigh").pdf(mean)
     for f, args in ((jr.normal, (bad_key,)), (jr.normal, (key, "x")),
                     (jr.bits, (key, shape, np.float32)),
                     (jr.multivariate_normal, (key, mean, mean)),
                     (jr.multivariate_normal, (keys, mean, cov)),
+                    (sampler.log_prob, (np.zeros(2, np.float32),)),
                     (jr.normal, (key, shape, None, np.empty(1)))):
         try:
             f(*args)

@@ -9,6 +9,7 @@
 #include "mvn/array_view.h"
 #include "mvn/factor_store.h"
 #include "mvn/factoring.h"
+#include "mvn/mvn_density.h"
 #include "mvn/plan.h"
 #include "mvn/sample.h"
 #include "mvn/validate.h"
@@ -21,6 +22,7 @@ struct jr_mvn {
   jr_mvn_uses uses;
   void *means;        /* uses.mcount * n, in R (exact widening of P) */
   jr_factors factors; /* uses.ccount factors */
+  jr_mvn_dens *dens;  /* its density (mvn_density.c); NULL: internal use */
 };
 
 jr_status jr_multivariate_normal_shape(const jr_array *mean,
@@ -55,6 +57,7 @@ void jr_mvn_free(jr_mvn *mvn) {
   free(mvn->means);
   jr_factors_free(&mvn->factors);
   jr_mvn_uses_free(&mvn->uses);
+  jr_mvn_dens_free(mvn->dens);
   free(mvn);
 }
 
@@ -84,6 +87,11 @@ void jr_mvn_factoring_uses(const jr_mvn_factoring *f, int64_t *first,
   *first = f->m->uses.cfirst;
   *count = f->m->uses.ccount;
   *used = f->m->uses.cused;
+}
+
+jr_status jr_mvn_factoring_keep(jr_mvn_factoring *f, int64_t ci,
+                                jr_cov_form form, const double *v) {
+  return jr_mvn_dens_keep_form(f->m->dens, ci - f->m->uses.cfirst, form, v);
 }
 
 void *jr_mvn_factoring_slot(jr_mvn_factoring *f, int64_t ci) {
@@ -121,6 +129,7 @@ static jr_status jr_factor_one(jr_mvn_factoring *f, int64_t ci) {
   if (f->check && (st = jr_validate_cov(&f->rep, p->method, n, ci, P, cin,
                                         f->w.work)) != JR_OK)
     return st;
+  if ((st = jr_mvn_dens_keep_values(f->m->dens, b, 1, cin)) != JR_OK) return st;
   jr_factorizations++;
   if ((st = jr_factors_compute(&f->m->factors, b, cin, &f->w, &failed)) !=
       JR_OK)
@@ -145,6 +154,8 @@ jr_status jr_mvn_factoring_compute(jr_mvn_factoring *f, int64_t ci,
   for (int64_t b = ci; st == JR_OK && b < ci + cnt; b += f->chunk) {
     const int64_t left = ci + cnt - b, k = left < f->chunk ? left : f->chunk;
     st = jr_view_copy("cov", f->cov, b * nn, k * nn, P, P, f->c);
+    if (st == JR_OK)
+      st = jr_mvn_dens_keep_values(f->m->dens, b - f->m->uses.cfirst, k, f->c);
     jr_factorizations += k;
     if (st == JR_OK)
       st = jr_factors_compute_chunk(&f->m->factors, b - f->m->uses.cfirst, k,
@@ -232,19 +243,22 @@ done:
 }
 
 /* jr_mvn_create(_rows) after the argument checks (ctx checked, plan made,
- * 0 <= row_lo <= row_hi <= rows). */
-static jr_status jr_mvn_create_planned(const jr_ctx *ctx, const jr_mvn_plan *p,
-                                       const jr_array *mean,
-                                       const jr_array *cov, int64_t row_lo,
-                                       int64_t row_hi, int solve,
-                                       jr_mvn_factor_fn fn, void *user,
-                                       jr_mvn **out) {
+ * 0 <= row_lo <= row_hi <= rows). dens: the object will evaluate densities
+ * (not for jr_multivariate_normal's own object, sampled once). */
+static jr_status
+jr_mvn_create_planned(const jr_ctx *ctx, const jr_mvn_plan *p,
+                      const jr_array *mean, const jr_array *cov, int64_t row_lo,
+                      int64_t row_hi, int solve, jr_mvn_factor_fn fn,
+                      void *user, int dens, jr_cov_form form, jr_mvn **out) {
   jr_mvn *m = calloc(1, sizeof *m);
   if (!m) return jr_fail(JR_E_OUT_OF_MEMORY, "jr_mvn_create: out of memory");
   m->plan = *p;
   m->row_lo = row_lo;
   m->row_hi = row_hi;
   jr_status st = jr_mvn_plan_uses(p, row_lo, row_hi, &m->uses);
+  if (st == JR_OK && dens)
+    st = jr_mvn_dens_new(p, mean, cov, form, row_lo, row_hi, &m->factors,
+                         &m->means, &m->dens);
   /* OpenBLAS's syevd/gesdd give thread-count dependent bytes: factor with it
    * pinned to one thread so factors never depend on the process's setting.
    * cholesky calls no LAPACK (validation's eigenvalue range does). */
@@ -280,19 +294,32 @@ jr_status jr_mvn_create_rows(const jr_ctx *ctx, const jr_array *mean,
                                  NULL, out);
 }
 
-static jr_status
-jr_mvn_create_any(const jr_ctx *ctx, const jr_array *mean, const jr_array *cov,
-                  int shape_ndim, const int64_t *shape, jr_dtype dtype,
-                  jr_method method, int64_t row_begin, int64_t row_end,
-                  int solve, jr_mvn_factor_fn fn, void *user, jr_mvn **out) {
+jr_status jr_mvn_create_rows_with(const jr_ctx *ctx, const jr_array *mean,
+                                  const jr_array *cov, int shape_ndim,
+                                  const int64_t *shape, jr_dtype dtype,
+                                  jr_method method, int64_t row_begin,
+                                  int64_t row_end, jr_mvn_factor_fn fn,
+                                  void *user, jr_mvn **out) {
+  return jr_mvn_create_form_with(ctx, mean, cov, JR_COV_FULL, shape_ndim, shape,
+                                 dtype, method, row_begin, row_end, fn, user,
+                                 out);
+}
+
+jr_status jr_mvn_create_form_with(const jr_ctx *ctx, const jr_array *mean,
+                                  const jr_array *cov, jr_cov_form form,
+                                  int shape_ndim, const int64_t *shape,
+                                  jr_dtype dtype, jr_method method,
+                                  int64_t row_begin, int64_t row_end,
+                                  jr_mvn_factor_fn fn, void *user,
+                                  jr_mvn **out) {
   jr_status st;
   jr_mvn_plan p;
   if (!out) return jr_fail(JR_E_NULL_POINTER, "jr_mvn_create: out is NULL");
   *out = NULL;
   ctx = jr_ctx_or_default(ctx);
   if ((st = jr_mvn_check_ctx(ctx)) != JR_OK) return st;
-  if ((st = jr_mvn_plan_make(mean, cov, shape_ndim, shape, dtype, method,
-                             &p)) != JR_OK)
+  if ((st = jr_mvn_plan_make_form(mean, cov, form, shape_ndim, shape, dtype,
+                                  method, &p)) != JR_OK)
     return st;
   if (row_end < 0) row_end = p.rows; /* -1: to the last row */
   if (row_begin < 0 || row_end < row_begin || row_end > p.rows)
@@ -300,28 +327,10 @@ jr_mvn_create_any(const jr_ctx *ctx, const jr_array *mean, const jr_array *cov,
                    "jr_mvn_create_rows: rows [%lld, %lld) are "
                    "not a range inside [0, %lld)",
                    (long long)row_begin, (long long)row_end, (long long)p.rows);
-  return jr_mvn_create_planned(ctx, &p, mean, cov, row_begin, row_end, solve,
-                               fn, user, out);
-}
-
-jr_status jr_mvn_create_rows_with(const jr_ctx *ctx, const jr_array *mean,
-                                  const jr_array *cov, int shape_ndim,
-                                  const int64_t *shape, jr_dtype dtype,
-                                  jr_method method, int64_t row_begin,
-                                  int64_t row_end, jr_mvn_factor_fn fn,
-                                  void *user, jr_mvn **out) {
-  return jr_mvn_create_any(ctx, mean, cov, shape_ndim, shape, dtype, method,
-                           row_begin, row_end, 0, fn, user, out);
-}
-
-jr_status jr_mvn_create_rows_solve(const jr_ctx *ctx, const jr_array *mean,
-                                   const jr_array *cov, int shape_ndim,
-                                   const int64_t *shape, jr_dtype dtype,
-                                   jr_method method, int64_t row_begin,
-                                   int64_t row_end, jr_mvn_factor_fn fn,
-                                   void *user, jr_mvn **out) {
-  return jr_mvn_create_any(ctx, mean, cov, shape_ndim, shape, dtype, method,
-                           row_begin, row_end, 1, fn, user, out);
+  /* precision: the slots hold L_P and rows are the triangular solve */
+  return jr_mvn_create_planned(ctx, &p, mean, cov, row_begin, row_end,
+                               form == JR_COV_PRECISION, fn, user, 1, form,
+                               out);
 }
 
 jr_status jr_mvn_describe(const jr_mvn *mvn, jr_dtype *dtype, int *ndim,
@@ -350,6 +359,30 @@ jr_status jr_mvn_factor(const jr_mvn *mvn, int64_t row, double *out) {
   jr_row_cursor_init(p, row, &cur);
   jr_factors_get(&mvn->factors, cur.ci - mvn->uses.cfirst, out);
   return JR_OK;
+}
+
+/* ---- density */
+
+jr_status jr_mvn_logpdf_eval_shape(const jr_mvn *mvn, const jr_array *x,
+                                   jr_dtype *out_dtype, int *out_ndim,
+                                   int64_t *out_shape) {
+  if (!mvn)
+    return jr_fail(JR_E_NULL_POINTER, "jr_mvn_logpdf_eval_shape: mvn is NULL");
+  const jr_mvn_density *d;
+  jr_status st = jr_mvn_dens_get(mvn->dens, &d);
+  if (st != JR_OK) return st;
+  return jr_mvn_density_shape(d, x, out_dtype, out_ndim, out_shape);
+}
+
+jr_status jr_mvn_logpdf_eval(const jr_mvn *mvn, const jr_ctx *ctx,
+                             const jr_array *x, int pdf, int64_t begin,
+                             int64_t end, void *out) {
+  if (!mvn)
+    return jr_fail(JR_E_NULL_POINTER, "jr_mvn_logpdf_eval: mvn is NULL");
+  const jr_mvn_density *d;
+  jr_status st = jr_mvn_dens_get(mvn->dens, &d);
+  if (st != JR_OK) return st;
+  return jr_mvn_density_eval(d, ctx, x, pdf, begin, end, out);
 }
 
 /* ---- sampling */
@@ -459,7 +492,8 @@ jr_status jr_multivariate_normal(const jr_ctx *ctx, jr_key key,
     return jr_mvn_oneshot(ctx, key, &p, &lay, mean, cov, out->data);
   jr_mvn *m = NULL;
   if ((st = jr_mvn_create_planned(ctx, &p, mean, cov, 0, p.rows, 0,
-                                  jr_factor_all, NULL, &m)) != JR_OK)
+                                  jr_factor_all, NULL, 0, JR_COV_FULL, &m)) !=
+      JR_OK)
     return st;
   st = jr_mvn_sample_rows(m, ctx, key, 0, p.rows, out->data);
   jr_mvn_free(m);

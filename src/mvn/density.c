@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "linalg/chol.h"
 #include "mvn/array_view.h"
+#include "mvn/density_build.h"
 #include "mvn/density_kernels.h"
 
 /* log(2 pi), correctly rounded */
@@ -153,11 +154,19 @@ static const char *jr_dens_form_name(jr_cov_form f) {
  * scale_tril: its lower triangle; diag: sqrt of the variances. A pivot that
  * is not > 0 (or NaN) sets info[c] = j + 1 and the factor to NaN, as a
  * failed Cholesky. */
+static _Atomic int64_t jr_dens_factorizations;
+
+int64_t jr_dens_factorization_count(void) {
+  return jr_dens_factorizations;
+}
+
 static jr_status jr_dens_prepare(jr_mvn_density *d, int64_t c, const double *a,
                                  double *L) {
   const int64_t n = d->n;
-  if (d->form == JR_COV_FULL || d->form == JR_COV_PRECISION)
+  if (d->form == JR_COV_FULL || d->form == JR_COV_PRECISION) {
+    jr_dens_factorizations++;
     return jr_chol(JR_FLOAT64, n, a, n, L, n, &d->info[c]);
+  }
   d->info[c] = 0;
   for (int64_t i = 0; i < n; i++)
     for (int64_t j = 0; j < n; j++) {
@@ -175,15 +184,18 @@ static jr_status jr_dens_prepare(jr_mvn_density *d, int64_t c, const double *a,
   return JR_OK;
 }
 
-/* Factors every covariance of the batch (KIND_FULL). */
+/* Factors every covariance of the batch (KIND_FULL): read from cov, or
+ * given by src (cov then only gives the shape). */
 static jr_status jr_dens_factor(const jr_ctx *ctx, const jr_array *cov,
+                                jr_dens_source_fn src, void *user,
                                 jr_mvn_density *d) {
   const int64_t n = d->n, nn = n * n; /* n x n elements exist in cov */
   const int64_t cnt = d->cb_count;
   int64_t total;
   if (!jr_mul_i64(cnt, nn, &total))
-    return jr_fail(JR_E_SIZE_OVERFLOW, "multivariate_normal.logpdf: cov "
-                                       "size overflows 64 bits");
+    return jr_fail(JR_E_SIZE_OVERFLOW,
+                   "multivariate_normal.logpdf: %s size overflows 64 bits",
+                   jr_dens_form_name(d->form));
   d->L = jr_dens_alloc(total, sizeof(double));
   d->c0 = jr_dens_alloc(cnt, sizeof(double));
   d->info = jr_dens_alloc(cnt, sizeof(int64_t));
@@ -198,9 +210,19 @@ static jr_status jr_dens_factor(const jr_ctx *ctx, const jr_array *cov,
   jr_status st = JR_OK;
   for (int64_t c = 0; c < cnt && st == JR_OK; c++) {
     const int64_t per = d->form == JR_COV_DIAG ? n : nn;
-    if ((st = jr_dens_load("cov", cov, c * per, per, d->P, a)) != JR_OK) break;
     double *L = d->L + c * nn;
-    if ((st = jr_dens_prepare(d, c, a, L)) != JR_OK) break;
+    int factored = 0;
+    if (src)
+      st = src(user, c, a, &factored);
+    else
+      st = jr_dens_load(jr_dens_form_name(d->form), cov, c * per, per, d->P, a);
+    if (st != JR_OK) break;
+    if (factored) { /* jr_chol's factor of these values, as it gave it */
+      memcpy(L, a, (size_t)nn * sizeof *L);
+      d->info[c] = 0;
+    } else if ((st = jr_dens_prepare(d, c, a, L)) != JR_OK) {
+      break;
+    }
     double s = 0.0;
     for (int64_t i = 0; i < n; i++)
       s += log(L[i * n + i]);
@@ -236,10 +258,13 @@ static jr_status jr_dens_factor(const jr_ctx *ctx, const jr_array *cov,
   return st;
 }
 
-/* factor = 0: the checks and the shapes only (jr_mvn_logpdf_shape). */
+/* factor = 0: the checks and the shapes only (jr_mvn_logpdf_shape). P:
+ * the dtype (JR_DTYPE_NONE: the promotion of x_dtype, mean and cov). src:
+ * where the factors come from (NULL: cov's values). */
 static jr_status jr_dens_create(const jr_ctx *ctx, const jr_array *mean,
                                 const jr_array *cov, jr_cov_form form,
-                                jr_dtype x_dtype, int factor,
+                                jr_dtype x_dtype, int factor, jr_dtype P,
+                                jr_dens_source_fn src, void *user,
                                 jr_mvn_density **out) {
   jr_status st;
   if (!out)
@@ -249,7 +274,7 @@ static jr_status jr_dens_create(const jr_ctx *ctx, const jr_array *mean,
   ctx = jr_ctx_or_default(ctx);
   if ((st = jr_check_ctx(ctx)) != JR_OK) return st;
   if ((st = jr_view_check("mean", mean)) != JR_OK) return st;
-  if ((st = jr_view_check("cov", cov)) != JR_OK) return st;
+  if ((st = jr_view_check(jr_dens_form_name(form), cov)) != JR_OK) return st;
   if (x_dtype != JR_DTYPE_NONE && (x_dtype < JR_FLOAT16 || x_dtype > JR_BOOL))
     return jr_fail(JR_E_BAD_DTYPE,
                    "multivariate_normal.logpdf: x has unknown dtype %d",
@@ -259,7 +284,7 @@ static jr_status jr_dens_create(const jr_ctx *ctx, const jr_array *mean,
     return jr_fail(JR_E_OUT_OF_MEMORY, "multivariate_normal.logpdf: out of "
                                        "memory");
   const jr_dtype ds[3] = {x_dtype, mean->dtype, cov->dtype};
-  d->P = jr_dens_promote(3, ds);
+  d->P = P != JR_DTYPE_NONE ? P : jr_dens_promote(3, ds);
   d->m_ndim = mean->ndim;
   d->c_ndim = cov->ndim;
   for (int k = 0; k < mean->ndim; k++)
@@ -281,13 +306,17 @@ static jr_status jr_dens_create(const jr_ctx *ctx, const jr_array *mean,
   d->form = form;
   d->cb_trim = form == JR_COV_DIAG ? 1 : 2;
   if (form != JR_COV_FULL && d->kind != KIND_FULL) {
+    char sm[800], sc[800];
+    jr_format_shape(sm, sizeof sm, mean->ndim, mean->shape);
+    jr_format_shape(sc, sizeof sc, cov->ndim, cov->shape);
     jr_mvn_density_free(d);
     return jr_fail(JR_E_COV_SHAPE,
                    "multivariate_normal.logpdf: %s needs mean.ndim >= 1 and "
-                   "%s",
+                   "%s; got mean.shape %s and %s.shape %s",
                    jr_dens_form_name(form),
                    form == JR_COV_DIAG ? "variances of shape (..., n)"
-                                       : "a matrix of shape (..., n, n)");
+                                       : "a matrix of shape (..., n, n)",
+                   sm, jr_dens_form_name(form), sc);
   }
   if (d->kind == KIND_FULL) {
     const int64_t n = d->n;
@@ -340,7 +369,7 @@ static jr_status jr_dens_create(const jr_ctx *ctx, const jr_array *mean,
       st = jr_dens_load("cov", cov, 0, csize, d->P, d->cov);
   }
   if (st == JR_OK && d->kind == KIND_FULL && factor)
-    st = jr_dens_factor(ctx, cov, d);
+    st = jr_dens_factor(ctx, cov, src, user, d);
   if (st != JR_OK) {
     jr_mvn_density_free(d);
     return st;
@@ -352,7 +381,8 @@ static jr_status jr_dens_create(const jr_ctx *ctx, const jr_array *mean,
 jr_status jr_mvn_density_create(const jr_ctx *ctx, const jr_array *mean,
                                 const jr_array *cov, jr_dtype x_dtype,
                                 jr_mvn_density **out) {
-  return jr_dens_create(ctx, mean, cov, JR_COV_FULL, x_dtype, 1, out);
+  return jr_dens_create(ctx, mean, cov, JR_COV_FULL, x_dtype, 1, JR_DTYPE_NONE,
+                        NULL, NULL, out);
 }
 
 jr_status jr_mvn_density_create_form(const jr_ctx *ctx, const jr_array *mean,
@@ -364,7 +394,16 @@ jr_status jr_mvn_density_create_form(const jr_ctx *ctx, const jr_array *mean,
                    "multivariate_normal.logpdf: form %d is not a "
                    "jr_cov_form",
                    (int)form);
-  return jr_dens_create(ctx, mean, param, form, x_dtype, 1, out);
+  return jr_dens_create(ctx, mean, param, form, x_dtype, 1, JR_DTYPE_NONE, NULL,
+                        NULL, out);
+}
+
+jr_status jr_dens_create_from(const jr_array *mean, const jr_array *shape_of,
+                              jr_cov_form form, jr_dtype P,
+                              jr_dens_source_fn src, void *user,
+                              jr_mvn_density **out) {
+  return jr_dens_create(NULL, mean, shape_of, form, JR_DTYPE_NONE, 1, P, src,
+                        user, out);
 }
 
 /* ---- evaluation: the output batch and where each output row reads */
@@ -398,8 +437,9 @@ static jr_status jr_dens_plan_make(const jr_mvn_density *d, const jr_array *x,
   if (P != d->P)
     return jr_fail(JR_E_BAD_DTYPE,
                    "multivariate_normal.logpdf: x of dtype %s promotes the "
-                   "density to %s, but it was set up for %s (create it with "
-                   "x_dtype = %s)",
+                   "density to %s, but it was set up for %s (a jr_mvn's "
+                   "dtype is its mean and covariance's; jr_mvn_density: "
+                   "create it with x_dtype = %s)",
                    jr_dtype_name(x->dtype), jr_dtype_name(P),
                    jr_dtype_name(d->P), jr_dtype_name(x->dtype));
   /* y = x - mean: the whole shapes broadcast */
@@ -433,11 +473,18 @@ static jr_status jr_dens_plan_make(const jr_mvn_density *d, const jr_array *x,
   if (!jr_dens_bcast(xbnd, xb, mbnd, mb, &bnd, bshape))
     return jr_dens_bcast_error(x->ndim, x->shape, "x.shape", d->m_ndim,
                                d->m_shape, "mean.shape");
-  if (!jr_dens_bcast(bnd, bshape, cbnd, cb, &p->ondim, p->oshape))
-    return jr_dens_bcast_error(
-        bnd, bshape,
-        d->kind == KIND_SCALAR ? "(x - mean).shape" : "(x - mean).shape[:-1]",
-        cbnd, cb, d->kind == KIND_SCALAR ? "cov.shape" : "cov.shape[:-2]");
+  if (!jr_dens_bcast(bnd, bshape, cbnd, cb, &p->ondim, p->oshape)) {
+    /* the covariance's batch, named by its form */
+    char cname[32];
+    snprintf(cname, sizeof cname, "%s.shape%s", jr_dens_form_name(d->form),
+             d->kind == KIND_SCALAR   ? ""
+             : d->form == JR_COV_DIAG ? "[:-1]"
+                                      : "[:-2]");
+    return jr_dens_bcast_error(bnd, bshape,
+                               d->kind == KIND_SCALAR ? "(x - mean).shape"
+                                                      : "(x - mean).shape[:-1]",
+                               cbnd, cb, cname);
+  }
   if ((st = jr_check_shape("multivariate_normal.logpdf: result", p->ondim,
                            p->oshape, &p->rows)) != JR_OK)
     return st;
@@ -558,6 +605,7 @@ static jr_status jr_dens_eval_full(const jr_mvn_density *d,
   enum { B = JR_DENS_BLOCK };
   const int64_t n = d->n;
   const jr_dens_solve_fn solve = jr_dens_solve_for_active();
+  const jr_dens_gather_fn gather = jr_dens_gather_for_active();
   double q[B];
   const double *mrow[B], *xrow64[B];
   const float *xrow32[B];
@@ -591,13 +639,12 @@ static jr_status jr_dens_eval_full(const jr_mvn_density *d,
     }
     /* d = x - mean, point by point: x read in its order (the prefetcher
      * streams it), the block's columns written (it stays in cache) */
-    for (int k = 0; k < cnt; k++) {
+    if (direct64) { /* the kernel set's transposition, unused lanes +0 */
+      gather(n, cnt, xrow64, mrow, blk);
+    }
+    for (int k = 0; k < cnt && !direct64; k++) {
       const double *m = mrow[k];
-      if (direct64) {
-        const double *xr = xrow64[k];
-        for (int64_t i = 0; i < n; i++)
-          blk[i * B + k] = xr[i] - m[i];
-      } else if (direct32) {
+      if (direct32) {
         const float *xr = xrow32[k];
         for (int64_t i = 0; i < n; i++)
           blk[i * B + k] = (double)xr[i] - m[i];
@@ -606,7 +653,7 @@ static jr_status jr_dens_eval_full(const jr_mvn_density *d,
           blk[i * B + k] = blk[i * B + k] - m[i];
       }
     }
-    for (int64_t i = 0; i < n; i++) /* unused lanes: defined values */
+    for (int64_t i = 0; i < n && !direct64; i++) /* unused lanes: defined */
       for (int k = cnt; k < B; k++)
         blk[i * B + k] = 0.0;
     if (d->form == JR_COV_PRECISION)
@@ -615,8 +662,11 @@ static jr_status jr_dens_eval_full(const jr_mvn_density *d,
       solve(n, d->L + ci * n * n, cnt, blk, q);
     const double c0 = d->c0[ci];
     for (int k = 0; k < cnt; k++) {
-      const double v = -0.5 * q[k] + c0;
-      jr_dens_store(d->P, out, first - a + k, pdf ? exp(v) : v);
+      const double v = -0.5 * q[k] + c0, r = pdf ? exp(v) : v;
+      /* which NaN operand the hardware propagates (its sign, payload) can
+       * differ by lane and by kernel set: one canonical NaN, so the bytes
+       * are the inputs' alone for any slice */
+      jr_dens_store(d->P, out, first - a + k, r == r ? r : NAN);
     }
   }
   return JR_OK;
@@ -721,8 +771,8 @@ jr_status jr_mvn_logpdf_shape(const jr_array *x, const jr_array *mean,
                                       "NULL");
   if ((st = jr_view_check("x", x)) != JR_OK) return st;
   jr_mvn_density *d = NULL;
-  if ((st = jr_dens_create(NULL, mean, cov, JR_COV_FULL, x->dtype, 0, &d)) !=
-      JR_OK)
+  if ((st = jr_dens_create(NULL, mean, cov, JR_COV_FULL, x->dtype, 0,
+                           JR_DTYPE_NONE, NULL, NULL, &d)) != JR_OK)
     return st;
   st = jr_mvn_density_shape(d, x, out_dtype, out_ndim, out_shape);
   jr_mvn_density_free(d);

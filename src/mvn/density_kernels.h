@@ -8,7 +8,7 @@
 #include "internal.h"
 
 /* Points per block (the lanes of the structure-of-arrays solve). */
-#define JR_DENS_BLOCK 64
+#define JR_DENS_BLOCK 32
 
 /* d: n rows of JR_DENS_BLOCK doubles (point p of component i at
  * d[i * JR_DENS_BLOCK + p]), the first `count` points used; overwritten with
@@ -34,5 +34,19 @@ void jr_dens_solve_avx512(int64_t n, const double *L, int64_t count, double *d,
 
 /* The solve of the active kernel set. */
 jr_dens_solve_fn jr_dens_solve_for_active(void);
+
+/* A block's d = x - mean: d[i * JR_DENS_BLOCK + k] = x[k][i] - m[k][i]
+ * (one rounded subtraction, so every set gives the same bytes) for points
+ * k < cnt (rows of n doubles each), +0 in lanes cnt..JR_DENS_BLOCK-1. A
+ * transposition: the AVX-512 set does it 8 x 8 in registers. */
+typedef void (*jr_dens_gather_fn)(int64_t n, int cnt, const double *const *x,
+                                  const double *const *m, double *d);
+void jr_dens_gather_ref(int64_t n, int cnt, const double *const *x,
+                        const double *const *m, double *d);
+#if defined(JR_HAVE_AVX512_DENS)
+void jr_dens_gather_avx512(int64_t n, int cnt, const double *const *x,
+                           const double *const *m, double *d);
+#endif
+jr_dens_gather_fn jr_dens_gather_for_active(void);
 
 #endif /* JR_MVN_DENSITY_KERNELS_H */

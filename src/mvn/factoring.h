@@ -26,16 +26,18 @@ jr_status jr_mvn_create_rows_with(const jr_ctx *ctx, const jr_array *mean,
                                   int64_t row_end, jr_mvn_factor_fn fn,
                                   void *user, jr_mvn **out);
 
-/* jr_mvn_create_rows_with whose slots hold a lower factor L (stored by fn
- * with jr_mvn_factoring_store; the upper triangle is not read) and whose
- * rows are mean + L^-T z by the triangular solve (linalg/solve.h): the
- * precision form. method only names the plan's method in messages. */
-jr_status jr_mvn_create_rows_solve(const jr_ctx *ctx, const jr_array *mean,
-                                   const jr_array *cov, int shape_ndim,
-                                   const int64_t *shape, jr_dtype dtype,
-                                   jr_method method, int64_t row_begin,
-                                   int64_t row_end, jr_mvn_factor_fn fn,
-                                   void *user, jr_mvn **out);
+/* The same for a parameterization (forms.c): the plan's messages name the
+ * argument by its form; cov is the (..., n, n) view the plan reads. For
+ * JR_COV_PRECISION the slots hold a lower factor L_P (stored by fn with
+ * jr_mvn_factoring_store; the upper triangle is not read) and rows are
+ * mean + L_P^-T z by the triangular solve (linalg/solve.h). */
+jr_status jr_mvn_create_form_with(const jr_ctx *ctx, const jr_array *mean,
+                                  const jr_array *cov, jr_cov_form form,
+                                  int shape_ndim, const int64_t *shape,
+                                  jr_dtype dtype, jr_method method,
+                                  int64_t row_begin, int64_t row_end,
+                                  jr_mvn_factor_fn fn, void *user,
+                                  jr_mvn **out);
 
 /* The covariances the rows use: batch elements [*first, *first + *count),
  * those with used[ci - first] set (used NULL: all). */
@@ -61,6 +63,13 @@ jr_dtype jr_mvn_factoring_slot_dtype(const jr_mvn_factoring *f);
  * doubles. */
 void jr_mvn_factoring_store(jr_mvn_factoring *f, int64_t ci, jr_dtype P,
                             const void *factor, double *work);
+
+/* A parameterization's creation (forms.c) hands each used batch element's
+ * density source to the object: scale_tril v = NULL (read back from its
+ * slot), diag the variances rounded to P, precision its L_P in double (the
+ * density never inverts it). JR_E_OUT_OF_MEMORY. */
+jr_status jr_mvn_factoring_keep(jr_mvn_factoring *f, int64_t ci,
+                                jr_cov_form form, const double *v);
 
 /* Covariances this process has factored since it started (every path of
  * jr_mvn creation; not the one-shot jr_multivariate_normal path). For tests

@@ -124,6 +124,7 @@ static jr_status jr_form_one(const jr_form_job *job, jr_report *r,
         JR_OK)
       return st;
     if (check && (st = jr_check_diag(r, ci, n, a)) != JR_OK) return st;
+    if ((st = jr_mvn_factoring_keep(mf, ci, job->form, a)) != JR_OK) return st;
     /* F = diag(sqrt(v)) rounded to P; sqrt is correctly rounded, so float32
      * sqrt of the float32 variance equals (float)sqrt((double)v) */
     for (int64_t k = 0; k < nn; k++)
@@ -138,6 +139,8 @@ static jr_status jr_form_one(const jr_form_job *job, jr_report *r,
     return st;
   if (job->form == JR_COV_SCALE_TRIL) {
     if (check && (st = jr_check_tril(r, ci, n, a)) != JR_OK) return st;
+    if ((st = jr_mvn_factoring_keep(mf, ci, job->form, NULL)) != JR_OK)
+      return st;
     /* tril: the upper triangle is ignored (+0), as jnp.tril would make it */
     for (int64_t i = 0; i < n; i++)
       for (int64_t j = 0; j < n; j++)
@@ -153,6 +156,7 @@ static jr_status jr_form_one(const jr_form_job *job, jr_report *r,
   for (int64_t k = 0; k < nn; k++)
     finite &= isfinite(a[k]) != 0;
   if ((st = jr_chol(JR_FLOAT64, n, a, n, b, n, &info)) != JR_OK) return st;
+  if ((st = jr_mvn_factoring_keep(mf, ci, job->form, b)) != JR_OK) return st;
   if (!finite || info != 0) {
     if (check && info != 0 && r->count == reported) {
       char msg[320];
@@ -247,13 +251,11 @@ jr_status jr_mvn_create_form(const jr_ctx *ctx, const jr_array *mean,
                      .form = form,
                      .P = jr_mvn_promote_inexact(mean->dtype, param->dtype),
                      .n = n};
-  /* precision: the triangular solve's layout (the plan keeps eigh's method,
-   * as before, for its messages); the others' F is lower: cholesky's */
-  if (form == JR_COV_PRECISION)
-    return jr_mvn_create_rows_solve(ctx, mean, &cov, shape_ndim, shape, dtype,
-                                    JR_EIGH, row_begin, row_end, jr_form_fill,
-                                    &job, out);
-  return jr_mvn_create_rows_with(ctx, mean, &cov, shape_ndim, shape, dtype,
-                                 JR_CHOLESKY, row_begin, row_end, jr_form_fill,
-                                 &job, out);
+  /* precision: the slots hold L_P, rows are the triangular solve (the plan
+   * keeps eigh's method, as before, for its messages); the others' F is
+   * lower: cholesky's */
+  return jr_mvn_create_form_with(
+      ctx, mean, &cov, form, shape_ndim, shape, dtype,
+      form == JR_COV_PRECISION ? JR_EIGH : JR_CHOLESKY, row_begin, row_end,
+      jr_form_fill, &job, out);
 }

@@ -51,20 +51,21 @@ static int jr_broadcast(int k, const int *ndims, const int64_t *const *shapes,
 }
 
 static jr_status jr_broadcast_error(int k, const int *ndims,
-                                    const int64_t *const *shapes) {
+                                    const int64_t *const *shapes,
+                                    const char *cbatch) {
   char buf[3][800];
   for (int s = 0; s < k; s++)
     jr_format_shape(buf[s], sizeof buf[s], ndims[s], shapes[s]);
   if (k == 2)
     return jr_fail(JR_E_BROADCAST,
                    "Incompatible shapes for broadcasting: "
-                   "shapes=[%s, %s] (mean.shape[:-1], cov.shape[:-2])",
-                   buf[0], buf[1]);
+                   "shapes=[%s, %s] (mean.shape[:-1], %s)",
+                   buf[0], buf[1], cbatch);
   return jr_fail(JR_E_BROADCAST,
                  "Incompatible shapes for broadcasting: "
                  "shapes=[%s, %s, %s] (shape argument, mean.shape[:-1], "
-                 "cov.shape[:-2])",
-                 buf[0], buf[1], buf[2]);
+                 "%s)",
+                 buf[0], buf[1], buf[2], cbatch);
 }
 
 /* Steps of a batch shape (ndim bnd) broadcast against the output batch. */
@@ -85,12 +86,28 @@ static void jr_batch_steps(const jr_mvn_plan *p, int bnd, const int64_t *bshape,
 jr_status jr_mvn_plan_make(const jr_array *mean, const jr_array *cov,
                            int shape_ndim, const int64_t *shape, jr_dtype dtype,
                            jr_method method, jr_mvn_plan *p) {
+  return jr_mvn_plan_make_form(mean, cov, JR_COV_FULL, shape_ndim, shape, dtype,
+                               method, p);
+}
+
+jr_status jr_mvn_plan_make_form(const jr_array *mean, const jr_array *cov,
+                                jr_cov_form form, int shape_ndim,
+                                const int64_t *shape, jr_dtype dtype,
+                                jr_method method, jr_mvn_plan *p) {
   char b1[800], b2[800];
   jr_status st;
+  /* what the messages call the covariance argument and its batch */
+  const char *cname = form == JR_COV_SCALE_TRIL  ? "scale_tril"
+                      : form == JR_COV_PRECISION ? "precision"
+                      : form == JR_COV_DIAG      ? "diag"
+                                                 : "cov";
+  char cbatch[32];
+  snprintf(cbatch, sizeof cbatch, "%s.shape[:-%d]", cname,
+           form == JR_COV_DIAG ? 1 : 2);
   memset(p, 0, sizeof *p);
   p->method = method;
   if ((st = jr_view_check("mean", mean)) != JR_OK) return st;
-  if ((st = jr_view_check("cov", cov)) != JR_OK) return st;
+  if ((st = jr_view_check(cname, cov)) != JR_OK) return st;
   p->fdtype = jr_promote_inexact(mean->dtype, cov->dtype);
   if (method != JR_CHOLESKY && method != JR_EIGH && method != JR_SVD)
     return jr_fail(JR_E_BAD_METHOD,
@@ -121,15 +138,15 @@ jr_status jr_mvn_plan_make(const jr_array *mean, const jr_array *cov,
                    mean->ndim);
   if (cov->ndim < 2)
     return jr_fail(JR_E_COV_NDIM,
-                   "multivariate_normal requires cov.ndim >= "
-                   "2, got cov.ndim == %d",
-                   cov->ndim);
+                   "multivariate_normal requires %s.ndim >= "
+                   "2, got %s.ndim == %d",
+                   cname, cname, cov->ndim);
   const int64_t n = mean->shape[mean->ndim - 1];
   if (cov->shape[cov->ndim - 2] != n || cov->shape[cov->ndim - 1] != n)
     return jr_fail(JR_E_COV_SHAPE,
-                   "multivariate_normal requires cov.shape == "
-                   "(..., n, n) for n=%lld, but got cov.shape == %s.",
-                   (long long)n,
+                   "multivariate_normal requires %s.shape == "
+                   "(..., n, n) for n=%lld, but got %s.shape == %s.",
+                   cname, (long long)n, cname,
                    jr_format_shape(b1, sizeof b1, cov->ndim, cov->shape));
   p->n = n;
   p->mean_bndim = mean->ndim - 1;
@@ -140,14 +157,14 @@ jr_status jr_mvn_plan_make(const jr_array *mean, const jr_array *cov,
     int nd[2] = {p->mean_bndim, p->cov_bndim};
     const int64_t *sh[2] = {mean->shape, cov->shape};
     if (!jr_broadcast(2, nd, sh, &p->bndim, p->batch))
-      return jr_broadcast_error(2, nd, sh);
+      return jr_broadcast_error(2, nd, sh, cbatch);
   } else {
     int nd[3] = {shape_ndim, p->mean_bndim, p->cov_bndim};
     const int64_t *sh[3] = {shape, mean->shape, cov->shape};
     int64_t res[JR_MAX_NDIM];
     int rnd;
     if (!jr_broadcast(3, nd, sh, &rnd, res))
-      return jr_broadcast_error(3, nd, sh);
+      return jr_broadcast_error(3, nd, sh, cbatch);
     int same = rnd == shape_ndim;
     for (int d = 0; same && d < rnd; d++)
       same = res[d] == shape[d];
@@ -183,11 +200,11 @@ jr_status jr_mvn_plan_make(const jr_array *mean, const jr_array *cov,
     return jr_fail(JR_E_BAD_DTYPE,
                    "%s does not accept dtype %s at position "
                    "0. Accepted dtypes at position 0 are subtypes of float32, "
-                   "float64, complex64, complex128. (mean %s and cov %s "
+                   "float64, complex64, complex128. (mean %s and %s %s "
                    "promote to %s; JAX's CPU LAPACK has no half precision: "
                    "cast them to float32)",
                    names[method], jr_mvn_dtype_name(p->fdtype),
-                   jr_mvn_dtype_name(mean->dtype),
+                   jr_mvn_dtype_name(mean->dtype), cname,
                    jr_mvn_dtype_name(cov->dtype), jr_mvn_dtype_name(p->fdtype));
   }
   p->rdtype = jr_promote_float(p->fdtype, p->zdtype);

@@ -1,6 +1,6 @@
 /* The plan of a multivariate_normal call: JAX's argument checks in JAX's
- * order, dtype promotion and broadcasting (algorithm.md sections 8-10), and where
- * each output row's mean and covariance live. Internal. */
+ * order, dtype promotion and broadcasting (algorithm.md sections 8-10), and
+ * where each output row's mean and covariance live. Internal. */
 #ifndef JR_MVN_PLAN_H
 #define JR_MVN_PLAN_H
 
@@ -31,6 +31,15 @@ jr_dtype jr_mvn_promote_inexact(jr_dtype a, jr_dtype b);
 jr_status jr_mvn_plan_make(const jr_array *mean, const jr_array *cov,
                            int shape_ndim, const int64_t *shape, jr_dtype dtype,
                            jr_method method, jr_mvn_plan *p);
+
+/* As jr_mvn_plan_make for a parameterization (jr_cov_form): cov is the
+ * (..., n, n) view the plan reads (for diag: the variances' batch with n x n
+ * matrices); the messages name the argument ("scale_tril.shape[:-2]",
+ * "diag.shape[:-1]"). */
+jr_status jr_mvn_plan_make_form(const jr_array *mean, const jr_array *cov,
+                                jr_cov_form form, int shape_ndim,
+                                const int64_t *shape, jr_dtype dtype,
+                                jr_method method, jr_mvn_plan *p);
 
 /* The result's ndim and shape (batch + (n,)); either may be NULL. */
 void jr_mvn_plan_shape(const jr_mvn_plan *p, int *ndim, int64_t *shape);
