@@ -5,8 +5,9 @@
 #
 # Usage: bench/run.sh [--reps N] [--scale X] [--only W1,...,W5,L] [--no-build]
 #                     [--no-rss] [--commit REV]
-# On a CPU with AVX-512 the workloads also run with JAXRANDOM_ISA=avx2 (the
-# second report section), next to the same NumPy figures.
+# On a CPU with AVX-512 the workloads also run as an AVX2-only CPU would
+# see them (the second report section): JAXRANDOM_ISA=avx2 next to NumPy and
+# the gemm limits on OpenBLAS's Haswell kernels (OPENBLAS_CORETYPE=Haswell).
 # --commit REV builds and measures a clean export of that commit (git
 # archive) instead of the working tree, which may hold other people's
 # unfinished edits; the documented runs use --commit HEAD.
@@ -70,6 +71,7 @@ mkdir -p "$out"
 : >"$out/workloads.tsv"
 : >"$out/numpy.tsv"
 : >"$out/workloads_avx2.tsv"
+: >"$out/numpy_avx2.tsv"
 avx512=0
 grep -qw avx512f /proc/cpuinfo && avx512=1
 for w in L W5 W1 W2 W4 W3; do
@@ -79,14 +81,21 @@ for w in L W5 W1 W2 W4 W3; do
   OPENBLAS_NUM_THREADS=1 "$build/bench/bench_workloads" --reps "$reps" \
     --scale "$scale" --only "$w" >>"$out/workloads.tsv"
   if [ "$w" = L ]; then
-    # the limits (gemm at W2/W3's shapes) for the avx2 section's product rate
-    [ $avx512 = 1 ] && grep -v '^#' "$out/workloads.tsv" >>"$out/workloads_avx2.tsv"
+    # the limits (gemm at W2/W3's shapes) for the avx2 section's product
+    # rate: OpenBLAS's AVX2 (Haswell) kernels, as on an AVX2-only CPU
+    [ $avx512 = 1 ] && OPENBLAS_CORETYPE=Haswell OPENBLAS_NUM_THREADS=1 \
+      "$build/bench/bench_workloads" --reps "$reps" --scale "$scale" \
+      --only L | grep -v '^#' >>"$out/workloads_avx2.tsv"
     continue
   fi
   if [ $avx512 = 1 ]; then
     JAXRANDOM_ISA=avx2 OPENBLAS_NUM_THREADS=1 "$build/bench/bench_workloads" \
       --reps "$reps" --scale "$scale" --only "$w" --no-gsl \
       >>"$out/workloads_avx2.tsv"
+    # the AVX2-only CPU's NumPy: OpenBLAS's Haswell kernels
+    env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE=Haswell OPENBLAS_NUM_THREADS=1 \
+      "$py" "$src/bench/numpy_peers.py" --reps "$reps" --scale "$scale" \
+      --only "$w" >>"$out/numpy_avx2.tsv"
   fi
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 \
     "$py" "$src/bench/numpy_peers.py" --reps "$reps" --scale "$scale" \
@@ -119,9 +128,9 @@ printf '#\tload_end\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/run.tsv"
   "$py" "$src/bench/report.py" "$out/workloads.tsv" "$out/numpy.tsv" \
     "$out/run.tsv"
   if [ -s "$out/workloads_avx2.tsv" ]; then
-    printf '\n# The same run with JAXRANDOM_ISA=avx2 (no GSL)\n\n'
-    "$py" "$src/bench/report.py" "$out/workloads_avx2.tsv" "$out/numpy.tsv" \
-      "$out/run.tsv"
+    printf '\n# The same run as on an AVX2-only CPU: JAXRANDOM_ISA=avx2, and NumPy and the gemm limits on OpenBLAS'"'"'s Haswell (AVX2) kernels (OPENBLAS_CORETYPE=Haswell; the run header below names the default core); no GSL\n\n'
+    "$py" "$src/bench/report.py" "$out/workloads_avx2.tsv" \
+      "$out/numpy_avx2.tsv" "$out/run.tsv"
   fi
 } | tee "$out/report.md"
 echo "(raw results in $out)" >&2
