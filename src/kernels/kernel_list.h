@@ -43,9 +43,16 @@
  * calls were slower: docs/kernels.md). */
 #define JR_CALL_BLOCK (8 * JR_KERNEL_BLOCK)
 
-/* All kernels in partitionable mode: element i (absolute index) uses counter
- * (i >> 32, i & 0xFFFFFFFF). */
-#define JR_KERNEL_LIST(X)                                                      \
+/* The one list, in two groups that differ only in when the dispatcher's
+ * self-check runs them (dispatch.c): the generation group at the first use
+ * of any kernel, the linear-algebra group at the first use of the linear
+ * algebra (jr_kernels_get_linalg), so a process that only draws bits,
+ * uniforms or normals does not pay the Cholesky checks. */
+#define JR_KERNEL_LIST(X) JR_KERNEL_LIST_GEN(X) JR_KERNEL_LIST_LINALG(X)
+
+/* The generation group. All kernels in partitionable mode: element i
+ * (absolute index) uses counter (i >> 32, i & 0xFFFFFFFF). */
+#define JR_KERNEL_LIST_GEN(X)                                                  \
   /* y0 ^ y1 (widths 8/16/32 truncate it) */                                   \
   X(bits32, void, (jr_key key, uint64_t start, size_t count, uint32_t * out))  \
   /* (y0 << 32) | y1 */                                                        \
@@ -102,12 +109,15 @@
   X(normal_f64_2608, void,                                                     \
     (jr_key key, uint64_t start, size_t count, double *out))                   \
   X(normal_f64_2608_from_bits, void,                                           \
-    (const uint64_t *bits, size_t count, double *out))                         \
-  /* The own linear algebra (src/linalg; docs/linalg.md). In-place Cholesky    \
-   * of the symmetrized lower triangle of a (row-major, lda), n >              \
-   * JR_CHOL_POTF2_MAX, fma order; the upper triangle may be overwritten.      \
-   * Returns info (0 or the failing pivot + 1), or -1 when the bounded         \
-   * scratch cannot be allocated. */                                           \
+    (const uint64_t *bits, size_t count, double *out))
+
+/* The linear-algebra group: the own linear algebra (src/linalg;
+ * docs/linalg.md). Taken only through jr_kernels_get_linalg. */
+#define JR_KERNEL_LIST_LINALG(X)                                               \
+  /* In-place Cholesky of the symmetrized lower triangle of a (row-major,      \
+   * lda), n > JR_CHOL_POTF2_MAX, fma order; the upper triangle may be         \
+   * overwritten. Returns info (0 or the failing pivot + 1), or -1 when the    \
+   * bounded scratch cannot be allocated. */                                   \
   X(chol_f32, int64_t, (int64_t n, float *a, int64_t lda))                     \
   X(chol_f64, int64_t, (int64_t n, double *a, int64_t lda))                    \
   /* jr_chol_batch after its argument checks. */                               \
