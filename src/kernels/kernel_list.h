@@ -4,12 +4,16 @@
  * generated from JR_KERNEL_LIST: the table type (jr_kernels, one typed slot
  * per entry), every ISA's table (designated initializers, so each slot is
  * filled by the implementation of the same name and a wrong signature does
- * not compile), and the start-up self-check (self_check.c calls one check
- * per entry). Selection is jr_kernels_get (dispatch.c), the only one.
+ * not compile), and the self-check (self_check.c calls one check per
+ * entry, a group at a time). Selection is jr_kernels_get (dispatch.c), the
+ * only one; the linear algebra takes the table through
+ * jr_kernels_get_linalg, which first checks that group.
  * Included by internal.h; not installed.
  *
  * Adding a kernel:
- *  1. Add X(name, return type, (parameters)) below.
+ *  1. Add X(name, return type, (parameters)) below, to the generation
+ *     group or, for a kernel only the linear algebra calls (through
+ *     jr_kernels_get_linalg), to the linear-algebra group.
  *  2. Implement it once per kernel set, with exactly that signature:
  *     ref_<name> in kernels_ref.c, k_<name> in the SIMD body
  *     (simd_kernels.h, built for avx2 and avx512). A kernel kept in its own
