@@ -180,9 +180,9 @@ static jr_status jr_fail_self_check(jr_isa isa, const char *how,
 
 /* How the set in use was chosen, for the messages (jr_isa_select checks
  * every group itself, so a later failure is the variable's or auto's). */
-static void jr_how(char *how, size_t size) {
-  if (jr_env_value[0])
-    snprintf(how, size, "JAXRANDOM_ISA=%s", jr_env_value);
+static void jr_how(char *how, size_t size, const char *env) {
+  if (env && env[0])
+    snprintf(how, size, "JAXRANDOM_ISA=%s", env);
   else
     snprintf(how, size, "the best this CPU supports");
 }
@@ -201,7 +201,7 @@ jr_status jr_kernels_get(const jr_kernels **out) {
       (jr_isa)atomic_load_explicit(&jr_env_failed_isa, memory_order_relaxed);
   if (failed != JR_ISA_AUTO) {
     char how[64];
-    jr_how(how, sizeof how);
+    jr_how(how, sizeof how, jr_env_value);
     return jr_fail_self_check(failed, how, JR_KGROUP_GEN);
   }
   return jr_fail(JR_E_BAD_ISA,
@@ -212,8 +212,10 @@ jr_status jr_kernels_get(const jr_kernels **out) {
 
 jr_status jr_kernels_linalg_ready(const jr_kernels *k) {
   if (jr_isa_passes(k->isa, JR_KGROUP_LINALG)) return JR_OK;
+  /* the variable itself: this thread may not have resolved the set, so
+   * jr_env_value is not ordered before this read */
   char how[64];
-  jr_how(how, sizeof how);
+  jr_how(how, sizeof how, getenv("JAXRANDOM_ISA"));
   return jr_fail_self_check(k->isa, how, JR_KGROUP_LINALG);
 }
 
