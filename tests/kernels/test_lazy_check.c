@@ -5,12 +5,13 @@
  * reported there as JR_E_BAD_ISA naming the set and the entry, never as a
  * switch to another set; jr_isa_select checks both groups at once.
  *
- *   test_lazy_check normals|fail|select
+ *   test_lazy_check normals|fail|select|threads
  *
  * Each part is its own process (the checks run once per process). The set
  * under test is the one JAXRANDOM_ISA names, else the best the CPU
  * supports; exit 77 (skipped) when that is the reference (never checked). */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,37 @@ static void part_select(jr_isa isa) {
   CHECK(mvn(y) == JR_OK, "mvn on ref: %s", jr_last_error());
 }
 
+/* Threads that draw normals and then sample at once: the first
+ * linear-algebra uses race; every thread gets the same samples. */
+enum { THREADS = 4 };
+static double thread_out[THREADS][12];
+static jr_status thread_st[THREADS];
+static void *thread_run(void *arg) {
+  const int t = (int)(intptr_t)arg;
+  thread_st[t] = normals();
+  if (thread_st[t] == JR_OK) thread_st[t] = mvn(thread_out[t]);
+  return NULL;
+}
+static void part_threads(jr_isa isa) {
+  pthread_t th[THREADS];
+  int started = 0;
+  for (int t = 0; t < THREADS; t++)
+    if (pthread_create(&th[t], NULL, thread_run, (void *)(intptr_t)t) == 0)
+      started++;
+    else
+      break;
+  for (int t = 0; t < started; t++)
+    pthread_join(th[t], NULL);
+  CHECK(started == THREADS, "started %d of %d threads", started, THREADS);
+  for (int t = 0; t < started; t++) {
+    CHECK(thread_st[t] == JR_OK, "thread %d: status %d", t, (int)thread_st[t]);
+    CHECK(!memcmp(thread_out[t], thread_out[0], sizeof thread_out[0]),
+          "thread %d's samples differ from thread 0's", t);
+  }
+  CHECK(jr_kernels_group_checked(isa, JR_KGROUP_LINALG) == 1,
+        "the linear-algebra check did not pass");
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) return 2;
   const jr_isa isa = set_under_test();
@@ -195,6 +227,8 @@ int main(int argc, char **argv) {
     part_fail(isa);
   else if (strcmp(argv[1], "select") == 0)
     part_select(isa);
+  else if (strcmp(argv[1], "threads") == 0)
+    part_threads(isa);
   else
     return 2;
   printf("%s on %s: %d failures\n", argv[1], jr_isa_name(isa), failures);
