@@ -88,9 +88,9 @@ static jr_status mvn_create(void) {
   int64_t ms[1] = {3}, cs[2] = {3, 3};
   jr_array m = {(void *)mean3, JR_FLOAT64, 1, ms, NULL};
   jr_array c = {(void *)cov3, JR_FLOAT64, 2, cs, NULL};
-  jr_mvn *p = NULL;
+  jr_mvn *p = NULL; /* shape: ndim 0, yet not NULL (memcpy of 0 bytes) */
   jr_status st =
-      jr_mvn_create(NULL, &m, &c, 0, NULL, JR_FLOAT64, JR_CHOLESKY, &p);
+      jr_mvn_create(NULL, &m, &c, 0, ms, JR_FLOAT64, JR_CHOLESKY, &p);
   jr_mvn_free(p);
   return st;
 }
