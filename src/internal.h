@@ -150,6 +150,14 @@ uint16_t jr_ref_normal_bf16(uint8_t bits);
 /* The active table; fails with JR_E_BAD_ISA if JAXRANDOM_ISA asks for an
  * unsupported or unknown kernel set. */
 jr_status jr_kernels_get(const jr_kernels **out);
+/* The active table for the linear algebra (the kernel_list.h entries of
+ * JR_KERNEL_LIST_LINALG; jr_kernels_get does not check them): as
+ * jr_kernels_get, and the first call per process and kernel set runs the
+ * set's linear-algebra self-check (JR_E_BAD_ISA naming the set and the
+ * entry when it fails). */
+jr_status jr_kernels_get_linalg(const jr_kernels **out);
+/* The same for a table jr_kernels_get returned. */
+jr_status jr_kernels_linalg_ready(const jr_kernels *k);
 extern const jr_kernels jr_kernels_ref;
 #if defined(JR_HAVE_AVX2)
 extern const jr_kernels jr_kernels_avx2;

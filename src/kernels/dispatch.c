@@ -2,7 +2,9 @@
  * detection or JAXRANDOM_ISA=ref|avx2|avx512|auto. The single point through
  * which every kernel set is selected (the random kernels and the linear
  * algebra are one table), and each SIMD set passes the self-check
- * (self_check.c, one check per kernel_list.h entry) before use. */
+ * (self_check.c, one check per kernel_list.h entry) before use: its
+ * generation group at the first jr_kernels_get, its linear-algebra group at
+ * the first jr_kernels_get_linalg (jr_isa_select: both at once). */
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +13,7 @@
 #include "internal.h"
 #include "kernels/kernels_simd.h"
 
-static const jr_kernels *jr_table_for(jr_isa isa) {
+static const jr_kernels *jr_own_table(jr_isa isa) {
   switch (isa) {
   case JR_ISA_REF: return &jr_kernels_ref;
 #if defined(JR_HAVE_AVX2)
@@ -22,6 +24,22 @@ static const jr_kernels *jr_table_for(jr_isa isa) {
 #endif
   default: return NULL;
   }
+}
+
+/* jr_kernels_test_substitute's tables (the tests' injected wrong kernels). */
+static _Atomic(const jr_kernels *) jr_substitute[4];
+
+static const jr_kernels *jr_table_for(jr_isa isa) {
+  const jr_kernels *own = jr_own_table(isa);
+  if (!own) return NULL;
+  const jr_kernels *t =
+      atomic_load_explicit(&jr_substitute[isa], memory_order_acquire);
+  return t ? t : own;
+}
+
+void jr_kernels_test_substitute(jr_isa isa, const jr_kernels *table) {
+  if (isa >= JR_ISA_REF && isa <= JR_ISA_AVX512)
+    atomic_store_explicit(&jr_substitute[isa], table, memory_order_release);
 }
 
 int jr_isa_supported(jr_isa isa) {
@@ -47,30 +65,43 @@ int jr_isa_supported(jr_isa isa) {
   }
 }
 
-/* The self-check rule, one for every entry of the one list: a SIMD set runs
- * only after its self-check (self_check.c) gave the reference's bytes for
- * every entry. A set that fails is an error (JR_E_BAD_ISA naming the set and
- * the first entry that differs), whether it was requested (JAXRANDOM_ISA,
- * jr_isa_select) or chosen as the best supported one (auto): no silent
- * switch to another set, so a miscompiled or wrong kernel shows up where it
- * happens instead of as an unexplained slowdown. JAXRANDOM_ISA=ref always
- * runs (the reference is the definition and is not checked). */
-static atomic_int jr_checked[4]; /* 0 not yet, 1 passed, -1 failed */
-static _Atomic(const char *) jr_check_failed[4]; /* the failing entry */
+/* The self-check rule, one for every entry of the one list: a SIMD set's
+ * kernel runs only after its self-check (self_check.c) gave the reference's
+ * bytes for every entry of its group. A set that fails is an error
+ * (JR_E_BAD_ISA naming the set and the first entry that differs), whether it
+ * was requested (JAXRANDOM_ISA, jr_isa_select) or chosen as the best
+ * supported one (auto): no silent switch to another set, so a miscompiled or
+ * wrong kernel shows up where it happens instead of as an unexplained
+ * slowdown. JAXRANDOM_ISA=ref always runs (the reference is the definition
+ * and is not checked). The two groups are checked separately, each when
+ * first needed: the generation group when the set is resolved (the first
+ * jr_kernels_get), the linear-algebra group (about 10 ms, most of the
+ * check) at the first jr_kernels_get_linalg, so a process that only draws
+ * random numbers never pays it. jr_isa_select checks both groups at once:
+ * the caller asks for that set explicitly and learns there whether it
+ * runs. */
+static atomic_int jr_checked[2][4]; /* 0 not yet, 1 passed, -1 failed */
+static _Atomic(const char *) jr_check_failed[2][4]; /* the failing entry */
 
 /* Only for a set this build and CPU support. Racing first calls both run the
  * check and store the same answer; the entry name is published before the
  * result (release / acquire). */
-static int jr_isa_passes(jr_isa isa) {
+static int jr_isa_passes(jr_isa isa, jr_kernel_group g) {
   if (isa == JR_ISA_REF) return 1;
-  int c = atomic_load_explicit(&jr_checked[isa], memory_order_acquire);
+  int c = atomic_load_explicit(&jr_checked[g][isa], memory_order_acquire);
   if (c == 0) {
-    const char *bad = jr_kernels_self_check_failure(jr_table_for(isa));
-    atomic_store_explicit(&jr_check_failed[isa], bad, memory_order_relaxed);
+    const char *bad = jr_kernels_self_check_group_failure(jr_table_for(isa), g);
+    atomic_store_explicit(&jr_check_failed[g][isa], bad, memory_order_relaxed);
     c = bad ? -1 : 1;
-    atomic_store_explicit(&jr_checked[isa], c, memory_order_release);
+    atomic_store_explicit(&jr_checked[g][isa], c, memory_order_release);
   }
   return c == 1;
+}
+
+int jr_kernels_group_checked(jr_isa isa, jr_kernel_group group) {
+  if (isa == JR_ISA_REF) return 1;
+  if (isa < JR_ISA_REF || isa > JR_ISA_AVX512) return 0;
+  return atomic_load_explicit(&jr_checked[group][isa], memory_order_acquire);
 }
 
 /* The best set this build and CPU support (its self-check not yet run). */
@@ -126,7 +157,7 @@ static const jr_kernels *jr_resolve(void) {
     return NULL;
   }
   if (isa == JR_ISA_AUTO) isa = jr_best_isa();
-  if (!jr_isa_passes(isa)) {
+  if (!jr_isa_passes(isa, JR_KGROUP_GEN)) {
     atomic_store_explicit(&jr_env_failed_isa, isa, memory_order_relaxed);
     atomic_store_explicit(&jr_env_failed, 1, memory_order_release);
     return NULL;
@@ -134,14 +165,26 @@ static const jr_kernels *jr_resolve(void) {
   return jr_table_for(isa);
 }
 
-static jr_status jr_fail_self_check(jr_isa isa, const char *how) {
+static jr_status jr_fail_self_check(jr_isa isa, const char *how,
+                                    jr_kernel_group g) {
   return jr_fail(
       JR_E_BAD_ISA,
       "kernel set %s (%s): its %s kernel gives bytes that differ "
-      "from the reference set on this machine (start-up "
-      "self-check failed); set JAXRANDOM_ISA=ref",
+      "from the reference set on this machine (%s failed); set "
+      "JAXRANDOM_ISA=ref",
       jr_isa_name(isa), how,
-      atomic_load_explicit(&jr_check_failed[isa], memory_order_relaxed));
+      atomic_load_explicit(&jr_check_failed[g][isa], memory_order_relaxed),
+      g == JR_KGROUP_LINALG ? "self-check at the first linear-algebra use"
+                            : "start-up self-check");
+}
+
+/* How the set in use was chosen, for the messages (jr_isa_select checks
+ * every group itself, so a later failure is the variable's or auto's). */
+static void jr_how(char *how, size_t size, const char *env) {
+  if (env && env[0])
+    snprintf(how, size, "JAXRANDOM_ISA=%s", env);
+  else
+    snprintf(how, size, "the best this CPU supports");
 }
 
 jr_status jr_kernels_get(const jr_kernels **out) {
@@ -158,16 +201,30 @@ jr_status jr_kernels_get(const jr_kernels **out) {
       (jr_isa)atomic_load_explicit(&jr_env_failed_isa, memory_order_relaxed);
   if (failed != JR_ISA_AUTO) {
     char how[64];
-    if (jr_env_value[0])
-      snprintf(how, sizeof how, "JAXRANDOM_ISA=%s", jr_env_value);
-    else
-      snprintf(how, sizeof how, "the best this CPU supports");
-    return jr_fail_self_check(failed, how);
+    jr_how(how, sizeof how, jr_env_value);
+    return jr_fail_self_check(failed, how, JR_KGROUP_GEN);
   }
   return jr_fail(JR_E_BAD_ISA,
                  "JAXRANDOM_ISA=%s: expected ref, avx2, avx512 or auto, and "
                  "a kernel set this build and CPU support",
                  jr_env_value);
+}
+
+jr_status jr_kernels_linalg_ready(const jr_kernels *k) {
+  if (jr_isa_passes(k->isa, JR_KGROUP_LINALG)) return JR_OK;
+  /* the variable itself: this thread may not have resolved the set, so
+   * jr_env_value is not ordered before this read */
+  char how[64];
+  jr_how(how, sizeof how, getenv("JAXRANDOM_ISA"));
+  return jr_fail_self_check(k->isa, how, JR_KGROUP_LINALG);
+}
+
+jr_status jr_kernels_get_linalg(const jr_kernels **out) {
+  const jr_kernels *k = NULL;
+  jr_status st = jr_kernels_get(&k);
+  if (st == JR_OK) st = jr_kernels_linalg_ready(k);
+  if (st == JR_OK) *out = k;
+  return st;
 }
 
 /* JR_ISA_AUTO when no set is in use (JAXRANDOM_ISA asked for one that cannot
@@ -185,7 +242,9 @@ jr_status jr_isa_select(jr_isa isa) {
                    "kernel set %s is not supported by this "
                    "build and CPU",
                    jr_isa_name(isa));
-  if (!jr_isa_passes(isa)) return jr_fail_self_check(isa, "jr_isa_select");
+  for (int g = JR_KGROUP_GEN; g <= JR_KGROUP_LINALG; g++)
+    if (!jr_isa_passes(isa, (jr_kernel_group)g))
+      return jr_fail_self_check(isa, "jr_isa_select", (jr_kernel_group)g);
   atomic_store_explicit(&jr_active, jr_table_for(isa), memory_order_relaxed);
   atomic_store_explicit(&jr_env_failed, 0, memory_order_relaxed);
   return JR_OK;

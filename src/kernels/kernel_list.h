@@ -4,12 +4,16 @@
  * generated from JR_KERNEL_LIST: the table type (jr_kernels, one typed slot
  * per entry), every ISA's table (designated initializers, so each slot is
  * filled by the implementation of the same name and a wrong signature does
- * not compile), and the start-up self-check (self_check.c calls one check
- * per entry). Selection is jr_kernels_get (dispatch.c), the only one.
+ * not compile), and the self-check (self_check.c calls one check per
+ * entry, a group at a time). Selection is jr_kernels_get (dispatch.c), the
+ * only one; the linear algebra takes the table through
+ * jr_kernels_get_linalg, which first checks that group.
  * Included by internal.h; not installed.
  *
  * Adding a kernel:
- *  1. Add X(name, return type, (parameters)) below.
+ *  1. Add X(name, return type, (parameters)) below, to the generation
+ *     group or, for a kernel only the linear algebra calls (through
+ *     jr_kernels_get_linalg), to the linear-algebra group.
  *  2. Implement it once per kernel set, with exactly that signature:
  *     ref_<name> in kernels_ref.c, k_<name> in the SIMD body
  *     (simd_kernels.h, built for avx2 and avx512). A kernel kept in its own
@@ -43,9 +47,16 @@
  * calls were slower: docs/kernels.md). */
 #define JR_CALL_BLOCK (8 * JR_KERNEL_BLOCK)
 
-/* All kernels in partitionable mode: element i (absolute index) uses counter
- * (i >> 32, i & 0xFFFFFFFF). */
-#define JR_KERNEL_LIST(X)                                                      \
+/* The one list, in two groups that differ only in when the dispatcher's
+ * self-check runs them (dispatch.c): the generation group at the first use
+ * of any kernel, the linear-algebra group at the first use of the linear
+ * algebra (jr_kernels_get_linalg), so a process that only draws bits,
+ * uniforms or normals does not pay the Cholesky checks. */
+#define JR_KERNEL_LIST(X) JR_KERNEL_LIST_GEN(X) JR_KERNEL_LIST_LINALG(X)
+
+/* The generation group. All kernels in partitionable mode: element i
+ * (absolute index) uses counter (i >> 32, i & 0xFFFFFFFF). */
+#define JR_KERNEL_LIST_GEN(X)                                                  \
   /* y0 ^ y1 (widths 8/16/32 truncate it) */                                   \
   X(bits32, void, (jr_key key, uint64_t start, size_t count, uint32_t * out))  \
   /* (y0 << 32) | y1 */                                                        \
@@ -102,12 +113,15 @@
   X(normal_f64_2608, void,                                                     \
     (jr_key key, uint64_t start, size_t count, double *out))                   \
   X(normal_f64_2608_from_bits, void,                                           \
-    (const uint64_t *bits, size_t count, double *out))                         \
-  /* The own linear algebra (src/linalg; docs/linalg.md). In-place Cholesky    \
-   * of the symmetrized lower triangle of a (row-major, lda), n >              \
-   * JR_CHOL_POTF2_MAX, fma order; the upper triangle may be overwritten.      \
-   * Returns info (0 or the failing pivot + 1), or -1 when the bounded         \
-   * scratch cannot be allocated. */                                           \
+    (const uint64_t *bits, size_t count, double *out))
+
+/* The linear-algebra group: the own linear algebra (src/linalg;
+ * docs/linalg.md). Taken only through jr_kernels_get_linalg. */
+#define JR_KERNEL_LIST_LINALG(X)                                               \
+  /* In-place Cholesky of the symmetrized lower triangle of a (row-major,      \
+   * lda), n > JR_CHOL_POTF2_MAX, fma order; the upper triangle may be         \
+   * overwritten. Returns info (0 or the failing pivot + 1), or -1 when the    \
+   * bounded scratch cannot be allocated. */                                   \
   X(chol_f32, int64_t, (int64_t n, float *a, int64_t lda))                     \
   X(chol_f64, int64_t, (int64_t n, double *a, int64_t lda))                    \
   /* jr_chol_batch after its argument checks. */                               \

@@ -1,12 +1,13 @@
-/* The dispatcher's self-check: before a SIMD kernel set is used, each of its
- * kernels (every entry of kernel_list.h, the random kernels and the linear
- * algebra alike) runs on fixed inputs that reach its branches and must match
- * the portable reference byte for byte. It guards against a miscompiled or
+/* The dispatcher's self-check: before a SIMD kernel set's kernel is used,
+ * it runs on fixed inputs that reach its branches and must match the
+ * portable reference byte for byte. It guards against a miscompiled or
  * untested kernel set (the AVX-512 kernels cannot be run on every
- * development machine), once per process and kernel set, at about 10 ms (the
- * reference's n = 200 Cholesky; the random kernels' checks take well under
- * a millisecond). There is one check per entry (sc_<name>), run in the
- * list's order; the first that differs names the entry in the error. */
+ * development machine). There is one check per kernel_list.h entry
+ * (sc_<name>), run in the list's order, one group at a time (the dispatcher
+ * runs each group once per process and kernel set, when the group is first
+ * needed); the first that differs names the entry in the error. The
+ * generation group costs well under a millisecond; the linear-algebra group
+ * about 10 ms (mostly the reference's n = 200 Cholesky). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -533,7 +534,8 @@ static int sc_solve(const jr_kernels *r, const jr_kernels *k, const sc_in *in) {
 
 /* ---- the driver */
 
-const char *jr_kernels_self_check_failure(const jr_kernels *k) {
+/* The generation group, on the shared inputs. */
+static const char *jr_sc_gen(const jr_kernels *k) {
   const jr_kernels *r = &jr_kernels_ref;
   static const size_t ne32 = sizeof edge32 / sizeof *edge32;
   static const size_t ne64 = sizeof edge64 / sizeof *edge64;
@@ -551,9 +553,29 @@ const char *jr_kernels_self_check_failure(const jr_kernels *k) {
   }
 #define SC_RUN(name, ret, params)                                              \
   if (!sc_##name(r, k, &in)) return #name;
-  JR_KERNEL_LIST(SC_RUN)
+  JR_KERNEL_LIST_GEN(SC_RUN)
 #undef SC_RUN
   return NULL;
+}
+
+/* The linear-algebra group: each check makes its own inputs. */
+static const char *jr_sc_linalg(const jr_kernels *k) {
+  const jr_kernels *r = &jr_kernels_ref;
+#define SC_RUN(name, ret, params)                                              \
+  if (!sc_##name(r, k, NULL)) return #name;
+  JR_KERNEL_LIST_LINALG(SC_RUN)
+#undef SC_RUN
+  return NULL;
+}
+
+const char *jr_kernels_self_check_group_failure(const jr_kernels *k,
+                                                jr_kernel_group group) {
+  return group == JR_KGROUP_LINALG ? jr_sc_linalg(k) : jr_sc_gen(k);
+}
+
+const char *jr_kernels_self_check_failure(const jr_kernels *k) {
+  const char *bad = jr_sc_gen(k);
+  return bad ? bad : jr_sc_linalg(k);
 }
 
 int jr_kernels_self_check(const jr_kernels *k) {

@@ -116,7 +116,9 @@ jr_status jr_chol(jr_dtype dtype, int64_t n, const void *cov, int64_t ldc,
   *info = 0;
   if (n <= 0) return JR_OK;
   const jr_kernels *k;
-  jr_status st = jr_kernels_get(&k);
+  /* the unblocked sizes use no kernel entry, so no linear-algebra check */
+  jr_status st =
+      n <= JR_CHOL_POTF2_MAX ? jr_kernels_get(&k) : jr_kernels_get_linalg(&k);
   if (st != JR_OK) return st;
   int64_t r;
   if (dtype == JR_FLOAT32) {
@@ -142,10 +144,11 @@ jr_status jr_chol(jr_dtype dtype, int64_t n, const void *cov, int64_t ldc,
 void jr_chol_batch(jr_dtype dtype, int64_t n, int64_t count, const void *cov,
                    void *f, int64_t *info, int colmajor) {
   if (n <= 0 || count <= 0) return;
-  /* No status to return: callers take the table with jr_kernels_get first
-   * (and stop on its error), so the reference here is never a switch. */
+  /* No status to return: callers take the table with jr_kernels_get_linalg
+   * first (and stop on its error), so the reference here is never a
+   * switch. */
   const jr_kernels *k;
-  if (jr_kernels_get(&k) != JR_OK) k = &jr_kernels_ref;
+  if (jr_kernels_get_linalg(&k) != JR_OK) k = &jr_kernels_ref;
   if (dtype == JR_FLOAT32)
     k->chol_batch_f32(n, count, cov, f, info, colmajor);
   else

@@ -19,9 +19,9 @@
  * *info = 0 on success; else j + 1 for the first pivot j that is not > 0
  * (<= 0 or NaN), and the lower triangle of f is NaN (JAX's semantics).
  * Returns JR_E_OUT_OF_MEMORY if the bounded packing scratch (n > 16 with
- * a vector kernel set) cannot be allocated, jr_kernels_get's JR_E_BAD_ISA
- * when no kernel set may run, else JR_OK. The active kernel set computes it;
- * every set gives the same bytes. */
+ * a vector kernel set) cannot be allocated, jr_kernels_get_linalg's
+ * JR_E_BAD_ISA when no kernel set may run, else JR_OK. The active kernel set
+ * computes it; every set gives the same bytes. */
 jr_status jr_chol(jr_dtype dtype, int64_t n, const void *cov, int64_t ldc,
                   void *f, int64_t ldf, int64_t *info);
 

@@ -80,7 +80,7 @@ int jr_product_ref(const jr_product_args *a) {
 jr_status jr_product(const jr_product_args *args) {
   if (args->n <= 0 || args->rows <= 0) return JR_OK;
   const jr_kernels *k;
-  jr_status st = jr_kernels_get(&k);
+  jr_status st = jr_kernels_get_linalg(&k);
   if (st != JR_OK) return st;
   if (k->product(args) != 0)
     return jr_fail(JR_E_OUT_OF_MEMORY,

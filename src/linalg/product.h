@@ -50,7 +50,7 @@ size_t jr_product_scratch_bytes(jr_dtype dtype, int64_t n);
 
 /* Computes the product with the active kernel set (every set gives the same
  * bytes). Scratch: bounded, allocated per call. Returns JR_OK,
- * JR_E_OUT_OF_MEMORY, or jr_kernels_get's JR_E_BAD_ISA. */
+ * JR_E_OUT_OF_MEMORY, or jr_kernels_get_linalg's JR_E_BAD_ISA. */
 jr_status jr_product(const jr_product_args *args);
 
 /* The definition of truth: plain scalar loops over the packed factor (the

@@ -61,7 +61,7 @@ int jr_solve_ref(const jr_solve_args *a) {
 jr_status jr_solve(const jr_solve_args *args) {
   if (args->n <= 0 || args->rows <= 0) return JR_OK;
   const jr_kernels *k;
-  jr_status st = jr_kernels_get(&k);
+  jr_status st = jr_kernels_get_linalg(&k);
   if (st != JR_OK) return st;
   if (k->solve(args) != 0)
     return jr_fail(JR_E_OUT_OF_MEMORY,

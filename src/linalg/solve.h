@@ -73,7 +73,8 @@ typedef struct jr_solve_args {
 size_t jr_solve_scratch_bytes(jr_dtype dtype, int64_t n);
 
 /* The solve with the active kernel set (every set gives the same bytes).
- * Returns JR_OK, JR_E_OUT_OF_MEMORY, or jr_kernels_get's JR_E_BAD_ISA. */
+ * Returns JR_OK, JR_E_OUT_OF_MEMORY, or jr_kernels_get_linalg's
+ * JR_E_BAD_ISA. */
 jr_status jr_solve(const jr_solve_args *args);
 
 /* The definition of truth: plain scalar loops, row by row (the ref kernel

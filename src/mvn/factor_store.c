@@ -131,7 +131,7 @@ jr_status jr_factors_compute(const jr_factors *s, int64_t k, const void *cov,
                              jr_factor_scratch *w, int *failed) {
   const jr_factor_layout *lay = &s->lay;
   const jr_kernels *kern;
-  jr_status st = jr_kernels_get(&kern);
+  jr_status st = jr_kernels_get_linalg(&kern);
   if (st != JR_OK) return st;
   st = jr_linalg_factor(lay->method, w->P, lay->n, cov, w->f, failed);
   if (st != JR_OK) return st;
@@ -163,7 +163,7 @@ jr_status jr_factors_compute_chunk(const jr_factors *s, int64_t k, int64_t cnt,
   }
   JR_ASSERT(cnt <= w->chunk);
   const jr_kernels *kern;
-  jr_status st = jr_kernels_get(&kern);
+  jr_status st = jr_kernels_get_linalg(&kern);
   if (st != JR_OK) return st;
   /* Where the layout is exactly the column-major factor (no padding: float64
    * n = 4, W4's case) the batch writes it in place. Every factor, failed
@@ -244,6 +244,9 @@ int jr_factors_has_nan(const jr_factors *s, int64_t k) {
 
 jr_status jr_product_init(jr_mvn_product *x, const jr_factor_layout *lay,
                           const jr_kernels *kern) {
+  /* the product's entries are the linear algebra's: checked at first use */
+  jr_status st = jr_kernels_linalg_ready(kern);
+  if (st != JR_OK) return st;
   x->lay = *lay;
   x->kern = kern;
   if (lay->solve) { /* whole chunks keep the solve's lanes busy */

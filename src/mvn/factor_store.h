@@ -119,8 +119,10 @@ typedef struct jr_mvn_product {
   const jr_kernels *kern; /* the kernel table (jr_kernels_get) */
 } jr_mvn_product;
 
-/* The product with the kernel table `kern` (from jr_kernels_get, so
- * self-checked; the sampler's own, so one set computes a whole call). */
+/* The product with the kernel table `kern` (from jr_kernels_get; the
+ * sampler's own, so one set computes a whole call). Runs the set's
+ * linear-algebra self-check if this process has not yet (JR_E_BAD_ISA when
+ * it fails). */
 jr_status jr_product_init(jr_mvn_product *x, const jr_factor_layout *lay,
                           const jr_kernels *kern);
 
