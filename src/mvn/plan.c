@@ -178,7 +178,8 @@ jr_status jr_mvn_plan_make_form(const jr_array *mean, const jr_array *cov,
           jr_format_shape(b1, sizeof b1, rnd, res),
           jr_format_shape(b2, sizeof b2, shape_ndim, shape));
     p->bndim = shape_ndim;
-    memcpy(p->batch, shape, sizeof *shape * (size_t)shape_ndim);
+    if (shape_ndim > 0) /* shape may be NULL for () */
+      memcpy(p->batch, shape, sizeof *shape * (size_t)shape_ndim);
   }
   if (p->bndim + 1 > JR_MAX_NDIM)
     return jr_fail(JR_E_BAD_SHAPE,

@@ -180,6 +180,10 @@ static void call_errors(void) {
       jr_mvn_create(NULL, &m3, &c33, JR_SHAPE_NONE, NULL, 0, JR_CHOLESKY, NULL),
       JR_E_NULL_POINTER, "out");
 
+  /* shape () may come as (0, NULL) (UBSan: no memcpy from NULL) */
+  CHECK_OK(jr_mvn_create(NULL, &m3, &c33, 0, NULL, 0, JR_CHOLESKY, &m));
+  jr_mvn_free(m);
+
   /* the object's own calls */
   CHECK_OK(jr_mvn_create(NULL, &m3, &c33, 1, s2, 0, JR_CHOLESKY, &m));
   EXPECT_FAIL(jr_mvn_sample_rows(m, NULL, key, 1, 3, out), JR_E_BAD_RANGE,
