@@ -275,6 +275,13 @@ static void check_tiny(void) {
     check_bounds(JR_BFLOAT16, f32b[i][0], f32b[i][1]);
     check_bounds(JR_FLOAT16, f32b[i][0], f32b[i][1]);
   }
+  /* float16's own subnormal range (2^-24 .. 2^-14): no flush there */
+  const double f16b[][2] = {{0x1p-20, 0x1p-15},
+                            {-0x1p-24, 0x1p-24},
+                            {0, 0x1p-13},
+                            {0x1p-14, -0x1p-16}};
+  for (size_t i = 0; i < sizeof f16b / sizeof *f16b; i++)
+    check_bounds(JR_FLOAT16, f16b[i][0], f16b[i][1]);
   const double f64b[][2] = {{0, 2 * dm},
                             {-dm, dm},
                             {0x1p-1060, 0x1p-1023},
