@@ -46,10 +46,10 @@ int jr_uniform_ftz_needed_bf16(float lo, float hi) {
          (hi != 0 && fabsf(hi) < FLT_MIN) || (d != 0 && fabsf(d) < 0x1p-112f);
 }
 
-/* XLA's maximum (llvm.maximum on x86: MAXPS/MAXSS with a sign-based operand
- * order and a NaN fix-up) under DAZ: a NaN operand is returned (lo first, as
- * the kernels), a subnormal reads as a zero of its sign and is returned as
- * that zero (MAXSS with DAZ returns the flushed operand), and +0 > -0. */
+/* XLA's maximum (llvm.maximum; on x86 MAXSS(lo, r), its sign cleared when
+ * lo's is clear, lo if NaN) under DAZ: a NaN operand is returned (lo first,
+ * as the kernels), a subnormal reads as a zero of its sign and is returned
+ * as that zero (MAXSS with DAZ returns the flushed operand), +0 > -0. */
 #define JR_DEFINE_MAX_DAZ(X, T)                                                \
   static T jr_max_daz_##X(T lo, T r) {                                         \
     if (lo != lo) return lo;                                                   \

@@ -2,9 +2,9 @@
  * the x86 hardware itself with MXCSR FTZ|DAZ set, computing JAX's
  * expression in its order (docs/algorithm.md 6, "Bounds near zero"):
  *   d = hi - lo (SUBSS/SUBSD), r = fma(f, d, lo) (VFMADD), then XLA's
- *   maximum as LLVM lowers llvm.maximum on x86: MAXSS/MAXSD with the
- *   operand order chosen by lo's sign bit (a positive lo second, so equal
- *   zeros give +0) after returning a NaN operand;
+ *   maximum as LLVM lowers llvm.maximum on x86 (llvm-project
+ *   llvm/test/CodeGen/X86/fminimum-fmaximum.ll): MAXSS/MAXSD(lo, r), the
+ *   sign cleared when lo's is clear, a NaN operand returned;
  *   bfloat16: widened by a shift, float32 hardware arithmetic, narrowed by
  *   integer round-to-nearest-even; float16: VCVTPH2PS / VCVTPS2PH (which
  *   ignore FTZ/DAZ) around float32 hardware arithmetic.
@@ -46,11 +46,20 @@ static double u2d(uint64_t u) {
 }
 
 /* XLA's maximum on the hardware (flush: MXCSR FTZ|DAZ already set). */
+/* XLA's maximum(lo, r) for non-NaN operands as current LLVM lowers
+ * llvm.maximum on x86: t = MAXSS(lo, r) (r on equality), then
+ * t & (lo | 0x7FFFFFFF), which clears t's sign when lo's is clear (equal
+ * zeros give +0). */
 static __m128 hw_max_ss(__m128 lo, __m128 r) {
-  return signbit(_mm_cvtss_f32(lo)) ? _mm_max_ss(lo, r) : _mm_max_ss(r, lo);
+  const __m128 t = _mm_max_ss(lo, r);
+  const __m128 m = _mm_or_ps(lo, _mm_castsi128_ps(_mm_set1_epi32(0x7FFFFFFF)));
+  return _mm_and_ps(t, m);
 }
 static __m128d hw_max_sd(__m128d lo, __m128d r) {
-  return signbit(_mm_cvtsd_f64(lo)) ? _mm_max_sd(lo, r) : _mm_max_sd(r, lo);
+  const __m128d t = _mm_max_sd(lo, r);
+  const __m128d m =
+      _mm_or_pd(lo, _mm_castsi128_pd(_mm_set1_epi64x(0x7FFFFFFFFFFFFFFFll)));
+  return _mm_and_pd(t, m);
 }
 
 /* The model for n draws; flush selects MXCSR FTZ|DAZ (else IEEE). The
