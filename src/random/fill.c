@@ -7,6 +7,8 @@
 
 #include <math.h>
 
+#include "random/uniform_ftz.h"
+
 /* Elements per kernel call: buffers stay in L1/L2, and 2304 is 8 of the
  * SIMD kernels' 288-element blocks, so no call ends in a partial one
  * (smaller calls were slower: docs/kernels.md). */
@@ -115,6 +117,37 @@ static float jr_hi16(const jr_fill *job, int bf) {
   return jr_round16((float)job->maxval, bf);
 }
 
+/* 1 when the bounds can meet a subnormal, so that XLA:CPU's FTZ/DAZ
+ * arithmetic matters: those draws take the scalar path of uniform_ftz.c
+ * whatever the kernel set (float16 never needs it). */
+static int jr_uniform_ftz(const jr_fill *job) {
+  switch (job->dtype) {
+  case JR_FLOAT32:
+    return jr_uniform_ftz_needed_f32((float)job->minval, (float)job->maxval);
+  case JR_FLOAT64: return jr_uniform_ftz_needed_f64(job->minval, job->maxval);
+  case JR_BFLOAT16:
+    return jr_uniform_ftz_needed_bf16(jr_lo16(job, 1), jr_hi16(job, 1));
+  default: return 0;
+  }
+}
+
+/* The same for ready bits, on the FTZ/DAZ path. */
+static void jr_uniform_block_ftz(const jr_fill *job, const void *bits, size_t n,
+                                 void *dst) {
+  switch (job->dtype) {
+  case JR_FLOAT32:
+    jr_uniform_ftz_f32(bits, n, (float)job->minval, (float)job->maxval, dst);
+    break;
+  case JR_FLOAT64:
+    jr_uniform_ftz_f64(bits, n, job->minval, job->maxval, dst);
+    break;
+  case JR_BFLOAT16:
+    jr_uniform_ftz_bf16(bits, n, jr_lo16(job, 1), jr_hi16(job, 1), dst);
+    break;
+  default: break;
+  }
+}
+
 /* uniform (algorithm.md 6), one block of ready bits -> out. */
 static void jr_uniform_block(const jr_fill *job, const void *bits, size_t n,
                              void *dst) {
@@ -156,6 +189,7 @@ static void jr_normal_block(const jr_fill *job, const void *bits, size_t n,
 
 void jr_fill_run(const jr_fill *job, int64_t start, int64_t count, void *out) {
   const size_t esize = jr_dtype_size(job->dtype);
+  const int ftz = job->kind == JR_KIND_UNIFORM && jr_uniform_ftz(job);
   uint64_t bits[JR_BLOCK];
   for (int64_t i = 0; i < count; i += JR_BLOCK) {
     size_t n = (size_t)(count - i < JR_BLOCK ? count - i : JR_BLOCK);
@@ -163,6 +197,9 @@ void jr_fill_run(const jr_fill *job, int64_t start, int64_t count, void *out) {
     char *dst = (char *)out + (size_t)i * esize;
     if (job->kind == JR_KIND_BITS) {
       jr_bits_block(job, a, n, dst);
+    } else if (ftz) {
+      jr_bits_block(job, a, n, bits);
+      jr_uniform_block_ftz(job, bits, n, dst);
     } else if (job->kind == JR_KIND_NORMAL && job->mode == JR_PARTITIONABLE &&
                job->dtype == JR_FLOAT32) {
       job->kern->normal_f32(job->key, a, n, (float *)dst); /* fused kernel */
