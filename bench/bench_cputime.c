@@ -11,38 +11,11 @@
 #include <stdlib.h>
 #include <time.h>
 
+#define BENCH_NAME "bench_cputime"
+#include "bench_util.h"
 #include "jaxrandom.h"
 
 static int reps = 5;
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void *xmalloc(size_t bytes) {
-  void *p = malloc(bytes);
-  if (!p) {
-    fprintf(stderr, "bench_cputime: out of memory\n");
-    exit(1);
-  }
-  return p;
-}
-
-static void put(jr_dtype d, void *p, int64_t k, double v) {
-  if (d == JR_FLOAT32)
-    ((float *)p)[k] = (float)v;
-  else
-    ((double *)p)[k] = v;
-}
-
-static void check(jr_status st, const char *what) {
-  if (st != JR_OK) {
-    fprintf(stderr, "bench_cputime: %s: %s\n", what, jr_last_error());
-    exit(1);
-  }
-}
 
 static void w3(jr_dtype d) {
   const int64_t n = 1000, rows = 10000;
@@ -61,13 +34,13 @@ static void w3(jr_dtype d) {
   const jr_key key = jr_key_from_seed(0, 1);
   double best = 1e30;
   for (int r = 0; r < reps; r++) {
-    const double t0 = now();
+    const double t0 = bench_cpu_now();
     jr_mvn *mv = NULL;
     check(jr_mvn_create(ctx, &ma, &ca, 1, shape, d, JR_CHOLESKY, &mv),
           "jr_mvn_create");
     check(jr_mvn_sample_rows(mv, ctx, key, 0, rows, out), "sample");
     jr_mvn_free(mv);
-    const double t = now() - t0;
+    const double t = bench_cpu_now() - t0;
     if (t < best) best = t;
   }
   printf("W3\t%s\tcreate+sample\t%.4f s\n", jr_dtype_name(d), best);
@@ -100,20 +73,20 @@ static void w4(jr_dtype d) {
   const jr_key key = jr_key_from_seed(0, 1);
   double one = 1e30, two = 1e30;
   for (int r = 0; r < reps; r++) {
-    double t0 = now();
+    double t0 = bench_cpu_now();
     check(jr_multivariate_normal(ctx, key, &ma, &ca, JR_SHAPE_NONE, NULL, d,
                                  JR_CHOLESKY, &oa),
           "jr_multivariate_normal");
-    double t = now() - t0;
+    double t = bench_cpu_now() - t0;
     if (t < one) one = t;
-    t0 = now();
+    t0 = bench_cpu_now();
     jr_mvn *mv = NULL;
     check(
         jr_mvn_create(ctx, &ma, &ca, JR_SHAPE_NONE, NULL, d, JR_CHOLESKY, &mv),
         "jr_mvn_create");
     check(jr_mvn_sample_rows(mv, ctx, key, 0, rows, out), "sample");
     jr_mvn_free(mv);
-    t = now() - t0;
+    t = bench_cpu_now() - t0;
     if (t < two) two = t;
   }
   printf("W4\t%s\tone-shot\t%.5f s\n", jr_dtype_name(d), one);

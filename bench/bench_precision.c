@@ -15,47 +15,20 @@
 #include <stdlib.h>
 #include <time.h>
 
+#define BENCH_NAME "bench_precision"
+#include "bench_util.h"
 #include "jaxrandom.h"
 #include "linalg/product.h"
 #include "linalg/solve.h"
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void *xmalloc(size_t bytes) {
-  void *p = malloc(bytes);
-  if (!p) {
-    fprintf(stderr, "bench_precision: out of memory\n");
-    exit(1);
-  }
-  return p;
-}
-
-static void put(jr_dtype d, void *p, int64_t k, double v) {
-  if (d == JR_FLOAT32)
-    ((float *)p)[k] = (float)v;
-  else
-    ((double *)p)[k] = v;
-}
-
-static void check(jr_status st, const char *what) {
-  if (st != JR_OK) {
-    fprintf(stderr, "bench_precision: %s: %s\n", what, jr_last_error());
-    exit(1);
-  }
-}
 
 static double best(const jr_mvn *m, const jr_ctx *ctx, int64_t rows, void *out,
                    int reps) {
   double b = INFINITY;
   for (int r = 0; r < reps; r++) {
-    const double t0 = now();
+    const double t0 = bench_cpu_now();
     check(jr_mvn_sample_rows(m, ctx, jr_key_from_seed(r, 0), 0, rows, out),
           "sample");
-    const double t = now() - t0;
+    const double t = bench_cpu_now() - t0;
     if (t < b) b = t;
   }
   return b;
@@ -88,7 +61,7 @@ static void kernels_only(jr_dtype d, int64_t n, int64_t rows, int reps) {
   jr_solve_pack(d, n, l, n, sp);
   double bp = INFINITY, bs = INFINITY;
   for (int r = 0; r < reps; r++) {
-    const double t0 = now();
+    const double t0 = bench_cpu_now();
     for (int64_t a = 0; a < rows; a += JR_PRODUCT_MC) {
       const jr_product_args g = {d,
                                  n,
@@ -103,7 +76,7 @@ static void kernels_only(jr_dtype d, int64_t n, int64_t rows, int reps) {
                                  s1};
       check(jr_product(&g), "product");
     }
-    const double t1 = now();
+    const double t1 = bench_cpu_now();
     for (int64_t a = 0; a < rows; a += JR_SOLVE_CHUNK) {
       const jr_solve_args g = {d,
                                n,
@@ -117,7 +90,7 @@ static void kernels_only(jr_dtype d, int64_t n, int64_t rows, int reps) {
                                s2};
       check(jr_solve(&g), "solve");
     }
-    const double t2 = now();
+    const double t2 = bench_cpu_now();
     if (t1 - t0 < bp) bp = t1 - t0;
     if (t2 - t1 < bs) bs = t2 - t1;
   }

@@ -6,14 +6,10 @@
 #include <stdio.h>
 #include <time.h>
 
+#define BENCH_NAME "bench_selfcheck"
+#include "bench_util.h"
 #include "internal.h"
 #include "kernels/kernels_simd.h"
-
-static double cpu_seconds(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 int main(void) {
   enum { RUNS = 30 };
@@ -31,10 +27,10 @@ int main(void) {
     for (int g = JR_KGROUP_GEN; g <= JR_KGROUP_LINALG; g++) {
       double best = 1e30, sum = 0;
       for (int r = 0; r < RUNS; r++) {
-        const double t0 = cpu_seconds();
+        const double t0 = bench_cpu_now();
         const char *bad =
             jr_kernels_self_check_group_failure(sets[s], (jr_kernel_group)g);
-        const double t = cpu_seconds() - t0;
+        const double t = bench_cpu_now() - t0;
         if (bad) {
           printf("%s: self-check fails in %s\n", jr_isa_name(sets[s]->isa),
                  bad);
