@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "linalg/chol.h"
-#include "linalg/fpenv.h"
+#include "os/fpenv.h"
 #include "linalg/lapack.h"
 #include "math/ftz.h"
 

@@ -8,7 +8,7 @@
 #ifndef JR_LINALG_KERNELS_H
 #define JR_LINALG_KERNELS_H
 
-#include "linalg/fpenv.h"
+#include "os/fpenv.h"
 #include "linalg/product.h"
 #include "linalg/solve.h"
 #include "linalg/transform.h"

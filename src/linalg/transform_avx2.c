@@ -11,7 +11,7 @@
  * outside the block is ever written. */
 #include <immintrin.h>
 
-#include "linalg/fpenv.h"
+#include "os/fpenv.h"
 #include "linalg/transform.h"
 
 /* Lanes [0, k) set, for the masked load/store of a row's last vector. */

@@ -13,7 +13,7 @@
  * (some |lo| < 2^(E+m), a subnormal hi, a nonzero |d| < 2^(E+2m)) takes the
  * scalar path below. The same test and path for every kernel set.
  *
- * The path runs inside MXCSR FTZ|DAZ (linalg/fpenv.h) where the hardware
+ * The path runs inside MXCSR FTZ|DAZ (os/fpenv.h) where the hardware
  * has it: math/ftz.h gives the same values with the mode set or clear, and
  * the mode keeps its IEEE steps on subnormals off the microcode-assist
  * path (2.7x faster; docs/performance.md). */
@@ -23,7 +23,7 @@
 #include <math.h>
 
 #include "internal.h"
-#include "linalg/fpenv.h"
+#include "os/fpenv.h"
 #include "math/ftz.h"
 
 int jr_uniform_ftz_needed_f32(float lo, float hi) {

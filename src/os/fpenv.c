@@ -1,7 +1,7 @@
 /* MXCSR's FTZ / DAZ around the own linear algebra's SIMD kernels (see
  * fpenv.h). Compiled without any SIMD flag: SSE's MXCSR access is part of
  * the x86-64 baseline. */
-#include "linalg/fpenv.h"
+#include "os/fpenv.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <xmmintrin.h>
